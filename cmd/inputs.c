@@ -1,0 +1,256 @@
+/*
+ * cmd/inputs.c - input options, --in expansion, ingest and its report.
+ */
+#include "inputs.h"
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kpi/date.h"
+
+static const char *const kind_flag[3] = {"--customers", "--entitlements",
+                                         "--usage"};
+
+static int add_file(struct inputs *in, int kind, const char *path)
+{
+    char **grown = realloc(in->files[kind], (in->n[kind] + 1) * sizeof(char *));
+    if (!grown)
+        return 74;
+    in->files[kind] = grown;
+    size_t len = strlen(path) + 1;
+    char *copy = malloc(len);
+    if (!copy)
+        return 74;
+    memcpy(copy, path, len);
+    in->files[kind][in->n[kind]++] = copy;
+    return 0;
+}
+
+int inputs_option(struct inputs *in, const char *cmd, int opt,
+                  const char *arg)
+{
+    switch (opt) {
+    case OPT_CUSTOMERS:
+        return add_file(in, EXTRACT_CUSTOMERS, arg);
+    case OPT_ENTITLEMENTS:
+        return add_file(in, EXTRACT_ENTITLEMENTS, arg);
+    case OPT_USAGE:
+        return add_file(in, EXTRACT_USAGE, arg);
+    case OPT_IN:
+        in->in_dir = arg;
+        return 0;
+    case OPT_CONFIG:
+        in->config_path = arg;
+        return 0;
+    case OPT_OUT:
+        in->out_dir = arg;
+        return 0;
+    case OPT_AS_OF: {
+        int32_t m;
+        if (!kpi_month_parse(arg, strlen(arg), &m)) {
+            fprintf(stderr,
+                    "ftkpi %s: --as-of '%s': expected a month as YYYY-MM\n",
+                    cmd, arg);
+            return 64;
+        }
+        in->as_of = arg;
+        return 0;
+    }
+    case 'q':
+        in->verbosity = -1;
+        return 0;
+    case 'v':
+        in->verbosity = 1;
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds DIR/<kind>*.csv and DIR/<kind>*.csv.gz, sorted by name. */
+static int expand_dir(struct inputs *in, const char *cmd, int kind)
+{
+    const char *name = extract_kind_name((enum extract_kind)kind);
+    char pattern[4096];
+    glob_t g;
+    memset(&g, 0, sizeof(g));
+    snprintf(pattern, sizeof(pattern), "%s/%s*.csv", in->in_dir, name);
+    int rc = glob(pattern, 0, NULL, &g);
+    snprintf(pattern, sizeof(pattern), "%s/%s*.csv.gz", in->in_dir, name);
+    if (rc == 0 || rc == GLOB_NOMATCH)
+        rc = glob(pattern, g.gl_pathc ? GLOB_APPEND : 0, NULL, &g);
+    if (rc != 0 && rc != GLOB_NOMATCH) {
+        fprintf(stderr, "ftkpi %s: %s: cannot list the folder\n", cmd,
+                in->in_dir);
+        globfree(&g);
+        return 66;
+    }
+    /* Two globs: sort the union so the order never depends on suffixes. */
+    qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), path_cmp);
+    for (size_t i = 0; i < g.gl_pathc; i++)
+        if (add_file(in, kind, g.gl_pathv[i]) != 0) {
+            globfree(&g);
+            return 74;
+        }
+    globfree(&g);
+    return 0;
+}
+
+int inputs_finish(struct inputs *in, const char *cmd)
+{
+    if (in->in_dir) {
+        struct stat sb;
+        if (stat(in->in_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            fprintf(stderr, "ftkpi %s: --in %s: no such folder\n", cmd,
+                    in->in_dir);
+            return 66;
+        }
+        for (int k = 0; k < 3; k++) {
+            if (in->n[k] > 0)
+                continue; /* an explicit flag wins over the folder */
+            int rc = expand_dir(in, cmd, k);
+            if (rc != 0)
+                return rc;
+            if (in->n[k] == 0) {
+                fprintf(stderr,
+                        "ftkpi %s: --in %s: no %s*.csv or %s*.csv.gz file "
+                        "in the folder\n",
+                        cmd, in->in_dir,
+                        extract_kind_name((enum extract_kind)k),
+                        extract_kind_name((enum extract_kind)k));
+                return 66;
+            }
+        }
+    }
+    for (int k = 0; k < 3; k++) {
+        if (in->n[k] == 0) {
+            fprintf(stderr,
+                    "ftkpi %s: no %s input: give %s FILE or --in DIR\n"
+                    "try 'ftkpi %s --help'\n",
+                    cmd, extract_kind_name((enum extract_kind)k),
+                    kind_flag[k], cmd);
+            return 64;
+        }
+    }
+    in->progress = in->verbosity >= 0 && isatty(STDERR_FILENO);
+    return 0;
+}
+
+void inputs_release(struct inputs *in)
+{
+    for (int k = 0; k < 3; k++) {
+        for (size_t i = 0; i < in->n[k]; i++)
+            free(in->files[k][i]);
+        free(in->files[k]);
+        in->files[k] = NULL;
+        in->n[k] = 0;
+    }
+}
+
+size_t inputs_count(const struct inputs *in)
+{
+    return in->n[0] + in->n[1] + in->n[2];
+}
+
+int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
+                  struct rejects *rj, struct extract_stats *stats)
+{
+    struct ftk_diag diag;
+    size_t at = 0;
+    for (int k = 0; k < 3; k++) {
+        for (size_t i = 0; i < in->n[k]; i++, at++) {
+            if (in->progress)
+                fprintf(stderr, "ftkpi %s: reading %s\n", cmd,
+                        in->files[k][i]);
+            enum ftk_error err =
+                extract_file(st, rj, (enum extract_kind)k, in->files[k][i],
+                             &stats[at], &diag);
+            if (err != FTK_OK) {
+                fprintf(stderr, "ftkpi %s: %s\n", cmd, diag.msg);
+                return ftk_exit_code(err);
+            }
+            if (in->verbosity > 0)
+                fprintf(stderr,
+                        "ftkpi %s: %s: %llu rows read, %llu accepted, %llu "
+                        "rejected\n",
+                        cmd, in->files[k][i],
+                        (unsigned long long)stats[at].read,
+                        (unsigned long long)stats[at].accepted,
+                        (unsigned long long)stats[at].rejected);
+        }
+        enum ftk_error err = FTK_OK;
+        if (k == EXTRACT_CUSTOMERS)
+            err = store_customers_done(st);
+        else if (k == EXTRACT_ENTITLEMENTS)
+            store_entitlements_done(st);
+        if (err != FTK_OK) {
+            fprintf(stderr, "ftkpi %s: out of memory\n", cmd);
+            return ftk_exit_code(err);
+        }
+    }
+    return 0;
+}
+
+void inputs_print_table(FILE *f, const struct extract_stats *stats,
+                        size_t n)
+{
+    size_t w = 4;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(stats[i].path) > w)
+            w = strlen(stats[i].path);
+    fprintf(f, "%-*s  %-12s %12s %12s %12s\n", (int)w, "file", "kind",
+            "read", "accepted", "rejected");
+    for (size_t i = 0; i < n; i++) {
+        const struct extract_stats *s = &stats[i];
+        fprintf(f, "%-*s  %-12s %12llu %12llu %12llu\n", (int)w, s->path,
+                extract_kind_name(s->kind), (unsigned long long)s->read,
+                (unsigned long long)s->accepted,
+                (unsigned long long)s->rejected);
+        for (int r = 0; r < REJECT_COUNT; r++)
+            if (s->by_reason[r])
+                fprintf(f, "%-*s    %-32s %24llu\n", (int)w, "",
+                        reject_code((enum reject_reason)r),
+                        (unsigned long long)s->by_reason[r]);
+    }
+}
+
+bool inputs_over_threshold(const char *cmd, const struct config *cfg,
+                           const struct extract_stats *stats, size_t n,
+                           const struct rejects *rj)
+{
+    bool over = false;
+    char pct[32];
+    kpi_pct_format(cfg->max_reject_pct, pct);
+    for (size_t i = 0; i < n; i++) {
+        if (!extract_over_threshold(&stats[i], cfg->max_reject_pct))
+            continue;
+        over = true;
+        fprintf(stderr,
+                "ftkpi %s: %s: %llu of %llu rows rejected, more than the "
+                "%s %% allowed (max_reject_pct)\n",
+                cmd, stats[i].path, (unsigned long long)stats[i].rejected,
+                (unsigned long long)stats[i].read, pct);
+    }
+    if (!over)
+        return false;
+    fprintf(stderr, "ftkpi %s: rejects by reason, with the first examples:\n",
+            cmd);
+    for (int r = 0; r < REJECT_COUNT; r++) {
+        if (!rj->by_reason[r])
+            continue;
+        fprintf(stderr, "  %s: %llu\n", reject_code((enum reject_reason)r),
+                (unsigned long long)rj->by_reason[r]);
+        for (int e = 0; e < rj->n_examples[r]; e++)
+            fprintf(stderr, "    %s\n", rj->example[r][e]);
+    }
+    return true;
+}

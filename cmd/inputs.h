@@ -1,0 +1,66 @@
+/*
+ * cmd/inputs.h - the input options shared by `ftkpi run` and `ftkpi
+ * validate`, and the ingest they drive.
+ */
+#ifndef FTK_CMD_INPUTS_H
+#define FTK_CMD_INPUTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pipeline/config.h"
+#include "pipeline/extract.h"
+#include "pipeline/rejects.h"
+#include "pipeline/store.h"
+
+struct inputs {
+    char **files[3]; /* per extract_kind, in command-line order; owned */
+    size_t n[3];
+    const char *in_dir;
+    const char *config_path;
+    const char *out_dir;
+    const char *as_of;
+    int verbosity; /* -1 quiet, 0 normal, 1 verbose */
+    bool progress; /* stderr is a terminal and not quiet */
+};
+
+/* The long options the two commands share; both use these values. */
+enum {
+    OPT_CUSTOMERS = 1000,
+    OPT_ENTITLEMENTS,
+    OPT_USAGE,
+    OPT_IN,
+    OPT_CONFIG,
+    OPT_OUT,
+    OPT_AS_OF
+};
+
+/* Takes one option of the shared set; returns 0 when taken, 64 on a usage
+ * error (printed), 1 when opt is not one of them. */
+int inputs_option(struct inputs *in, const char *cmd, int opt,
+                  const char *arg);
+
+/* After the options: expands --in, checks that every kind has a file.
+ * Returns 0 or an exit code (printed). */
+int inputs_finish(struct inputs *in, const char *cmd);
+
+void inputs_release(struct inputs *in);
+
+/* Reads every file into the store, in the order customers, entitlements,
+ * usage. stats has room for every file (inputs_count). On a file-level
+ * error, prints it and returns its exit code; else 0. */
+size_t inputs_count(const struct inputs *in);
+int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
+                  struct rejects *rj, struct extract_stats *stats);
+
+/* Prints the per-file table (read, accepted, rejected by reason) to f. */
+void inputs_print_table(FILE *f, const struct extract_stats *stats,
+                        size_t n);
+
+/* When any file is over the reject threshold: prints which, with the
+ * rejects summarised by reason and their first examples, and returns true. */
+bool inputs_over_threshold(const char *cmd, const struct config *cfg,
+                           const struct extract_stats *stats, size_t n,
+                           const struct rejects *rj);
+
+#endif

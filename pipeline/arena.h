@@ -1,0 +1,26 @@
+/*
+ * pipeline/arena.h - a bump allocator for strings that live as long as the
+ * run (tenant ids, names, notes): many small copies, freed once.
+ */
+#ifndef FTK_ARENA_H
+#define FTK_ARENA_H
+
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+    struct arena_block *head;
+    size_t used, cap;
+};
+
+void arena_init(struct arena *a);
+
+/* A NUL-terminated copy of s[0..len) owned by the arena, or NULL when out
+ * of memory. */
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+
+/* Frees every block. */
+void arena_release(struct arena *a);
+
+#endif

@@ -1,0 +1,438 @@
+/*
+ * pipeline/extract.c - schemas, header mapping and row validation.
+ */
+#include "extract.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kpi/date.h"
+#include "pipeline/csv_reader.h"
+#include "pipeline/utf8.h"
+
+#define FIELD_MAX 4096
+#define TENANT_ID_MAX 64
+#define INTEGER_MAX 2000000000
+
+enum col_type { COL_TEXT, COL_INT, COL_DATE };
+
+struct column_spec {
+    const char *name;
+    bool required;
+    enum col_type type;
+    size_t max_len;
+};
+
+/* In the order of SPEC section 1's tables: the order checks are made in. */
+static const struct column_spec customers_cols[] = {
+    {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
+    {"customer_name", true, COL_TEXT, FIELD_MAX},
+    {"region", true, COL_TEXT, FIELD_MAX},
+    {"seats", false, COL_INT, FIELD_MAX},
+    {"priority", false, COL_TEXT, FIELD_MAX},
+    {"fm", false, COL_TEXT, FIELD_MAX},
+    {"engagement_start", false, COL_DATE, FIELD_MAX},
+    {"gateway_date", false, COL_DATE, FIELD_MAX},
+    {"kickoff_date", false, COL_DATE, FIELD_MAX},
+};
+enum { C_TENANT, C_NAME, C_REGION, C_SEATS, C_PRIORITY, C_FM, C_START,
+       C_GATEWAY, C_KICKOFF, C_COUNT };
+
+static const struct column_spec entitlements_cols[] = {
+    {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
+    {"workload", true, COL_TEXT, FIELD_MAX},
+    {"as_of", true, COL_DATE, FIELD_MAX},
+    {"qualified_entitlements", true, COL_INT, FIELD_MAX},
+    {"enabled_date", false, COL_DATE, FIELD_MAX},
+    {"status", false, COL_TEXT, FIELD_MAX},
+    {"notes", false, COL_TEXT, FIELD_MAX},
+};
+enum { E_TENANT, E_WORKLOAD, E_AS_OF, E_QE, E_ENABLED, E_STATUS, E_NOTES,
+       E_COUNT };
+
+static const struct column_spec usage_cols[] = {
+    {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
+    {"workload", true, COL_TEXT, FIELD_MAX},
+    {"date", true, COL_DATE, FIELD_MAX},
+    {"active_users", true, COL_INT, FIELD_MAX},
+};
+enum { U_TENANT, U_WORKLOAD, U_DATE, U_AE, U_COUNT };
+
+#define MAX_COLS 9
+
+struct schema {
+    const struct column_spec *col;
+    int n;
+};
+
+static const struct schema schemas[] = {
+    [EXTRACT_CUSTOMERS] = {customers_cols, C_COUNT},
+    [EXTRACT_ENTITLEMENTS] = {entitlements_cols, E_COUNT},
+    [EXTRACT_USAGE] = {usage_cols, U_COUNT},
+};
+
+const char *extract_kind_name(enum extract_kind kind)
+{
+    static const char *const names[] = {"customers", "entitlements", "usage"};
+    return names[kind];
+}
+
+/* A validated value of one column. */
+struct value {
+    const char *s; /* NULL when the column is absent or the value empty */
+    size_t len;
+    int64_t num;  /* COL_INT; -1 when empty */
+    int32_t date; /* COL_DATE; KPI_NO_DATE when empty */
+};
+
+struct row_check {
+    enum reject_reason reason;
+    int column; /* schema column, -1 for none */
+    char message[512];
+};
+
+/* Quotes a value for a message: at most 40 bytes, cut on a character
+ * boundary (values are valid UTF-8 by the time they are quoted). */
+static void quoted(char *out, size_t cap, const char *s, size_t len)
+{
+    size_t n = len > 40 ? 40 : len;
+    while (n < len && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    snprintf(out, cap, "'%.*s%s'", (int)n, s, n < len ? "..." : "");
+}
+
+static bool parse_uint(const char *s, size_t len, int64_t *out)
+{
+    if (len == 0 || len > 64)
+        return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+        if (v > INTEGER_MAX)
+            return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool reject(struct row_check *rc, enum reject_reason reason, int column,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static bool reject(struct row_check *rc, enum reject_reason reason, int column,
+                   const char *fmt, ...)
+{
+    rc->reason = reason;
+    rc->column = column;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rc->message, sizeof(rc->message), fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* Checks every column of the schema in order; false with rc filled at the
+ * first problem. */
+static bool check_columns(const struct schema *sc, const int *map,
+                          const struct csv_record *rec, struct value *val,
+                          struct row_check *rc)
+{
+    for (int c = 0; c < sc->n; c++) {
+        const struct column_spec *spec = &sc->col[c];
+        struct value *v = &val[c];
+        v->s = NULL;
+        v->len = 0;
+        v->num = -1;
+        v->date = KPI_NO_DATE;
+        if (map[c] < 0)
+            continue;
+        const char *s = rec->field[map[c]];
+        size_t len = rec->len[map[c]];
+        int pos = map[c] + 1;
+        size_t ok = utf8_valid_prefix(s, len);
+        if (ok < len)
+            return reject(rc, REJECT_INVALID_UTF8, c,
+                          "%s (column %d): invalid UTF-8 at byte %zu (0x%02X)",
+                          spec->name, pos, ok + 1, (unsigned char)s[ok]);
+        if (len > spec->max_len)
+            return reject(rc, REJECT_FIELD_TOO_LONG, c,
+                          "%s (column %d): %zu bytes, at most %zu", spec->name,
+                          pos, len, spec->max_len);
+        if (len == 0) {
+            if (spec->required)
+                return reject(rc, REJECT_MISSING_VALUE, c,
+                              "%s (column %d): required value is empty",
+                              spec->name, pos);
+            continue;
+        }
+        char q[64];
+        if (spec->type == COL_INT && !parse_uint(s, len, &v->num)) {
+            quoted(q, sizeof(q), s, len);
+            return reject(rc, REJECT_BAD_INTEGER, c,
+                          "%s (column %d): %s is not a whole number: expected "
+                          "digits 0-9 only, at most 2000000000",
+                          spec->name, pos, q);
+        }
+        if (spec->type == COL_DATE && !kpi_date_parse(s, len, &v->date)) {
+            quoted(q, sizeof(q), s, len);
+            return reject(rc, REJECT_BAD_DATE, c,
+                          "%s (column %d): %s is not a date: expected a real "
+                          "calendar date as YYYY-MM-DD",
+                          spec->name, pos, q);
+        }
+        v->s = s;
+        v->len = len;
+    }
+    return true;
+}
+
+/* Maps the schema's columns to the header's; file errors for a missing
+ * required column or a recognised column named twice. */
+static enum ftk_error map_header(const struct schema *sc,
+                                 const struct csv_record *hdr,
+                                 const char *path, int *map,
+                                 struct ftk_diag *diag)
+{
+    for (int c = 0; c < sc->n; c++)
+        map[c] = -1;
+    for (size_t i = 0; i < hdr->n_fields; i++) {
+        const char *name = hdr->field[i];
+        size_t len = hdr->len[i];
+        /* libcsv trims unquoted fields; trim quoted ones too */
+        while (len > 0 && (*name == ' ' || *name == '\t')) {
+            name++;
+            len--;
+        }
+        while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+            len--;
+        for (int c = 0; c < sc->n; c++) {
+            if (strlen(sc->col[c].name) != len ||
+                strncasecmp(sc->col[c].name, name, len) != 0)
+                continue;
+            if (map[c] >= 0)
+                return ftk_fail(diag, FTK_E_DATA,
+                                "%s:%llu:%zu: column '%s' appears twice in "
+                                "the header (columns %d and %zu): expected "
+                                "each column once",
+                                path, (unsigned long long)hdr->line, i + 1,
+                                sc->col[c].name, map[c] + 1, i + 1);
+            map[c] = (int)i;
+        }
+    }
+    for (int c = 0; c < sc->n; c++) {
+        if (map[c] >= 0 || !sc->col[c].required)
+            continue;
+        char found[512];
+        size_t used = 0;
+        found[0] = '\0';
+        for (size_t i = 0; i < hdr->n_fields && used < sizeof(found) - 8;
+             i++) {
+            char clean[128];
+            utf8_sanitize(hdr->field[i], hdr->len[i], clean, sizeof(clean));
+            int n = snprintf(found + used, sizeof(found) - used, "%s%s",
+                             i ? ", " : "", clean);
+            if (n < 0 || (size_t)n >= sizeof(found) - used) {
+                snprintf(found + sizeof(found) - 5, 5, "...");
+                break;
+            }
+            used += (size_t)n;
+        }
+        return ftk_fail(diag, FTK_E_DATA,
+                        "%s:%llu: missing required column '%s'; the header "
+                        "has: %s",
+                        path, (unsigned long long)hdr->line, sc->col[c].name,
+                        found);
+    }
+    return FTK_OK;
+}
+
+/* The store copies every string it keeps, so record fields can be handed
+ * over as they are. */
+static enum ftk_error add_customer(struct store *st, const struct value *v,
+                                   enum store_added *added)
+{
+    struct store_tenant t = {
+        .id = v[C_TENANT].s,
+        .name = v[C_NAME].s,
+        .region = v[C_REGION].s,
+        .priority = v[C_PRIORITY].s,
+        .fm = v[C_FM].s,
+        .seats = v[C_SEATS].num,
+        .engagement_start = v[C_START].date,
+        .gateway_date = v[C_GATEWAY].date,
+        .kickoff_date = v[C_KICKOFF].date,
+    };
+    return store_add_tenant(st, &t, added);
+}
+
+static enum ftk_error check_keys(struct store *st, enum extract_kind kind,
+                                 const struct value *v, struct row_check *rc,
+                                 int *workload, int64_t *tenant, bool *ok)
+{
+    char q[64];
+    *ok = false;
+    if (kind == EXTRACT_CUSTOMERS) {
+        *ok = true;
+        return FTK_OK;
+    }
+    /* tenant_id and workload are columns 0 and 1 in both other schemas */
+    *workload = config_workload_lookup(st->cfg, v[1].s, v[1].len);
+    if (*workload < 0) {
+        quoted(q, sizeof(q), v[1].s, v[1].len);
+        reject(rc, REJECT_UNKNOWN_WORKLOAD, 1,
+               "workload: %s is not a workload code or alias "
+               "(see [workloads] in the configuration)",
+               q);
+        return FTK_OK;
+    }
+    *tenant = store_tenant_find(st, v[0].s, v[0].len);
+    if (*tenant < 0) {
+        quoted(q, sizeof(q), v[0].s, v[0].len);
+        reject(rc, REJECT_UNKNOWN_TENANT, 0,
+               "tenant_id: %s is not an accepted customer", q);
+        return FTK_OK;
+    }
+    *ok = true;
+    return FTK_OK;
+}
+
+static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
+                                 const struct value *v, struct row_check *rc,
+                                 bool *ok)
+{
+    int workload = -1;
+    int64_t tenant = -1;
+    enum store_added added = STORE_ADDED;
+    enum ftk_error err = check_keys(st, kind, v, rc, &workload, &tenant, ok);
+    if (err != FTK_OK || !*ok)
+        return err;
+    char day[11];
+    const char *code = workload >= 0 ? st->cfg->workload[workload].code : "";
+    switch (kind) {
+    case EXTRACT_CUSTOMERS:
+        err = add_customer(st, v, &added);
+        if (err == FTK_OK && added == STORE_DUPLICATE) {
+            char q[64];
+            quoted(q, sizeof(q), v[C_TENANT].s, v[C_TENANT].len);
+            reject(rc, REJECT_DUPLICATE_KEY, C_TENANT,
+                   "duplicate key: tenant_id %s was already accepted", q);
+        }
+        break;
+    case EXTRACT_ENTITLEMENTS: {
+        struct store_entitlement e = {
+            .as_of = v[E_AS_OF].date,
+            .qe = (uint32_t)v[E_QE].num,
+            .enabled_date = v[E_ENABLED].date,
+            .status = v[E_STATUS].s,
+            .notes = v[E_NOTES].s,
+        };
+        err = store_add_entitlement(st, (uint32_t)tenant, workload, &e, &added);
+        if (err == FTK_OK && added == STORE_DUPLICATE) {
+            kpi_date_format(e.as_of, day);
+            reject(rc, REJECT_DUPLICATE_KEY, -1,
+                   "duplicate key: an entitlement snapshot of this tenant_id "
+                   "for %s as_of %s was already accepted",
+                   code, day);
+        }
+        break;
+    }
+    case EXTRACT_USAGE:
+        err = store_add_usage(st, (uint32_t)tenant, workload, v[U_DATE].date,
+                              (uint32_t)v[U_AE].num, &added);
+        if (err == FTK_OK && added == STORE_DUPLICATE) {
+            kpi_date_format(v[U_DATE].date, day);
+            reject(rc, REJECT_DUPLICATE_KEY, -1,
+                   "duplicate key: a usage snapshot of this tenant_id for %s "
+                   "dated %s was already accepted",
+                   code, day);
+        }
+        break;
+    }
+    *ok = added == STORE_ADDED;
+    return err;
+}
+
+enum ftk_error extract_file(struct store *st, struct rejects *rj,
+                            enum extract_kind kind, const char *path,
+                            struct extract_stats *stats,
+                            struct ftk_diag *diag)
+{
+    const struct schema *sc = &schemas[kind];
+    memset(stats, 0, sizeof(*stats));
+    stats->path = path;
+    stats->kind = kind;
+    struct csv_reader *r;
+    enum ftk_error err = csv_reader_open(&r, path, diag);
+    if (err != FTK_OK)
+        return err;
+    const struct csv_record *rec;
+    int map[MAX_COLS];
+    err = csv_reader_next(r, &rec, diag);
+    if (err != FTK_OK)
+        goto out;
+    if (!rec) {
+        err = ftk_fail(diag, FTK_E_DATA,
+                       "%s: empty file: expected a header row naming the "
+                       "%s columns",
+                       path, extract_kind_name(kind));
+        goto out;
+    }
+    err = map_header(sc, rec, path, map, diag);
+    if (err != FTK_OK)
+        goto out;
+    size_t n_header = rec->n_fields;
+    struct value val[MAX_COLS];
+    for (;;) {
+        err = csv_reader_next(r, &rec, diag);
+        if (err != FTK_OK || !rec)
+            break;
+        stats->read++;
+        struct row_check rc;
+        bool ok;
+        if (rec->n_fields != n_header) {
+            reject(&rc, REJECT_FIELD_COUNT, -1,
+                   "expected %zu fields as in the header, found %zu",
+                   n_header, rec->n_fields);
+            ok = false;
+        } else {
+            ok = check_columns(sc, map, rec, val, &rc);
+            if (ok) {
+                err = accept_row(st, kind, val, &rc, &ok);
+                if (err != FTK_OK) {
+                    ftk_fail(diag, err, "%s:%llu: %s", path,
+                             (unsigned long long)rec->line,
+                             ftk_strerror(err));
+                    break;
+                }
+            }
+        }
+        if (ok) {
+            stats->accepted++;
+            continue;
+        }
+        stats->rejected++;
+        stats->by_reason[rc.reason]++;
+        rejects_add(rj, path, rec->line,
+                    rc.column >= 0 ? sc->col[rc.column].name : NULL,
+                    rc.reason, rc.message, rec->raw, rec->raw_len);
+    }
+out:
+    if (err == FTK_OK) {
+        struct source *src = csv_reader_source(r);
+        stats->bytes = src->bytes;
+        source_sha256(src, stats->sha256);
+    }
+    csv_reader_close(r);
+    return err;
+}
+
+bool extract_over_threshold(const struct extract_stats *stats,
+                            kpi_pct max_reject_pct)
+{
+    /* rejected * 100 > pct * read, with pct scaled by KPI_PCT_SCALE */
+    return (kpi_i128)stats->rejected * 100 * KPI_PCT_SCALE >
+           (kpi_i128)max_reject_pct * (kpi_i128)stats->read;
+}

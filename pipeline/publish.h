@@ -1,0 +1,59 @@
+/*
+ * pipeline/publish.h - outputs that appear complete or not at all.
+ *
+ * publish_open takes an exclusive lock on the output folder (flock on
+ * DIR/.ftkpi.lock, released by the kernel if the process dies), so two runs
+ * on one folder never overlap. Every output is written under a temporary
+ * name in the folder; publish_commit flushes and fsyncs each, renames them
+ * to their final names in the order they were created (so create the
+ * manifest last), and fsyncs the folder. publish_abort, or a crash, leaves
+ * the previous outputs as they were; a later publish_open removes the
+ * temporary files a killed run left behind.
+ */
+#ifndef FTK_PUBLISH_H
+#define FTK_PUBLISH_H
+
+#include <stdio.h>
+
+#include "pipeline/ftk_error.h"
+
+#define PUBLISH_MAX_FILES 64
+
+struct publish_file {
+    char *name; /* final name, owned */
+    char *tmp;  /* temporary path, owned */
+    FILE *f;
+};
+
+struct publish {
+    char *dir; /* owned */
+    int lock_fd;
+    struct publish_file file[PUBLISH_MAX_FILES];
+    int n_files;
+};
+
+/* Creates dir when missing and locks it. FTK_E_LOCKED when another process
+ * holds the lock, FTK_E_CANTCREAT when dir cannot be made or locked. */
+enum ftk_error publish_open(struct publish *p, const char *dir,
+                            struct ftk_diag *diag);
+
+/* Opens a temporary file for the output named name (no '/'); *f is owned
+ * by the publish and stays open until commit or abort. */
+enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
+                              struct ftk_diag *diag);
+
+/* The temporary path of an output created with publish_create, for
+ * writers that open files themselves (libxlsxwriter). */
+const char *publish_tmp_path(const struct publish *p, const char *name);
+
+/* Closes, syncs and renames every output into place. FTK_E_IO (with the
+ * file named) when any write failed; then nothing is renamed. */
+enum ftk_error publish_commit(struct publish *p, struct ftk_diag *diag);
+
+/* Removes every temporary file; the previous outputs stay. */
+void publish_abort(struct publish *p);
+
+/* Aborts what is not committed, releases the lock and frees p. */
+void publish_release(struct publish *p);
+
+#endif

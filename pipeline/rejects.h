@@ -1,0 +1,62 @@
+/*
+ * pipeline/rejects.h - every rejected row, with its reason.
+ *
+ * Rows are counted per reason, the first few of each reason are kept as
+ * examples for stderr and the workbook, and, when an output is given,
+ * every one is written to rejects.csv: file, line, column, error, message,
+ * raw (the record's bytes, invalid UTF-8 shown as U+FFFD).
+ */
+#ifndef FTK_REJECTS_H
+#define FTK_REJECTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pipeline/csv_writer.h"
+
+/* X(enum name, code in rejects.csv, title). In SPEC section 1's order of
+ * precedence; values only ever appended before REJECT_COUNT. */
+#define REJECT_REASONS(X)                                                      \
+    X(REJECT_FIELD_COUNT, "wrong_field_count", "wrong number of fields")      \
+    X(REJECT_INVALID_UTF8, "invalid_utf8", "invalid UTF-8")                    \
+    X(REJECT_FIELD_TOO_LONG, "field_too_long", "field too long")               \
+    X(REJECT_MISSING_VALUE, "missing_value", "missing required value")         \
+    X(REJECT_BAD_INTEGER, "bad_integer", "bad integer")                        \
+    X(REJECT_BAD_DATE, "bad_date", "bad date")                                 \
+    X(REJECT_UNKNOWN_WORKLOAD, "unknown_workload", "unknown workload")         \
+    X(REJECT_UNKNOWN_TENANT, "unknown_tenant", "unknown tenant")               \
+    X(REJECT_DUPLICATE_KEY, "duplicate_key", "duplicate key")
+
+enum reject_reason {
+#define REJECT_ENUM(name, code, title) name,
+    REJECT_REASONS(REJECT_ENUM)
+#undef REJECT_ENUM
+        REJECT_COUNT
+};
+
+/* "bad_integer" */
+const char *reject_code(enum reject_reason r);
+/* "bad integer" */
+const char *reject_title(enum reject_reason r);
+
+#define REJECTS_EXAMPLES 3
+
+struct rejects {
+    struct csv_writer out;
+    bool writing;
+    uint64_t total;
+    uint64_t by_reason[REJECT_COUNT];
+    /* "file:line: message", the first REJECTS_EXAMPLES of each reason */
+    char example[REJECT_COUNT][REJECTS_EXAMPLES][320];
+    int n_examples[REJECT_COUNT];
+};
+
+/* Starts a log; with out not NULL, writes rejects.csv's header to it. */
+void rejects_init(struct rejects *rj, FILE *out);
+
+/* Records one rejected row. column may be NULL. */
+void rejects_add(struct rejects *rj, const char *file, uint64_t line,
+                 const char *column, enum reject_reason reason,
+                 const char *message, const char *raw, size_t raw_len);
+
+#endif
