@@ -109,7 +109,14 @@ static int make_dirs(const char *dir)
 
 int cmd_samples(int argc, char **argv)
 {
-    enum { OPT_TENANTS = 256, OPT_MONTHS, OPT_SEED, OPT_GZIP, OPT_LAST, OPT_OUT };
+    enum {
+        OPT_TENANTS = 256,
+        OPT_MONTHS,
+        OPT_SEED,
+        OPT_GZIP,
+        OPT_LAST,
+        OPT_OUT
+    };
     static const struct option longopts[] = {
         {"tenants", required_argument, NULL, OPT_TENANTS},
         {"months", required_argument, NULL, OPT_MONTHS},
@@ -169,8 +176,7 @@ int cmd_samples(int argc, char **argv)
             fputs(usage_text, stdout);
             return fflush(stdout) == 0 ? 0 : ftk_exit_code(FTK_E_IO);
         case ':':
-            return usage_error("option '%s' needs a value",
-                               argv[optind - 1]);
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }

@@ -39,13 +39,7 @@
 
 #include "kpi/date.h"
 
-#ifdef UNIT_TESTING
-/* cmocka's allocator, so the unit tests see every allocation and leak. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <cmocka.h>
-#endif
+#include "pipeline/testing.h"
 
 /* ---- PRNG ------------------------------------------------------------- */
 
@@ -123,8 +117,7 @@ static size_t rng_pick(struct rng *r, const unsigned short *weights, size_t n)
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *rng_item(struct rng *r, const char *const *items,
-                            size_t n)
+static const char *rng_item(struct rng *r, const char *const *items, size_t n)
 {
     return items[rng_range(r, 0, (int64_t)n - 1)];
 }
@@ -185,10 +178,10 @@ static const char *const name_bases[] = {
 };
 
 static const char *const name_qualifiers[] = {
-    " North",   " Europe",   " Holdings", " Group",   " Labs",
-    " Health",  " Energy",   " Logistics", " Retail", " Systems",
-    " Partners", " Media",   " Pharma",   " Motors",  " Insurance",
-    " Capital", " Studios",  " Foods",    " Services", " Global",
+    " North",    " Europe",  " Holdings",  " Group",    " Labs",
+    " Health",   " Energy",  " Logistics", " Retail",   " Systems",
+    " Partners", " Media",   " Pharma",    " Motors",   " Insurance",
+    " Capital",  " Studios", " Foods",     " Services", " Global",
 };
 
 /* Quoted nicknames: `Fabrikam "North"` must come out as
@@ -216,14 +209,13 @@ static const char *const name_suffixes[R_COUNT][10] = {
 static const char *const local_names[R_COUNT][8] = {
     {"Café Montréal Inc.", "Señor Frío Foods LLC", "Zoë's Kitchen Corp.",
      "Crème Brûlée Bakery LLC", "Björn Outfitters Inc.",
-     "Łukasiewicz Engineering LLC", "Noël & Fils Inc.",
-     "Über Freight Corp."},
+     "Łukasiewicz Engineering LLC", "Noël & Fils Inc.", "Über Freight Corp."},
     {"Müller AG", "Société Lumière SA", "Schäfer & Söhne GmbH",
      "Østergaard A/S", "Brasserie Noël SARL", "Łódź Logistics Sp. z o.o.",
      "Göteborgs Kraft AB", "Crédit Rivière SA"},
     {"株式会社コントソ", "株式会社ファブリカム", "東京データ株式会社",
-     "さくら技研株式会社", "华光科技有限公司", "한빛소프트",
-     "Tōkai Seiki K.K.", "Nguyễn Logistics JSC"},
+     "さくら技研株式会社", "华光科技有限公司", "한빛소프트", "Tōkai Seiki K.K.",
+     "Nguyễn Logistics JSC"},
     {"Construcciones Peñalver S.A.", "São Jorge Energia Ltda.",
      "Logística Andina S.A.S.", "Açúcar Doce Ltda.",
      "Telecomunicações Paraná S.A.", "Panadería La Niña S.R.L.",
@@ -242,8 +234,8 @@ static const struct {
     {41, "+Plus Telecom AG"},
 };
 
-static const char *const priorities[] = {"High", "High (overridden)",
-                                         "Medium", "Low", ""};
+static const char *const priorities[] = {"High", "High (overridden)", "Medium",
+                                         "Low", ""};
 static const unsigned short priority_weights_large[] = {45, 10, 30, 10, 5};
 static const unsigned short priority_weights_small[] = {10, 4, 36, 40, 10};
 
@@ -257,14 +249,12 @@ enum status {
     ST_COUNT
 };
 static const char *const status_names[ST_COUNT] = {
-    "Not Started", "Initiate", "Initiate - Serialized",
+    "Not Started", "Initiate",  "Initiate - Serialized",
     "Blocked",     "No Intent", "Active"};
 static const unsigned short status_before_enable[ST_COUNT] = {55, 30, 8,
                                                               7,  0,  0};
-static const unsigned short status_after_enable[ST_COUNT] = {0, 6, 3,
-                                                             3, 0, 88};
-static const unsigned short status_never[ST_COUNT] = {10, 0, 25,
-                                                      35, 30, 0};
+static const unsigned short status_after_enable[ST_COUNT] = {0, 6, 3, 3, 0, 88};
+static const unsigned short status_never[ST_COUNT] = {10, 0, 25, 35, 30, 0};
 
 /* Free-text notes; the tags in them are what the KPI run extracts. Some
  * carry commas and quotes, so the CSV must quote them. */
@@ -279,11 +269,16 @@ static const char *const notes[] = {
     "#Pilot; wave 2 next quarter",
     "Champion changed, \"new IT director\" onboarding",
     "Waiting on license true-up",
-    "#SPOblocker: legacy file shares",
     "Network upgrade needed; see ticket 4411",
     "Déploiement en cours – équipe IT",
     "#Pilot #Compete",
     "Expecting>50 #Pilot",
+};
+
+static const char *const spo_notes[] = {
+    "#SPOblocker: legacy file shares",
+    "#SPOblocker - sync client rollout pending",
+    "Expecting<50 #SPOblocker",
 };
 
 /* Adoption curve shapes of a usage series. */
@@ -400,8 +395,7 @@ static enum ftk_error out_open(struct out_file *f, const char *dir,
     size_t dlen = strlen(dir);
     const char *sep = (dlen > 0 && dir[dlen - 1] == '/') ? "" : "/";
     const char *ext = gzip ? ".gz" : "";
-    int n = snprintf(f->path, sizeof(f->path), "%s%s%s%s", dir, sep, name,
-                     ext);
+    int n = snprintf(f->path, sizeof(f->path), "%s%s%s%s", dir, sep, name, ext);
     if (n < 0 || (size_t)n >= sizeof(f->path))
         return ftk_fail(diag, FTK_E_CANTCREAT,
                         "samples: cannot create %s/%s%s: path too long", dir,
@@ -470,8 +464,7 @@ static enum ftk_error out_flush(struct out_file *f, struct ftk_diag *diag)
             int zerr = Z_OK;
             const char *msg = gzerror(f->gz, &zerr);
             return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s",
-                            f->path,
-                            zerr == Z_ERRNO ? strerror(errno) : msg);
+                            f->path, zerr == Z_ERRNO ? strerror(errno) : msg);
         }
     } else {
         const char *p = f->buf;
@@ -481,9 +474,8 @@ static enum ftk_error out_flush(struct out_file *f, struct ftk_diag *diag)
             if (w < 0) {
                 if (errno == EINTR)
                     continue;
-                return ftk_fail(diag, FTK_E_IO,
-                                "samples: cannot write %s: %s", f->path,
-                                strerror(errno));
+                return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s",
+                                f->path, strerror(errno));
             }
             p += w;
             left -= (size_t)w;
@@ -495,8 +487,7 @@ static enum ftk_error out_flush(struct out_file *f, struct ftk_diag *diag)
 }
 
 /* Keeps ROW_ROOM bytes free at the end of the buffer. */
-static inline enum ftk_error out_room(struct out_file *f,
-                                      struct ftk_diag *diag)
+static inline enum ftk_error out_room(struct out_file *f, struct ftk_diag *diag)
 {
     if (f->len + ROW_ROOM <= OUT_BUF_SIZE)
         return FTK_OK;
@@ -516,20 +507,19 @@ static enum ftk_error out_finish(struct out_file *f, struct ftk_diag *diag)
         if (zerr != Z_OK)
             return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s",
                             f->path,
-                            zerr == Z_ERRNO ? strerror(errno)
-                                            : zError(zerr));
+                            zerr == Z_ERRNO ? strerror(errno) : zError(zerr));
         struct stat st;
         if (fstat(f->fd, &st) == 0)
             f->bytes = (uint64_t)st.st_size;
     }
     if (fsync(f->fd) != 0)
-        return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s",
-                        f->path, strerror(errno));
+        return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s", f->path,
+                        strerror(errno));
     int fd = f->fd;
     f->fd = -1;
     if (close(fd) != 0)
-        return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s",
-                        f->path, strerror(errno));
+        return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s", f->path,
+                        strerror(errno));
     return FTK_OK;
 }
 
@@ -612,10 +602,10 @@ static char *put_text(char *p, const char *s)
 struct gen {
     const struct samplegen_options *opt;
     int32_t first_month;
-    int32_t first_day; /* window: first day of the first month */
-    int32_t last_day;  /* ... to the last day of last_month */
-    int32_t week0;     /* the first Saturday in the window */
-    uint32_t weeks;    /* Saturdays in the window */
+    int32_t first_day;    /* window: first day of the first month */
+    int32_t last_day;     /* ... to the last day of last_month */
+    int32_t week0;        /* the first Saturday in the window */
+    uint32_t weeks;       /* Saturdays in the window */
     char (*week_str)[10]; /* "YYYY-MM-DD" of each, no NUL */
     char spell[WORKLOAD_COUNT][SPELLINGS_MAX][SPELL_MAX];
     unsigned spell_count[WORKLOAD_COUNT];
@@ -676,7 +666,9 @@ static uint32_t gen_seats(struct rng *r)
         1000, 1122, 1259, 1413, 1585, 1778, 1995, 2239, 2512, 2818,
         3162, 3548, 3981, 4467, 5012, 5623, 6310, 7079, 7943, 8913};
     size_t d = rng_pick(r, decade_weights, COUNT(decade_weights));
-    uint64_t lo = (uint64_t)decades[d] * mantissa[rng_range(r, 0, 19)];
+    /* The top decade stops near 300,000: the largest tenants. */
+    int64_t top = d == COUNT(decades) - 1 ? 9 : 19;
+    uint64_t lo = (uint64_t)decades[d] * mantissa[rng_range(r, 0, top)];
     /* Jitter within the step so the values are not a visible grid. */
     uint64_t v = lo + lo * (uint64_t)rng_range(r, 0, 121) / 1000;
     return (uint32_t)(v / 1000);
@@ -685,11 +677,16 @@ static uint32_t gen_seats(struct rng *r)
 static void gen_tenant_id(struct rng *r, uint32_t t, char *out)
 {
     if (rng_chance(r, 150)) {
-        /* A GUID whose last group is a bijection of t (an odd multiplier
-         * modulo 2^48), so GUIDs never repeat; the rest is random. */
+        /* A GUID whose last group is a bijection of t on 48 bits (odd
+         * multipliers and xor-shifts), so GUIDs never repeat yet look
+         * random; the rest is random. */
         static const char hex[] = "0123456789abcdef";
+        const uint64_t m48 = 0xFFFFFFFFFFFFu;
         uint64_t a = rng_next(r), b = rng_next(r);
-        uint64_t tail = ((uint64_t)t * 0x5DEECE66Du + 0xB) & 0xFFFFFFFFFFFFu;
+        uint64_t tail = ((uint64_t)t * 0x9E3779B97F4A7C15u) & m48;
+        tail ^= tail >> 23;
+        tail = (tail * 0xD6E8FEB86659FD93u) & m48;
+        tail ^= tail >> 24;
         char *p = out;
         for (int i = 0; i < 8; i++)
             *p++ = hex[(a >> (4 * i)) & 15];
@@ -728,13 +725,12 @@ static void gen_name(struct rng *r, uint32_t t, enum region reg, char *out,
         return;
     }
     const char *base = rng_item(r, name_bases, COUNT(name_bases));
-    const char *qual = rng_chance(r, 550)
-                           ? rng_item(r, name_qualifiers,
-                                      COUNT(name_qualifiers))
+    const char *qual = rng_chance(r, 550) ? rng_item(r, name_qualifiers,
+                                                     COUNT(name_qualifiers))
+                                          : "";
+    const char *nick = rng_chance(r, 15)
+                           ? rng_item(r, name_nicknames, COUNT(name_nicknames))
                            : "";
-    const char *nick = rng_chance(r, 15) ? rng_item(r, name_nicknames,
-                                                    COUNT(name_nicknames))
-                                         : "";
     const char *suffix =
         rng_item(r, name_suffixes[reg], COUNT(name_suffixes[reg]));
     snprintf(out, cap, "%s%s%s%s", base, nick, qual, suffix);
@@ -743,15 +739,15 @@ static void gen_name(struct rng *r, uint32_t t, enum region reg, char *out,
 /* An adoption curve: AU in ppm of QE (1,000,000 = 100 %) on a day. */
 struct curve {
     enum shape shape;
-    int32_t t0;     /* ramp starts */
-    int32_t dur;    /* ramp length in days, > 0 */
-    int32_t a0;     /* AU before the ramp */
-    int32_t level;  /* AU after the ramp */
-    int32_t td;     /* decline starts (SH_DECLINE) */
-    int32_t ddur;   /* decline length in days, > 0 */
-    int32_t drop;   /* AU lost by the decline */
-    int32_t noise;  /* weekly noise, +- this */
-    int32_t drift;  /* AU gained per year after the ramp (may be < 0) */
+    int32_t t0;    /* ramp starts */
+    int32_t dur;   /* ramp length in days, > 0 */
+    int32_t a0;    /* AU before the ramp */
+    int32_t level; /* AU after the ramp */
+    int32_t td;    /* decline starts (SH_DECLINE) */
+    int32_t ddur;  /* decline length in days, > 0 */
+    int32_t drop;  /* AU lost by the decline */
+    int32_t noise; /* weekly noise, +- this */
+    int32_t drift; /* AU gained per year after the ramp (may be < 0) */
 };
 
 /* 3x^2 - 2x^3 in 16.16 fixed point for x = num/den clamped to [0, 1]. */
@@ -767,9 +763,9 @@ static inline int64_t smooth16(int64_t num, int64_t den)
 
 static inline int64_t curve_au(const struct curve *c, int32_t day)
 {
-    int64_t au = c->a0 + (((int64_t)(c->level - c->a0) *
-                           smooth16(day - c->t0, c->dur)) >>
-                          16);
+    int64_t au =
+        c->a0 +
+        (((int64_t)(c->level - c->a0) * smooth16(day - c->t0, c->dur)) >> 16);
     if (c->shape == SH_DECLINE)
         au -= ((int64_t)c->drop * smooth16(day - c->td, c->ddur)) >> 16;
     if (c->drift != 0) {
@@ -860,7 +856,7 @@ struct tenant {
     char id[40];
     size_t id_len;
     enum region region;
-    uint32_t seats; /* also when not shown */
+    uint32_t seats;                       /* also when not shown */
     int32_t engagement, gateway, kickoff; /* hidden truth, may be late */
     int32_t snap_day[SNAP_MAX];           /* entitlement snapshot dates */
     unsigned snaps;
@@ -878,8 +874,8 @@ static enum ftk_error gen_customer(struct gen *g, struct rng *r, uint32_t t,
     char name[256];
     gen_name(r, t, tn->region, name, sizeof(name));
 
-    const unsigned short *pw = tn->seats >= 10000 ? priority_weights_large
-                                                  : priority_weights_small;
+    const unsigned short *pw =
+        tn->seats >= 10000 ? priority_weights_large : priority_weights_small;
     const char *priority = priorities[rng_pick(r, pw, COUNT(priorities))];
 
     const char *fm;
@@ -890,19 +886,20 @@ static enum ftk_error gen_customer(struct gen *g, struct rng *r, uint32_t t,
     else
         fm = fm_names[tn->region][rng_range(r, 0, 2)];
 
-    /* Engagement anywhere in the window; gateway 3-45 days later (10 %
-     * 46-120), kickoff 5-30 days after that (15 % 31-150). A date after the
-     * window has not happened yet, so it is not in the extract. */
+    /* Engagement anywhere in the window; gateway 2-20 days later (10 %
+     * 21-90), kickoff 3-20 days after that (15 % 31-150: slow kickoffs). A
+     * date after the window has not happened yet, so it is not in the
+     * extract. */
     int32_t last_eng = g->last_day - 14;
     if (last_eng < g->first_day)
         last_eng = g->first_day;
     tn->engagement = (int32_t)rng_range(r, g->first_day, last_eng);
-    tn->gateway = tn->engagement + (rng_chance(r, 100)
-                                        ? (int32_t)rng_range(r, 46, 120)
-                                        : (int32_t)rng_range(r, 3, 45));
-    tn->kickoff = tn->gateway + (rng_chance(r, 150)
-                                     ? (int32_t)rng_range(r, 31, 150)
-                                     : (int32_t)rng_range(r, 5, 30));
+    tn->gateway =
+        tn->engagement + (rng_chance(r, 100) ? (int32_t)rng_range(r, 21, 90)
+                                             : (int32_t)rng_range(r, 2, 20));
+    tn->kickoff =
+        tn->gateway + (rng_chance(r, 150) ? (int32_t)rng_range(r, 31, 150)
+                                          : (int32_t)rng_range(r, 3, 20));
     int32_t engagement = rng_chance(r, 10) ? KPI_NO_DATE : tn->engagement;
     int32_t gateway = rng_chance(r, 60) || tn->gateway > g->last_day
                           ? KPI_NO_DATE
@@ -974,9 +971,9 @@ static enum ftk_error gen_series(struct gen *g, struct rng *r,
     if (rng_chance(r, early_enable[wd->wclass]))
         enabled = tn->engagement - (int32_t)rng_range(r, 30, 900);
     else
-        enabled = tn->kickoff + (rng_chance(r, 120)
-                                     ? (int32_t)rng_range(r, 121, 400)
-                                     : (int32_t)rng_range(r, 0, 120));
+        enabled =
+            tn->kickoff + (rng_chance(r, 120) ? (int32_t)rng_range(r, 121, 400)
+                                              : (int32_t)rng_range(r, 0, 120));
     bool is_enabled = enabled <= g->last_day;
     bool records_enabled = !rng_chance(r, 80);
     enum shape sh =
@@ -1021,16 +1018,20 @@ static enum ftk_error gen_series(struct gen *g, struct rng *r,
         const unsigned short *before = status_before_enable;
         const unsigned short *after =
             sh == SH_NEVER ? status_never : status_after_enable;
-        const char *st_before =
-            status_names[rng_pick(r, before, ST_COUNT)];
+        const char *st_before = status_names[rng_pick(r, before, ST_COUNT)];
         const char *st_after = qe_zero
                                    ? status_names[ST_NO_INTENT]
-                                   : status_names[rng_pick(r, after,
-                                                           ST_COUNT)];
+                                   : status_names[rng_pick(r, after, ST_COUNT)];
         const char *note = NULL;
         unsigned note_from = 0;
         if (rng_chance(r, 250)) {
-            note = rng_item(r, notes, COUNT(notes));
+            /* #SPOblocker belongs to SharePoint and OneDrive. */
+            bool spo =
+                strcmp(wd->code, "SPO") == 0 || strcmp(wd->code, "OD") == 0;
+            if (spo && rng_chance(r, 300))
+                note = rng_item(r, spo_notes, COUNT(spo_notes));
+            else
+                note = rng_item(r, notes, COUNT(notes));
             note_from = (unsigned)rng_range(r, k0, tn->snaps - 1);
         }
         struct out_file *f = &g->files[F_ENTITLEMENTS];
@@ -1223,9 +1224,9 @@ enum ftk_error samplegen_write_counted(const struct samplegen_options *opt,
     for (int i = 0; i < F_COUNT; i++) {
         struct out_file *f = &g->files[i];
         if (rename(f->tmp, f->path) != 0) {
-            err = ftk_fail(diag, FTK_E_CANTCREAT,
-                           "samples: cannot create %s: %s", f->path,
-                           strerror(errno));
+            err =
+                ftk_fail(diag, FTK_E_CANTCREAT, "samples: cannot create %s: %s",
+                         f->path, strerror(errno));
             goto out;
         }
         f->tmp[0] = '\0';

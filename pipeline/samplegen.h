@@ -21,11 +21,11 @@
 #define SAMPLEGEN_MAX_MONTHS 240
 
 struct samplegen_options {
-    uint32_t tenants;   /* 1..SAMPLEGEN_MAX_TENANTS */
-    uint32_t months;    /* 1..SAMPLEGEN_MAX_MONTHS, ending at last_month */
-    uint64_t seed;      /* any value; 0 is fine */
-    bool gzip;          /* write *.csv.gz instead of *.csv */
-    int32_t last_month; /* year * 12 + month - 1, see kpi/date.h */
+    uint32_t tenants;    /* 1..SAMPLEGEN_MAX_TENANTS */
+    uint32_t months;     /* 1..SAMPLEGEN_MAX_MONTHS, ending at last_month */
+    uint64_t seed;       /* any value; 0 is fine */
+    bool gzip;           /* write *.csv.gz instead of *.csv */
+    int32_t last_month;  /* year * 12 + month - 1, see kpi/date.h */
     const char *out_dir; /* an existing directory; borrowed */
 };
 
@@ -42,9 +42,12 @@ struct samplegen_counts {
 
 /* Writes customers.csv, entitlements.csv and usage.csv (each with ".gz"
  * appended when opt->gzip) into opt->out_dir, replacing files of those
- * names. Each file is written under a temporary name in out_dir and renamed
- * only once all three are complete, so a failed run leaves no partial file
- * (and no temporary one) behind.
+ * names. Each file is written under a temporary name in out_dir (a dot
+ * name, so `--in DIR` globs never see it), synced, and renamed only once all
+ * three are complete, so a failed run leaves no partial file and no
+ * temporary one behind. (Only a rename failing part-way, which needs
+ * something odd such as a directory in the way, can leave the files before
+ * it replaced and the rest not.)
  *
  * Returns FTK_OK; FTK_E_USAGE for options out of range; FTK_E_CANTCREAT when
  * a file cannot be created or renamed; FTK_E_IO when a write fails (a full
