@@ -14,6 +14,7 @@ static const char usage[] =
     "extracts and writes them for program managers and regional leads.\n"
     "\n"
     "Commands:\n"
+    "  run        compute the KPIs of a month and publish the reports\n"
     "  validate   check the input extracts and account for every row\n"
     "  samples    write a realistic synthetic data set\n"
     "\n"
@@ -30,6 +31,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"run", cmd_run},
     {"validate", cmd_validate},
     {"samples", cmd_samples},
 };

@@ -199,3 +199,18 @@ void source_close(struct source *src)
     free(src->raw);
     src->raw = NULL;
 }
+
+enum ftk_error source_digest(const char *path, uint64_t *bytes, char hex[65],
+                             struct ftk_diag *diag)
+{
+    struct source src;
+    enum ftk_error err = source_open(&src, path, diag);
+    while (err == FTK_OK && src.raw_len > 0)
+        err = fill_raw(&src, diag);
+    if (err == FTK_OK) {
+        *bytes = src.bytes;
+        source_sha256(&src, hex);
+        source_close(&src);
+    }
+    return err;
+}

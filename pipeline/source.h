@@ -50,6 +50,11 @@ enum ftk_error source_read(struct source *src, unsigned char *buf, size_t cap,
  * Meaningful once source_read has returned *got == 0. */
 void source_sha256(struct source *src, char hex[65]);
 
+/* The size and SHA-256 of a whole file's raw bytes (nothing inflated), for
+ * the manifest's list of inputs and outputs. */
+enum ftk_error source_digest(const char *path, uint64_t *bytes, char hex[65],
+                             struct ftk_diag *diag);
+
 /* Closes the file and frees the buffers; safe to call twice. */
 void source_close(struct source *src);
 

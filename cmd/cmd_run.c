@@ -1,0 +1,316 @@
+/*
+ * cmd/cmd_run.c - `ftkpi run`: the nightly job. Ingest, KPIs, reports,
+ * publish; all or nothing.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/commands.h"
+#include "cmd/inputs.h"
+#include "kpi/date.h"
+#include "pipeline/facts.h"
+#include "pipeline/manifest.h"
+#include "pipeline/publish.h"
+#include "pipeline/report_csv.h"
+#include "pipeline/source.h"
+
+static const char usage[] =
+    "usage: ftkpi run (--customers FILE... --entitlements FILE...\n"
+    "                  --usage FILE... | --in DIR) --out DIR\n"
+    "                 [--as-of YYYY-MM] [--config FILE] [-q | -v]\n"
+    "\n"
+    "Computes the adoption KPIs of the as-of month and publishes into DIR:\n"
+    "  workload_kpis.csv      one row per customer and workload\n"
+    "  customer_kpis.csv      one row per customer\n"
+    "  portfolio.csv          one row per workload\n"
+    "  cohort_candidates.csv  opportunity-review candidates by region\n"
+    "  rejects.csv            every rejected input row and why\n"
+    "  run.json               the manifest: inputs, counts, outputs, timings\n"
+    "Every file appears complete or not at all: a failed run leaves the\n"
+    "previous outputs untouched. Two runs never write to DIR at once.\n"
+    "\n"
+    "  --customers FILE     customers extract (repeat for several files)\n"
+    "  --entitlements FILE  entitlements extract (repeatable)\n"
+    "  --usage FILE         usage extract (repeatable)\n"
+    "  --in DIR             take customers*.csv[.gz], entitlements*.csv[.gz]\n"
+    "                       and usage*.csv[.gz] from DIR, in name order\n"
+    "  --out DIR            the output folder (created when missing)\n"
+    "  --as-of YYYY-MM      the month to report; default: the latest month\n"
+    "                       with an accepted usage snapshot\n"
+    "  --config FILE        configuration overriding the built-in defaults\n"
+    "  -q, --quiet          print only errors\n"
+    "  -v, --verbose        print counts per file and timings per stage\n"
+    "  -h, --help           print this help\n"
+    "\n"
+    "Exit status: 0 published; 64 bad command line; 65 a malformed file,\n"
+    "rejects over the threshold (max_reject_pct), or no usage and no\n"
+    "--as-of; 66 an input is missing; 73 cannot create the output; 74 I/O\n"
+    "error; 75 another run holds DIR's lock (try later); 78 bad\n"
+    "configuration.\n";
+
+static const struct option options[] = {
+    {"customers", required_argument, NULL, OPT_CUSTOMERS},
+    {"entitlements", required_argument, NULL, OPT_ENTITLEMENTS},
+    {"usage", required_argument, NULL, OPT_USAGE},
+    {"in", required_argument, NULL, OPT_IN},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+#define MAX_OUTPUTS 8
+
+struct run {
+    struct inputs *in;
+    struct config cfg;
+    struct store st;
+    struct publish pub;
+    struct rejects rj;
+    struct facts facts;
+    struct extract_stats *stats;
+    struct manifest_timing timing[4];
+    size_t n_timings;
+    struct manifest_output output[MAX_OUTPUTS];
+    size_t n_outputs;
+    struct timespec mark;
+};
+
+static void stage_done(struct run *r, const char *stage)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - r->mark.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - r->mark.tv_nsec) / 1e6;
+    r->timing[r->n_timings++] = (struct manifest_timing){stage, ms};
+    if (r->in->verbosity > 0)
+        fprintf(stderr, "ftkpi run: %s took %.1f ms\n", stage, ms);
+    r->mark = now;
+}
+
+static int fail(enum ftk_error err, const struct ftk_diag *diag)
+{
+    fprintf(stderr, "ftkpi run: %s\n", diag->msg);
+    return ftk_exit_code(err);
+}
+
+typedef bool (*csv_report)(FILE *, const struct facts *);
+
+/* Writes one output through the publish and records its digest. */
+static int write_output(struct run *r, const char *name, csv_report report)
+{
+    struct ftk_diag diag;
+    FILE *f;
+    enum ftk_error err = publish_create(&r->pub, name, &f, &diag);
+    if (err != FTK_OK)
+        return fail(err, &diag);
+    if (!report(f, &r->facts) || fflush(f) != 0) {
+        fprintf(stderr, "ftkpi run: %s: write failed\n", name);
+        return 74;
+    }
+    struct manifest_output *o = &r->output[r->n_outputs++];
+    o->name = name;
+    err = source_digest(publish_tmp_path(&r->pub, name), &o->bytes, o->sha256,
+                        &diag);
+    return err == FTK_OK ? 0 : fail(err, &diag);
+}
+
+static int32_t as_of_month(const struct run *r)
+{
+    int32_t m;
+    if (r->in->as_of &&
+        kpi_month_parse(r->in->as_of, strlen(r->in->as_of), &m))
+        return m;
+    if (r->st.latest_usage_date == KPI_NO_DATE)
+        return KPI_NO_DATE;
+    return kpi_month_of(r->st.latest_usage_date);
+}
+
+static int publish_all(struct run *r)
+{
+    struct ftk_diag diag;
+    static const struct {
+        const char *name;
+        csv_report report;
+    } csvs[] = {
+        {"workload_kpis.csv", report_csv_workload_kpis},
+        {"customer_kpis.csv", report_csv_customer_kpis},
+        {"portfolio.csv", report_csv_portfolio},
+        {"cohort_candidates.csv", report_csv_candidates},
+    };
+    for (size_t i = 0; i < sizeof(csvs) / sizeof(csvs[0]); i++) {
+        int rc = write_output(r, csvs[i].name, csvs[i].report);
+        if (rc != 0)
+            return rc;
+    }
+    /* rejects.csv has been written as the rows were read */
+    FILE *rejects = r->rj.out.f;
+    if (fflush(rejects) != 0 || csv_writer_error(&r->rj.out)) {
+        fprintf(stderr, "ftkpi run: rejects.csv: write failed\n");
+        return 74;
+    }
+    struct manifest_output *o = &r->output[r->n_outputs++];
+    o->name = "rejects.csv";
+    enum ftk_error err = source_digest(publish_tmp_path(&r->pub, o->name),
+                                       &o->bytes, o->sha256, &diag);
+    if (err != FTK_OK)
+        return fail(err, &diag);
+    stage_done(r, "write");
+
+    FILE *f;
+    err = publish_create(&r->pub, "run.json", &f, &diag);
+    if (err != FTK_OK)
+        return fail(err, &diag);
+    struct manifest m = {
+        .command = "run",
+        .as_of_month = r->facts.as_of_month,
+        .latest_snapshot = r->facts.latest_snapshot,
+        .cfg = &r->cfg,
+        .inputs = r->stats,
+        .n_inputs = inputs_count(r->in),
+        .timing = r->timing,
+        .n_timings = r->n_timings,
+        .output = r->output,
+        .n_outputs = r->n_outputs,
+    };
+    if (!manifest_write(f, &m)) {
+        fprintf(stderr, "ftkpi run: run.json: write failed\n");
+        return 74;
+    }
+    /* Test hook: die the way a killed job would, everything written and
+     * nothing renamed yet (tests/e2e/run.sh). */
+    const char *crash = getenv("FTKPI_TEST_CRASH");
+    if (crash && strcmp(crash, "before-publish") == 0)
+        raise(SIGKILL);
+    err = publish_commit(&r->pub, &diag);
+    return err == FTK_OK ? 0 : fail(err, &diag);
+}
+
+static int run(struct inputs *in)
+{
+    struct run r;
+    struct ftk_diag diag;
+    memset(&r, 0, sizeof(r));
+    r.in = in;
+    clock_gettime(CLOCK_MONOTONIC, &r.mark);
+    int rc;
+    bool have_pub = false, have_facts = false;
+
+    enum ftk_error err = config_load(&r.cfg, in->config_path, &diag);
+    if (err != FTK_OK)
+        return fail(err, &diag);
+    store_init(&r.st, &r.cfg);
+    FILE *rejects_file = NULL;
+    err = publish_open(&r.pub, in->out_dir, &diag);
+    if (err == FTK_OK) {
+        have_pub = true;
+        err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
+    }
+    if (err != FTK_OK) {
+        rc = fail(err, &diag);
+        goto out;
+    }
+    rejects_init(&r.rj, rejects_file);
+    r.stats = calloc(inputs_count(in), sizeof(*r.stats));
+    if (!r.stats) {
+        rc = 74;
+        goto out;
+    }
+    rc = inputs_ingest(in, "run", &r.st, &r.rj, r.stats);
+    if (rc != 0)
+        goto out;
+    if (inputs_over_threshold("run", &r.cfg, r.stats, inputs_count(in),
+                              &r.rj)) {
+        fprintf(stderr, "ftkpi run: nothing published\n");
+        rc = 65;
+        goto out;
+    }
+    stage_done(&r, "ingest");
+
+    int32_t month = as_of_month(&r);
+    if (month == KPI_NO_DATE) {
+        fprintf(stderr, "ftkpi run: no accepted usage snapshot to take the "
+                        "as-of month from: give --as-of YYYY-MM\n");
+        rc = 65;
+        goto out;
+    }
+    err = facts_build(&r.facts, &r.st, month, &diag);
+    if (err != FTK_OK) {
+        rc = fail(err, &diag);
+        goto out;
+    }
+    have_facts = true;
+    stage_done(&r, "kpis");
+    rc = publish_all(&r);
+    if (rc == 0 && in->verbosity >= 0) {
+        char m[8];
+        kpi_month_format(month, m);
+        if (r.rj.total > 0)
+            fprintf(stderr,
+                    "ftkpi run: %s published to %s; %llu input rows "
+                    "rejected (within the threshold), see rejects.csv\n",
+                    m, in->out_dir, (unsigned long long)r.rj.total);
+        else if (in->progress)
+            fprintf(stderr, "ftkpi run: %s published to %s\n", m,
+                    in->out_dir);
+    }
+out:
+    if (have_facts)
+        facts_release(&r.facts);
+    if (have_pub)
+        publish_release(&r.pub);
+    free(r.stats);
+    store_release(&r.st);
+    config_release(&r.cfg);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct inputs in;
+    memset(&in, 0, sizeof(in));
+    int opt, rc = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "qvh", options, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            inputs_release(&in);
+            return 0;
+        }
+        rc = inputs_option(&in, "run", opt, optarg);
+        if (rc == 1) {
+            fputs("try 'ftkpi run --help'\n", stderr);
+            rc = 64;
+        }
+        if (rc != 0)
+            goto out;
+    }
+    if (optind < argc) {
+        fprintf(stderr,
+                "ftkpi run: unexpected argument '%s'\n"
+                "try 'ftkpi run --help'\n",
+                argv[optind]);
+        rc = 64;
+        goto out;
+    }
+    if (!in.out_dir) {
+        fputs("ftkpi run: no output folder: give --out DIR\n"
+              "try 'ftkpi run --help'\n",
+              stderr);
+        rc = 64;
+        goto out;
+    }
+    rc = inputs_finish(&in, "run");
+    if (rc == 0)
+        rc = run(&in);
+out:
+    inputs_release(&in);
+    return rc;
+}

@@ -1,0 +1,638 @@
+/*
+ * pipeline/facts.c - from the store to the rows of SPEC section 7.
+ *
+ * The window is every day up to the last day of the as-of month m: month
+ * values of months after m are never looked at, entitlement snapshots
+ * after it are skipped by store_qe_on, and velocity stops at m.
+ */
+#include "facts.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpi/date.h"
+#include "pipeline/testing.h"
+
+static const struct store *sort_store; /* for qsort's comparators only */
+
+static int tenant_cmp(const void *a, const void *b)
+{
+    return strcmp(sort_store->tenant[*(const uint32_t *)a].id,
+                  sort_store->tenant[*(const uint32_t *)b].id);
+}
+
+static int code_cmp(const void *a, const void *b)
+{
+    return strcmp(sort_store->cfg->workload[*(const int *)a].code,
+                  sort_store->cfg->workload[*(const int *)b].code);
+}
+
+const char *facts_code(const struct facts *f, int workload)
+{
+    return workload < 0 ? "" : f->st->cfg->workload[workload].code;
+}
+
+static int32_t day_of(int32_t month, int day)
+{
+    return kpi_month_first_day(month) + day - 1;
+}
+
+/* The month value of a slot, with the QE of its date. */
+static struct kpi_au slot_value(const struct store_series *s,
+                                const struct store_month *slot,
+                                int32_t window_end, bool *backfilled)
+{
+    struct kpi_au v = {.has_value = true, .ae = slot->ae};
+    bool bf = false;
+    uint32_t qe;
+    if (store_qe_on(s, day_of(slot->month, slot->last_day), window_end, &qe,
+                    &bf)) {
+        v.qe_known = true;
+        v.qe = qe;
+    }
+    if (backfilled)
+        *backfilled = v.qe_known && bf;
+    return v;
+}
+
+static struct kpi_au month_value(const struct store_series *s, int32_t month,
+                                 int32_t window_end)
+{
+    const struct store_month *slot = store_month_of(s, month);
+    struct kpi_au none = {0};
+    return slot ? slot_value(s, slot, window_end, NULL) : none;
+}
+
+static bool in_window(const struct store_series *s, int32_t month,
+                      int32_t window_end)
+{
+    return (s->n_ent > 0 && s->ent[0].as_of <= window_end) ||
+           (s->n_month > 0 && s->month[0].month <= month);
+}
+
+/* The plateau: the values of the consecutive defined months ending at m,
+ * handed to kpi_plateau_months. */
+static int plateau(const struct store_series *s, int32_t month,
+                   int32_t window_end, kpi_pct band, struct kpi_au **buf,
+                   size_t *cap, struct kpi_au *anchor)
+{
+    const struct store_month *last = store_month_of(s, month);
+    if (!last)
+        return 0;
+    size_t i = (size_t)(last - s->month), n = 0;
+    for (;;) {
+        struct kpi_au v = slot_value(s, &s->month[i], window_end, NULL);
+        if (!kpi_au_defined(&v))
+            break;
+        if (n == *cap) {
+            size_t c = *cap ? *cap * 2 : 64;
+            struct kpi_au *p = realloc(*buf, c * sizeof(*p));
+            if (!p)
+                return -1;
+            *buf = p;
+            *cap = c;
+        }
+        (*buf)[n++] = v;
+        if (i == 0 || s->month[i - 1].month != s->month[i].month - 1)
+            break;
+        i--;
+    }
+    /* buf holds m, m-1, ...; kpi_plateau_months wants oldest first */
+    for (size_t a = 0, b = n ? n - 1 : 0; a < b; a++, b--) {
+        struct kpi_au t = (*buf)[a];
+        (*buf)[a] = (*buf)[b];
+        (*buf)[b] = t;
+    }
+    int L = kpi_plateau_months(*buf, n, band);
+    if (L > 0)
+        *anchor = (*buf)[n - 1 - (size_t)L];
+    return L;
+}
+
+/* days_to_10/40/70: the first snapshot on or after enabled_date, up to the
+ * window's end, whose AU (with the QE of its own date) reached each
+ * milestone. */
+static void velocity(const struct store_series *s, int32_t enabled,
+                     int32_t month, int32_t window_end,
+                     int32_t days_to[KPI_MILESTONES])
+{
+    for (int k = 0; k < KPI_MILESTONES; k++)
+        days_to[k] = KPI_NO_DAYS;
+    /* No snapshot in the window: no QE, so no AU on any day. */
+    if (enabled == KPI_NO_DATE || s->n_ent == 0 ||
+        s->ent[0].as_of > window_end)
+        return;
+    int y, mo, d;
+    kpi_date_to_ymd(enabled, &y, &mo, &d);
+    int32_t first = y * 12 + mo - 1;
+    int missing = KPI_MILESTONES;
+    for (uint32_t i = 0; i < s->n_month && missing > 0; i++) {
+        const struct store_month *slot = &s->month[i];
+        if (slot->month < first)
+            continue;
+        if (slot->month > month)
+            break;
+        for (int k = 0; k < KPI_MILESTONES; k++) {
+            if (days_to[k] != KPI_NO_DAYS)
+                continue;
+            uint32_t mask = slot->reached[k];
+            if (slot->month == first)
+                mask &= ~((UINT32_C(1) << (d - 1)) - 1);
+            if (!mask)
+                continue;
+            days_to[k] = day_of(slot->month, __builtin_ctz(mask) + 1) - enabled;
+            missing--;
+        }
+    }
+}
+
+static const struct store_entitlement *latest_ent(const struct store_series *s,
+                                                  int32_t window_end)
+{
+    const struct store_entitlement *e = NULL;
+    for (uint32_t i = 0; i < s->n_ent && s->ent[i].as_of <= window_end; i++)
+        e = &s->ent[i];
+    return e;
+}
+
+static int32_t enabled_date(const struct store_series *s, int32_t window_end)
+{
+    int32_t enabled = KPI_NO_DATE;
+    for (uint32_t i = 0; i < s->n_ent && s->ent[i].as_of <= window_end; i++)
+        if (s->ent[i].enabled_date != KPI_NO_DATE)
+            enabled = s->ent[i].enabled_date;
+    return enabled;
+}
+
+static int32_t days_between(int32_t from, int32_t to)
+{
+    return from == KPI_NO_DATE || to == KPI_NO_DATE ? KPI_NO_DAYS : to - from;
+}
+
+struct build {
+    struct facts *f;
+    const struct config *cfg;
+    struct kpi_au *plateau_buf;
+    size_t plateau_cap;
+    char tags[4096];
+};
+
+static enum ftk_error workload_row(struct build *b, const struct store_series *s,
+                                   const struct store_tenant *t,
+                                   struct fact_workload *r)
+{
+    struct facts *f = b->f;
+    const struct config *cfg = b->cfg;
+    const struct config_workload *wl = &cfg->workload[s->workload];
+    int32_t m = f->as_of_month, end = f->month_end;
+    memset(r, 0, sizeof(*r));
+    r->series = s;
+    r->tenant = s->tenant;
+    r->workload = (int)s->workload;
+    r->core = wl->core;
+    r->scenario = "";
+    r->status = "";
+    r->tags = "";
+
+    const struct store_month *slot = store_month_of(s, m);
+    if (slot) {
+        r->value = slot_value(s, slot, end, &r->qe_backfilled);
+        r->qe_known = r->value.qe_known;
+        r->qe = r->value.qe;
+    } else {
+        bool bf;
+        r->qe_known = store_qe_on(s, end, end, &r->qe, &bf);
+    }
+    r->au_defined = kpi_au_defined(&r->value);
+    if (r->au_defined)
+        r->au = kpi_au_centi(r->value.ae, r->value.qe);
+    r->health = kpi_workload_health(&r->value, &wl->threshold);
+    if (strcmp(wl->code, "EXO") == 0)
+        r->scenario = kpi_exo_scenario(&r->value);
+
+    struct kpi_au prev = month_value(s, m - 1, end);
+    r->value_3m_ago = month_value(s, m - 3, end);
+    r->has_delta_1m = kpi_delta_pp(&r->value, &prev, &r->delta_1m);
+    r->has_delta_3m = kpi_delta_pp(&r->value, &r->value_3m_ago, &r->delta_3m);
+    r->loser = kpi_delta_at_most(&r->value, &r->value_3m_ago,
+                                 cfg->focus.loser_delta_3m);
+
+    r->plateau_months = plateau(s, m, end, cfg->plateau_band, &b->plateau_buf,
+                                &b->plateau_cap, &r->plateau_anchor);
+    if (r->plateau_months < 0)
+        return FTK_E_NOMEM;
+    r->plateau = r->plateau_months > cfg->plateau_min_months &&
+                 r->health != KPI_HEALTH_GREEN;
+
+    r->enabled_date = enabled_date(s, end);
+    r->days_kickoff_to_enable = days_between(t->kickoff_date, r->enabled_date);
+    velocity(s, r->enabled_date, m, end, r->days_to);
+    r->has_users_to_goal =
+        kpi_users_to_goal(&r->value, wl->threshold.green_above,
+                          &r->users_to_goal);
+
+    const struct store_entitlement *e = latest_ent(s, end);
+    if (e) {
+        r->status = e->status;
+        size_t n = kpi_notes_tags(e->notes, strlen(e->notes), b->tags,
+                                  sizeof(b->tags));
+        if (n > 0) {
+            r->tags = arena_strndup(&f->strings, b->tags, n);
+            if (!r->tags)
+                return FTK_E_NOMEM;
+        }
+    }
+    if (r->core) {
+        r->slow_enable = kpi_focus_slow_enable(t->kickoff_date, end,
+                                               r->qe_known ? r->qe : 0,
+                                               r->enabled_date, &cfg->focus);
+        r->slow_ramp =
+            kpi_focus_slow_ramp(r->enabled_date, end, wl->threshold.green_above,
+                                r->days_to, &cfg->focus);
+    }
+    return FTK_OK;
+}
+
+static void customer_row(struct build *b, const struct store_tenant *t,
+                         struct fact_customer *c)
+{
+    struct facts *f = b->f;
+    const struct config *cfg = b->cfg;
+    struct kpi_au core[CONFIG_MAX_WORKLOADS];
+    size_t n_core = 0;
+    uint32_t max_qe = 0;
+    bool any_qe = false;
+    for (uint32_t i = c->first_row; i < c->first_row + c->n_rows; i++) {
+        const struct fact_workload *r = &f->row[i];
+        if (r->qe_known) {
+            any_qe = true;
+            if (r->qe > max_qe)
+                max_qe = r->qe;
+        }
+        if (!r->core)
+            continue;
+        if (r->has_users_to_goal)
+            c->users_to_goal += r->users_to_goal;
+        if (r->au_defined) {
+            core[n_core++] = r->value;
+            c->core_qe += r->value.qe;
+            c->core_ae += r->value.ae;
+        }
+        if (r->plateau)
+            c->focus |= 1u << KPI_FOCUS_PLATEAU;
+        if (r->loser)
+            c->focus |= 1u << KPI_FOCUS_LOSER;
+        if (r->slow_enable)
+            c->focus |= 1u << KPI_FOCUS_SLOW_ENABLE;
+        if (r->slow_ramp)
+            c->focus |= 1u << KPI_FOCUS_SLOW_RAMP;
+    }
+    c->core_au_defined = c->core_qe > 0;
+    if (c->core_au_defined)
+        c->core_au = kpi_pct_round((kpi_i128)c->core_ae, (kpi_i128)c->core_qe);
+    c->health = kpi_customer_health(core, n_core, &cfg->customer);
+    if (t->seats >= 0) {
+        c->large_known = true;
+        c->large = t->seats >= cfg->focus.large_seats;
+    } else if (any_qe) {
+        c->large_known = true;
+        c->large = (int64_t)max_qe >= cfg->focus.large_seats;
+    }
+    c->days_to_kickoff = days_between(t->engagement_start, t->kickoff_date);
+    c->days_to_gateway = days_between(t->engagement_start, t->gateway_date);
+    if (kpi_focus_large_poor(c->large_known && c->large, c->core_ae,
+                             c->core_qe, &cfg->focus))
+        c->focus |= 1u << KPI_FOCUS_LARGE_POOR;
+    if (kpi_focus_slow_kickoff(t->engagement_start, t->kickoff_date,
+                               f->month_end, &cfg->focus))
+        c->focus |= 1u << KPI_FOCUS_SLOW_KICKOFF;
+}
+
+static enum ftk_error portfolio(struct build *b)
+{
+    struct facts *f = b->f;
+    int nw = b->cfg->n_workloads;
+    struct fact_portfolio *p = calloc((size_t)nw, sizeof(*p));
+    struct kpi_mean *mean = calloc((size_t)nw, sizeof(*mean));
+    uint64_t *meas_qe = calloc((size_t)nw, sizeof(*meas_qe));
+    uint64_t(*trend)[FACTS_TREND_MONTHS][2] =
+        calloc((size_t)nw, sizeof(*trend));
+    bool *present = calloc((size_t)nw, sizeof(*present));
+    enum ftk_error err = FTK_E_NOMEM;
+    if (!p || !mean || !meas_qe || !trend || !present)
+        goto out;
+    for (size_t i = 0; i < f->n_rows; i++) {
+        const struct fact_workload *r = &f->row[i];
+        int w = r->workload;
+        present[w] = true;
+        p[w].count[r->health]++;
+        if (r->qe_known && r->qe > 0) {
+            p[w].customers++;
+            p[w].qe += r->qe;
+        }
+        if (r->au_defined) {
+            p[w].measured++;
+            p[w].ae += r->value.ae;
+            meas_qe[w] += r->value.qe;
+            kpi_mean_add(&mean[w], r->value.ae, r->value.qe);
+        }
+        for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+            struct kpi_au v =
+                month_value(r->series,
+                            f->as_of_month - (FACTS_TREND_MONTHS - 1) + k,
+                            f->month_end);
+            if (kpi_au_defined(&v)) {
+                trend[w][k][0] += v.ae;
+                trend[w][k][1] += v.qe;
+            }
+        }
+    }
+    f->portfolio = calloc((size_t)nw, sizeof(*f->portfolio));
+    if (!f->portfolio)
+        goto out;
+    for (int i = 0; i < nw; i++) {
+        int w = f->workload_order[i];
+        if (!present[w])
+            continue;
+        struct fact_portfolio *o = &f->portfolio[f->n_portfolio++];
+        *o = p[w];
+        o->workload = w;
+        o->pooled_defined = meas_qe[w] > 0;
+        if (o->pooled_defined)
+            o->pooled_au = kpi_pct_round((kpi_i128)o->ae, (kpi_i128)meas_qe[w]);
+        o->mean_defined = kpi_mean_centi(&mean[w], &o->mean_au);
+        for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+            o->trend_defined[k] = trend[w][k][1] > 0;
+            if (o->trend_defined[k])
+                o->trend[k] = kpi_pct_round((kpi_i128)trend[w][k][0],
+                                            (kpi_i128)trend[w][k][1]);
+        }
+    }
+    err = FTK_OK;
+out:
+    free(p);
+    free(mean);
+    free(meas_qe);
+    free(trend);
+    free(present);
+    return err;
+}
+
+/* Details name the figures that put a customer in a focus area. */
+static const char *detail(struct facts *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static const char *detail(struct facts *f, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof(buf))
+        n = sizeof(buf) - 1;
+    return arena_strndup(&f->strings, buf, (size_t)n);
+}
+
+static const char *pct_text(kpi_centi v, char out[32])
+{
+    kpi_centi_format(v, out);
+    return out;
+}
+
+static const char *row_detail(struct build *b, const struct fact_workload *r,
+                              const struct store_tenant *t,
+                              enum kpi_focus area)
+{
+    struct facts *f = b->f;
+    const struct config *cfg = b->cfg;
+    char a[32], c[32], d[32], lim[32];
+    switch (area) {
+    case KPI_FOCUS_PLATEAU:
+        kpi_pct_format(cfg->plateau_band, lim);
+        return detail(f, "AU %s%% within %s pp of %s%% for %d months",
+                      pct_text(r->au, a), lim,
+                      pct_text(kpi_au_centi(r->plateau_anchor.ae,
+                                            r->plateau_anchor.qe),
+                               c),
+                      r->plateau_months);
+    case KPI_FOCUS_LOSER:
+        return detail(f, "AU %s%% to %s%% in 3 months (%s pp)",
+                      pct_text(kpi_au_centi(r->value_3m_ago.ae,
+                                            r->value_3m_ago.qe),
+                               a),
+                      pct_text(r->au, c), pct_text(r->delta_3m, d));
+    case KPI_FOCUS_SLOW_ENABLE: {
+        char k[11];
+        kpi_date_format(t->kickoff_date, k);
+        return detail(f, "QE %u not enabled %d days after kickoff %s", r->qe,
+                      (int)(f->month_end - t->kickoff_date), k);
+    }
+    case KPI_FOCUS_SLOW_RAMP: {
+        char e[11], missed[64] = "";
+        kpi_date_format(r->enabled_date, e);
+        for (int k = 0; k < KPI_MILESTONES; k++)
+            if (r->slow_ramp & (1u << k))
+                snprintf(missed + strlen(missed), sizeof(missed) - strlen(missed),
+                         "%s%d%%", missed[0] ? ", " : "",
+                         kpi_milestone_pct[k]);
+        return detail(f, "enabled %s, %d days ago; not yet reached %s", e,
+                      (int)(f->month_end - r->enabled_date), missed);
+    }
+    default:
+        return "";
+    }
+}
+
+static const char *customer_detail(struct build *b,
+                                   const struct fact_customer *c,
+                                   const struct store_tenant *t,
+                                   enum kpi_focus area)
+{
+    struct facts *f = b->f;
+    char a[32], lim[32], s[11];
+    if (area == KPI_FOCUS_LARGE_POOR) {
+        kpi_pct_format(b->cfg->focus.large_poor_below, lim);
+        if (t->seats >= 0)
+            return detail(f, "core AE/QE %s%% below %s%%; seats %lld",
+                          pct_text(c->core_au, a), lim, (long long)t->seats);
+        return detail(f, "core AE/QE %s%% below %s%%; no seats, largest QE "
+                         "at least %lld",
+                      pct_text(c->core_au, a), lim,
+                      (long long)b->cfg->focus.large_seats);
+    }
+    kpi_date_format(t->engagement_start, s);
+    return detail(f, "no kickoff %d days after engagement start %s",
+                  (int)(f->month_end - t->engagement_start), s);
+}
+
+static const struct facts *cand_facts; /* for qsort only */
+
+static int candidate_cmp(const void *x, const void *y)
+{
+    const struct fact_candidate *a = x, *b = y;
+    const struct facts *f = cand_facts;
+    const struct fact_customer *ca = &f->customer[a->customer];
+    const struct fact_customer *cb = &f->customer[b->customer];
+    const struct store_tenant *ta = &f->st->tenant[ca->tenant];
+    const struct store_tenant *tb = &f->st->tenant[cb->tenant];
+    int c = strcmp(ta->region, tb->region);
+    if (c)
+        return c;
+    if (ca->users_to_goal != cb->users_to_goal)
+        return ca->users_to_goal > cb->users_to_goal ? -1 : 1;
+    if ((c = strcmp(ta->id, tb->id)))
+        return c;
+    if (a->area != b->area)
+        return a->area < b->area ? -1 : 1;
+    return strcmp(facts_code(f, a->workload), facts_code(f, b->workload));
+}
+
+static enum ftk_error add_candidate(struct facts *f, size_t *cap,
+                                    uint32_t customer, enum kpi_focus area,
+                                    int workload, const char *text)
+{
+    if (!text)
+        return FTK_E_NOMEM;
+    if (f->n_candidates == *cap) {
+        size_t n = *cap ? *cap * 2 : 256;
+        struct fact_candidate *p = realloc(f->candidate, n * sizeof(*p));
+        if (!p)
+            return FTK_E_NOMEM;
+        f->candidate = p;
+        *cap = n;
+    }
+    f->candidate[f->n_candidates++] = (struct fact_candidate){
+        .customer = customer, .area = area, .workload = workload,
+        .detail = text};
+    return FTK_OK;
+}
+
+static enum ftk_error candidates(struct build *b)
+{
+    struct facts *f = b->f;
+    size_t cap = 0;
+    enum ftk_error err = FTK_OK;
+    for (uint32_t i = 0; i < f->n_customers && err == FTK_OK; i++) {
+        const struct fact_customer *c = &f->customer[i];
+        const struct store_tenant *t = &f->st->tenant[c->tenant];
+        for (int area = 0; area < KPI_FOCUS_COUNT && err == FTK_OK; area++) {
+            if (!(c->focus & (1u << area)))
+                continue;
+            if (area == KPI_FOCUS_LARGE_POOR || area == KPI_FOCUS_SLOW_KICKOFF) {
+                err = add_candidate(f, &cap, i, (enum kpi_focus)area, -1,
+                                    customer_detail(b, c, t,
+                                                    (enum kpi_focus)area));
+                continue;
+            }
+            for (uint32_t k = c->first_row;
+                 k < c->first_row + c->n_rows && err == FTK_OK; k++) {
+                const struct fact_workload *r = &f->row[k];
+                bool hit = r->core &&
+                           ((area == KPI_FOCUS_PLATEAU && r->plateau) ||
+                            (area == KPI_FOCUS_LOSER && r->loser) ||
+                            (area == KPI_FOCUS_SLOW_ENABLE && r->slow_enable) ||
+                            (area == KPI_FOCUS_SLOW_RAMP && r->slow_ramp));
+                if (hit)
+                    err = add_candidate(f, &cap, i, (enum kpi_focus)area,
+                                        r->workload,
+                                        row_detail(b, r, t,
+                                                   (enum kpi_focus)area));
+            }
+        }
+    }
+    if (err != FTK_OK)
+        return err;
+    cand_facts = f;
+    qsort(f->candidate, f->n_candidates, sizeof(*f->candidate),
+          candidate_cmp);
+    return FTK_OK;
+}
+
+enum ftk_error facts_build(struct facts *f, const struct store *st,
+                           int32_t as_of_month, struct ftk_diag *diag)
+{
+    memset(f, 0, sizeof(*f));
+    arena_init(&f->strings);
+    f->st = st;
+    f->as_of_month = as_of_month;
+    f->month_end = kpi_month_last_day(as_of_month);
+    f->latest_snapshot = KPI_NO_DATE;
+    const struct config *cfg = st->cfg;
+    struct build b = {.f = f, .cfg = cfg};
+    enum ftk_error err = FTK_E_NOMEM;
+    uint32_t *order = malloc((st->n_tenants ? st->n_tenants : 1) *
+                             sizeof(*order));
+    f->workload_order = malloc((size_t)cfg->n_workloads *
+                               sizeof(*f->workload_order));
+    f->customer = calloc(st->n_tenants ? st->n_tenants : 1,
+                         sizeof(*f->customer));
+    size_t row_cap = st->n_series ? st->n_series : 1;
+    f->row = malloc(row_cap * sizeof(*f->row));
+    if (!order || !f->workload_order || !f->customer || !f->row)
+        goto out;
+    for (uint32_t i = 0; i < st->n_tenants; i++)
+        order[i] = i;
+    for (int w = 0; w < cfg->n_workloads; w++)
+        f->workload_order[w] = w;
+    sort_store = st;
+    qsort(order, st->n_tenants, sizeof(*order), tenant_cmp);
+    qsort(f->workload_order, (size_t)cfg->n_workloads,
+          sizeof(*f->workload_order), code_cmp);
+
+    for (uint32_t i = 0; i < st->n_tenants; i++) {
+        const struct store_tenant *t = &st->tenant[order[i]];
+        struct fact_customer *c = &f->customer[f->n_customers++];
+        c->tenant = order[i];
+        c->first_row = (uint32_t)f->n_rows;
+        for (int k = 0; k < cfg->n_workloads; k++) {
+            const struct store_series *s =
+                store_series_of(st, order[i], f->workload_order[k]);
+            if (!s || !in_window(s, as_of_month, f->month_end))
+                continue;
+            err = workload_row(&b, s, t, &f->row[f->n_rows++]);
+            if (err != FTK_OK)
+                goto out;
+            for (uint32_t j = s->n_month; j-- > 0;) {
+                const struct store_month *slot = &s->month[j];
+                if (slot->month > as_of_month)
+                    continue;
+                int32_t last = day_of(slot->month, slot->last_day);
+                if (f->latest_snapshot == KPI_NO_DATE ||
+                    last > f->latest_snapshot)
+                    f->latest_snapshot = last;
+                break;
+            }
+        }
+        c->n_rows = (uint32_t)f->n_rows - c->first_row;
+        customer_row(&b, t, c);
+        f->health_count[c->health]++;
+    }
+    err = portfolio(&b);
+    if (err == FTK_OK)
+        err = candidates(&b);
+out:
+    free(order);
+    free(b.plateau_buf);
+    if (err != FTK_OK) {
+        facts_release(f);
+        return ftk_fail(diag, err, "computing the KPIs: %s",
+                        ftk_strerror(err));
+    }
+    return FTK_OK;
+}
+
+void facts_release(struct facts *f)
+{
+    free(f->row);
+    free(f->customer);
+    free(f->portfolio);
+    free(f->candidate);
+    free(f->workload_order);
+    arena_release(&f->strings);
+    memset(f, 0, sizeof(*f));
+}

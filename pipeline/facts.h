@@ -1,0 +1,113 @@
+/*
+ * pipeline/facts.h - the KPIs of one as-of month, as rows for the reports.
+ *
+ * facts_build walks the store once and, with the pure functions of kpi/,
+ * computes every row of SPEC section 7 (workload rows, customer rows,
+ * portfolio rows, opportunity-review candidates), already sorted as the
+ * spec orders them. The report writers (CSV, workbook, cohorts) only format
+ * these rows; no KPI is computed twice.
+ */
+#ifndef FTK_FACTS_H
+#define FTK_FACTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kpi/kpi.h"
+#include "pipeline/arena.h"
+#include "pipeline/ftk_error.h"
+#include "pipeline/store.h"
+
+/* Months of pooled AU kept per workload for the trend chart. */
+#define FACTS_TREND_MONTHS 12
+
+/* One (tenant, workload) with any snapshot dated within the window. */
+struct fact_workload {
+    uint32_t tenant;
+    int workload;
+    struct kpi_au value; /* the month value: AE and the QE of its date */
+    bool qe_known;       /* QE(t, w, m) known (value or month end) */
+    uint32_t qe;         /* QE(t, w, m) */
+    bool au_defined;
+    kpi_centi au;
+    enum kpi_health health;
+    const char *scenario; /* "" unless EXO with a defined AU */
+    bool has_delta_1m, has_delta_3m;
+    kpi_centi delta_1m, delta_3m;
+    bool loser; /* delta_3m <= the LOSER limit, exactly */
+    struct kpi_au value_3m_ago;
+    int plateau_months;
+    bool plateau;
+    struct kpi_au plateau_anchor; /* the value at m - plateau_months */
+    bool qe_backfilled;
+    int32_t enabled_date;           /* KPI_NO_DATE when none */
+    int32_t days_kickoff_to_enable; /* KPI_NO_DAYS when unknown */
+    int32_t days_to[KPI_MILESTONES];
+    bool has_users_to_goal;
+    int64_t users_to_goal;
+    const char *status; /* latest snapshot's status, "" when none */
+    const char *tags;   /* notes tags, "" when none */
+    bool core;
+    bool slow_enable;
+    unsigned slow_ramp; /* bit i: milestone i missed (SLOW_RAMP) */
+    const struct store_series *series;
+};
+
+struct fact_customer {
+    uint32_t tenant;
+    bool large_known, large;
+    uint64_t core_qe, core_ae;
+    bool core_au_defined;
+    kpi_centi core_au;
+    enum kpi_health health;
+    int32_t days_to_kickoff, days_to_gateway; /* KPI_NO_DAYS if unknown */
+    int64_t users_to_goal;
+    unsigned focus; /* bit f: focus area f applies */
+    uint32_t first_row, n_rows; /* its rows in facts.row */
+};
+
+struct fact_portfolio {
+    int workload;
+    uint64_t customers, qe, measured, ae;
+    bool pooled_defined, mean_defined;
+    kpi_centi pooled_au, mean_au;
+    uint64_t count[4]; /* by enum kpi_health */
+    bool trend_defined[FACTS_TREND_MONTHS]; /* [11] is the as-of month */
+    kpi_centi trend[FACTS_TREND_MONTHS];
+};
+
+struct fact_candidate {
+    uint32_t customer; /* index into facts.customer */
+    enum kpi_focus area;
+    int workload; /* -1 for customer-level areas */
+    const char *detail;
+};
+
+struct facts {
+    const struct store *st; /* borrowed */
+    int32_t as_of_month;
+    int32_t month_end;
+    int32_t latest_snapshot; /* latest usage date in the window */
+    struct fact_workload *row; /* by tenant_id bytes, then workload code */
+    size_t n_rows;
+    struct fact_customer *customer; /* by tenant_id bytes */
+    size_t n_customers;
+    struct fact_portfolio *portfolio; /* by workload code */
+    size_t n_portfolio;
+    struct fact_candidate *candidate; /* in SPEC section 7's order */
+    size_t n_candidates;
+    uint64_t health_count[4]; /* customers by enum kpi_health */
+    int *workload_order;      /* workload indices by code, bytewise */
+    struct arena strings;
+};
+
+/* Computes every KPI for as_of_month. */
+enum ftk_error facts_build(struct facts *f, const struct store *st,
+                           int32_t as_of_month, struct ftk_diag *diag);
+
+void facts_release(struct facts *f);
+
+/* The workload code of a row or portfolio entry. */
+const char *facts_code(const struct facts *f, int workload);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * pipeline/report_csv.h - the CSV facts of SPEC section 7, with exactly its
+ * columns, order, formats and row order.
+ */
+#ifndef FTK_REPORT_CSV_H
+#define FTK_REPORT_CSV_H
+
+#include <stdio.h>
+
+#include "pipeline/facts.h"
+
+/* Each writes a header and every row to f; false when a write failed. */
+bool report_csv_workload_kpis(FILE *f, const struct facts *facts);
+bool report_csv_customer_kpis(FILE *f, const struct facts *facts);
+bool report_csv_portfolio(FILE *f, const struct facts *facts);
+bool report_csv_candidates(FILE *f, const struct facts *facts);
+
+/* "EXO;SPO": the focus areas of a mask, in the order of SPEC section 5,
+ * joined by ';' into out. */
+void report_focus_areas(unsigned focus, char *out, size_t cap);
+
+#endif
