@@ -17,6 +17,7 @@ static const char usage[] =
     "  run        compute the KPIs of a month and publish the reports\n"
     "  validate   check the input extracts and account for every row\n"
     "  samples    write a realistic synthetic data set\n"
+    "  cohort     the regional leads' monthly review cohorts\n"
     "\n"
     "Run 'ftkpi COMMAND --help' for a command's options. Documentation:\n"
     "docs/ in the source tree (README.md links every page).\n"
@@ -34,6 +35,7 @@ static const struct command commands[] = {
     {"run", cmd_run},
     {"validate", cmd_validate},
     {"samples", cmd_samples},
+    {"cohort", cmd_cohort},
 };
 
 int main(int argc, char **argv)
