@@ -27,7 +27,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 ALL_CFLAGS := $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -I. -MMD -MP
-LIBS := -lxlsxwriter -lcsv -linih -lmd -lz -lm
+LIBS := -lxlsxwriter -lcsv -linih -lcrypto -lz -lm
 
 LIB_SRCS := $(sort $(wildcard kpi/*.c pipeline/*.c))
 CMD_SRCS := $(sort $(wildcard cmd/*.c))
@@ -35,7 +35,8 @@ GEN_SRCS := $(BUILD)/gen/default_config.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_config.o
 CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/obj/%.o)
 # The code under test is built again with -DUNIT_TESTING so that cmocka's
-# allocator sees every allocation and reports leaks.
+# allocator sees every allocation and reports leaks. The tests link libmd
+# too: an independent SHA-256 to check ours against.
 TLIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/tobj/%.o) $(BUILD)/tobj/gen/default_config.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -77,7 +78,7 @@ $(BUILD)/gen/default_config.c: templates/ftkpi.ini scripts/embed.sh
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DUNIT_TESTING -o $@ $^ $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DUNIT_TESTING -o $@ $(filter %.c %.o,$^) $(LIBS) -lcmocka -lmd
 
 run: deps $(FTKPI)
 	$(FTKPI) run --in samples --out out
@@ -101,7 +102,7 @@ install: $(FTKPI)
 
 # Regenerates the committed sample data set (samples/README.md).
 samples: $(FTKPI)
-	$(FTKPI) samples --tenants 300 --months 20 --seed 7 --as-of 2026-10 --out samples
+	$(FTKPI) samples --tenants 300 --months 20 --seed 7 --last-month 2026-10 --out samples
 
 format:
 	clang-format -i $(LIB_SRCS) $(CMD_SRCS) $(wildcard */*.h tests/unit/*.c)

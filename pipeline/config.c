@@ -1,9 +1,11 @@
 /*
  * pipeline/config.c - the configuration file, parsed with inih.
  *
- * inih calls one handler per "key = value" line and reports the line of the
- * first failing call, so the handler keeps the first message and
- * config_load puts the file and line in front of it.
+ * inih calls one handler per "key = value" line and reports only the line
+ * of the first failure, be it a handler's or its own syntax check's; it
+ * reads on after it. So config_load feeds it lines through read_line,
+ * which counts them: the first error of the handler keeps its message and
+ * its line, and config_load tells the two kinds apart by that line.
  */
 #include "config.h"
 
@@ -22,7 +24,9 @@ extern const char config_default_text[];
 
 struct load_state {
     struct config *cfg;
-    char error[512]; /* the first handler error, without file:line */
+    char error[512]; /* the first error found, without file:line */
+    int error_line;  /* its line */
+    int line;        /* the line inih is on, counted by read_line */
     bool failed;
     bool alias_changed;
 };
@@ -37,6 +41,7 @@ static bool config_error(struct load_state *st, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(st->error, sizeof(st->error), fmt, ap);
         va_end(ap);
+        st->error_line = st->line;
         st->failed = true;
     }
     return false;
@@ -420,23 +425,101 @@ static void settle(struct config *cfg)
     qsort(cfg->alias, cfg->n_aliases, sizeof(cfg->alias[0]), alias_cmp);
 }
 
-static enum ftk_error parse_result(struct load_state *st, int rc,
-                                   const char *file, struct ftk_diag *diag)
+static const char *const sections[] = {
+    "program", "workloads", "core",  "thresholds", "customer_health",
+    "plateau", "focus",     "goals", "ingest"};
+
+/* inih only calls the handler for keys, so an unknown section with no key
+ * under it would pass unnoticed: check every section line here. */
+static void check_section(struct load_state *st, const char *line)
 {
-    if (rc == 0)
-        return FTK_OK;
-    if (rc == -1)
-        return ftk_fail(diag, FTK_E_NOINPUT, "%s: cannot open: %s", file,
-                        strerror(errno));
+    if (line[0] != '[')
+        return;
+    const char *end = strchr(line, ']');
+    if (!end)
+        return; /* inih reports the syntax error */
+    size_t len = (size_t)(end - line - 1);
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+        if (strlen(sections[i]) == len &&
+            strncasecmp(sections[i], line + 1, len) == 0)
+            return;
+    config_error(st, "unknown section [%.*s]: expected program, workloads, "
+                     "core, thresholds, customer_health, plateau, focus, "
+                     "goals or ingest",
+                 (int)len, line + 1);
+}
+
+/* The lines inih parses: from the --config file, or else from the text
+ * of the built-in defaults. */
+struct line_reader {
+    struct load_state *st;
+    FILE *f;
+    const char *text;
+};
+
+static int next_char(struct line_reader *lr)
+{
+    if (lr->f)
+        return getc(lr->f);
+    return *lr->text ? (unsigned char)*lr->text++ : EOF;
+}
+
+/* inih's reader: one physical line into buf (size bytes), without its
+ * LF. A line that does not fit is an error of its own, rather than a
+ * truncated value followed by a line made of its rest. */
+static char *read_line(char *buf, int size, void *stream)
+{
+    struct line_reader *lr = stream;
+    int n = 0, c;
+    bool too_long = false;
+    while ((c = next_char(lr)) != EOF && c != '\n') {
+        if (n < size - 1)
+            buf[n++] = (char)c;
+        else
+            too_long = true;
+    }
+    if (c == EOF && n == 0)
+        return NULL;
+    buf[n] = '\0';
+    lr->st->line++;
+    if (too_long) {
+        config_error(lr->st, "line longer than %d characters", size - 1);
+        buf[0] = '\0';
+        return buf;
+    }
+    /* inih would take an indented line as more of the previous value;
+     * here every line stands alone, so a stray indent cannot silently add
+     * an alias. */
+    size_t lead = strspn(buf, " \t");
+    memmove(buf, buf + lead, (size_t)n - lead + 1);
+    check_section(lr->st, buf);
+    return buf;
+}
+
+/* Parses one file (f) or the defaults (text) into st->cfg. */
+static enum ftk_error parse(struct load_state *st, FILE *f, const char *text,
+                            const char *file, struct ftk_diag *diag)
+{
+    struct line_reader lr = {.st = st, .f = f, .text = text};
+    st->failed = false;
+    st->line = 0;
+    int rc = ini_parse_stream(read_line, &lr, handler, st);
     if (rc == -2)
         return ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory", file);
-    if (st->failed)
-        return ftk_fail(diag, FTK_E_CONFIG, "%s:%d: %s", file, rc,
+    if (f && ferror(f))
+        return ftk_fail(diag, FTK_E_IO, "%s: read error: %s", file,
+                        strerror(errno));
+    /* rc is the first line inih found wrong (0: none), st has the first
+     * line the handler or read_line found wrong. */
+    if (st->failed && (rc <= 0 || st->error_line <= rc))
+        return ftk_fail(diag, FTK_E_CONFIG, "%s:%d: %s", file, st->error_line,
                         st->error);
-    return ftk_fail(diag, FTK_E_CONFIG,
-                    "%s:%d: syntax error: expected '[section]' or "
-                    "'key = value' (lines of at most 200 characters)",
-                    file, rc);
+    if (rc > 0)
+        return ftk_fail(diag, FTK_E_CONFIG,
+                        "%s:%d: syntax error: expected '[section]' or "
+                        "'key = value'",
+                        file, rc);
+    return FTK_OK;
 }
 
 enum ftk_error config_load(struct config *cfg, const char *path,
@@ -444,12 +527,17 @@ enum ftk_error config_load(struct config *cfg, const char *path,
 {
     memset(cfg, 0, sizeof(*cfg));
     struct load_state st = {.cfg = cfg};
-    enum ftk_error err = parse_result(
-        &st, ini_parse_string(config_default_text, handler, &st),
-        "templates/ftkpi.ini (built in)", diag);
+    enum ftk_error err = parse(&st, NULL, config_default_text,
+                               "templates/ftkpi.ini (built in)", diag);
     if (err == FTK_OK && path) {
-        st.failed = false;
-        err = parse_result(&st, ini_parse(path, handler, &st), path, diag);
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            err = ftk_fail(diag, FTK_E_NOINPUT, "%s: cannot open: %s", path,
+                           strerror(errno));
+        } else {
+            err = parse(&st, f, NULL, path, diag);
+            fclose(f);
+        }
     }
     if (err != FTK_OK) {
         config_release(cfg);

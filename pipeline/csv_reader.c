@@ -41,6 +41,7 @@ struct csv_reader {
     size_t raw_len, raw_cap;
     bool ready;
     bool nomem;
+    bool field_too_long; /* a field over the limit ended inside a piece */
     struct csv_record rec;
 };
 
@@ -85,6 +86,12 @@ static void on_field(void *s, size_t len, void *data)
     struct csv_reader *r = data;
     if (r->rec_line == 0)
         r->rec_line = r->line;
+    /* entry_pos is checked after each piece, but a field that ends inside
+     * a piece is gone by then. */
+    if (len > CSV_READER_FIELD_MAX) {
+        r->field_too_long = true;
+        return;
+    }
     if (!grow((void **)&r->fbuf, &r->fbuf_cap, r->fbuf_len + len + 1, 1) ||
         !grow_fields(r, r->n_fields + 1)) {
         r->nomem = true;
@@ -203,7 +210,7 @@ static enum ftk_error feed_piece(struct csv_reader *r, struct ftk_diag *diag)
     }
     if (r->rec_line == 0 && r->parser.pstate != LIBCSV_ROW_NOT_BEGUN)
         r->rec_line = r->line;
-    if (r->parser.entry_pos > CSV_READER_FIELD_MAX)
+    if (r->field_too_long || r->parser.entry_pos > CSV_READER_FIELD_MAX)
         return too_long(r, "field", CSV_READER_FIELD_MAX, diag);
 
     r->chunk_pos += n;
@@ -269,6 +276,8 @@ enum ftk_error csv_reader_next(struct csv_reader *r,
             if (r->nomem)
                 return ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory",
                                 r->src.path);
+            if (r->field_too_long)
+                return too_long(r, "field", CSV_READER_FIELD_MAX, diag);
             r->finished = true;
             break;
         }

@@ -28,7 +28,8 @@ static void cell(struct csv_writer *w, const char *s, size_t len,
                  bool neutralise)
 {
     separator(w);
-    bool formula = neutralise && len > 0 &&
+    /* s[0] != '\0': strchr would find the set's own terminator */
+    bool formula = neutralise && len > 0 && s[0] != '\0' &&
                    strchr("=+-@\t\r", s[0]) != NULL;
     bool quote = false;
     for (size_t i = 0; i < len && !quote; i++)

@@ -103,9 +103,11 @@ static void quoted(char *out, size_t cap, const char *s, size_t len)
     snprintf(out, cap, "'%.*s%s'", (int)n, s, n < len ? "..." : "");
 }
 
+/* Digits only, any number of leading zeros; stops as soon as the value
+ * is over INTEGER_MAX, so it cannot overflow. */
 static bool parse_uint(const char *s, size_t len, int64_t *out)
 {
-    if (len == 0 || len > 64)
+    if (len == 0)
         return false;
     int64_t v = 0;
     for (size_t i = 0; i < len; i++) {
@@ -268,9 +270,51 @@ static enum ftk_error add_customer(struct store *st, const struct value *v,
     return store_add_tenant(st, &t, added);
 }
 
+/* The last tenant and workload resolved: extracts are mostly sorted, so
+ * consecutive rows usually repeat both. */
+struct key_cache {
+    char workload_name[128];
+    size_t workload_len;
+    int workload;
+    char tenant_id[TENANT_ID_MAX + 1];
+    size_t tenant_len;
+    int64_t tenant;
+};
+
+static int cached_workload(struct key_cache *kc, const struct config *cfg,
+                           const char *s, size_t len)
+{
+    if (len == kc->workload_len && memcmp(s, kc->workload_name, len) == 0)
+        return kc->workload;
+    int w = config_workload_lookup(cfg, s, len);
+    if (len < sizeof(kc->workload_name)) {
+        memcpy(kc->workload_name, s, len);
+        kc->workload_len = len;
+        kc->workload = w;
+    }
+    return w;
+}
+
+/* Only found tenants are cached: every tenant is known before lookups
+ * start, so a hit never goes stale. */
+static int64_t cached_tenant(struct key_cache *kc, const struct store *st,
+                             const char *s, size_t len)
+{
+    if (len == kc->tenant_len && memcmp(s, kc->tenant_id, len) == 0)
+        return kc->tenant;
+    int64_t t = store_tenant_find(st, s, len);
+    if (t >= 0) {
+        memcpy(kc->tenant_id, s, len);
+        kc->tenant_len = len;
+        kc->tenant = t;
+    }
+    return t;
+}
+
 static enum ftk_error check_keys(struct store *st, enum extract_kind kind,
                                  const struct value *v, struct row_check *rc,
-                                 int *workload, int64_t *tenant, bool *ok)
+                                 struct key_cache *kc, int *workload,
+                                 int64_t *tenant, bool *ok)
 {
     char q[64];
     *ok = false;
@@ -279,7 +323,7 @@ static enum ftk_error check_keys(struct store *st, enum extract_kind kind,
         return FTK_OK;
     }
     /* tenant_id and workload are columns 0 and 1 in both other schemas */
-    *workload = config_workload_lookup(st->cfg, v[1].s, v[1].len);
+    *workload = cached_workload(kc, st->cfg, v[1].s, v[1].len);
     if (*workload < 0) {
         quoted(q, sizeof(q), v[1].s, v[1].len);
         reject(rc, REJECT_UNKNOWN_WORKLOAD, 1,
@@ -288,7 +332,7 @@ static enum ftk_error check_keys(struct store *st, enum extract_kind kind,
                q);
         return FTK_OK;
     }
-    *tenant = store_tenant_find(st, v[0].s, v[0].len);
+    *tenant = cached_tenant(kc, st, v[0].s, v[0].len);
     if (*tenant < 0) {
         quoted(q, sizeof(q), v[0].s, v[0].len);
         reject(rc, REJECT_UNKNOWN_TENANT, 0,
@@ -301,12 +345,13 @@ static enum ftk_error check_keys(struct store *st, enum extract_kind kind,
 
 static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
                                  const struct value *v, struct row_check *rc,
-                                 bool *ok)
+                                 struct key_cache *kc, bool *ok)
 {
     int workload = -1;
     int64_t tenant = -1;
     enum store_added added = STORE_ADDED;
-    enum ftk_error err = check_keys(st, kind, v, rc, &workload, &tenant, ok);
+    enum ftk_error err =
+        check_keys(st, kind, v, rc, kc, &workload, &tenant, ok);
     if (err != FTK_OK || !*ok)
         return err;
     char day[11];
@@ -317,7 +362,7 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
         if (err == FTK_OK && added == STORE_DUPLICATE) {
             char q[64];
             quoted(q, sizeof(q), v[C_TENANT].s, v[C_TENANT].len);
-            reject(rc, REJECT_DUPLICATE_KEY, C_TENANT,
+            reject(rc, REJECT_DUPLICATE_KEY, -1,
                    "duplicate key: tenant_id %s was already accepted", q);
         }
         break;
@@ -385,6 +430,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
         goto out;
     size_t n_header = rec->n_fields;
     struct value val[MAX_COLS];
+    struct key_cache kc = {.workload_len = SIZE_MAX, .tenant_len = SIZE_MAX};
     for (;;) {
         err = csv_reader_next(r, &rec, diag);
         if (err != FTK_OK || !rec)
@@ -400,7 +446,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
         } else {
             ok = check_columns(sc, map, rec, val, &rc);
             if (ok) {
-                err = accept_row(st, kind, val, &rc, &ok);
+                err = accept_row(st, kind, val, &rc, &kc, &ok);
                 if (err != FTK_OK) {
                     ftk_fail(diag, err, "%s:%llu: %s", path,
                              (unsigned long long)rec->line,

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pipeline/testing.h"
@@ -33,7 +34,7 @@ static enum ftk_error fill_raw(struct source *src, struct ftk_diag *diag)
         }
         src->raw_len = (size_t)n;
         src->bytes += (uint64_t)n;
-        SHA256Update(&src->sha, src->raw, (size_t)n);
+        EVP_DigestUpdate(src->sha, src->raw, (size_t)n);
         break;
     }
     return FTK_OK;
@@ -48,12 +49,21 @@ enum ftk_error source_open(struct source *src, const char *path,
     if (src->fd < 0)
         return ftk_fail(diag, FTK_E_NOINPUT, "%s: cannot open: %s", path,
                         strerror(errno));
+    struct stat sb;
+    if (fstat(src->fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        source_close(src);
+        return ftk_fail(diag, FTK_E_NOINPUT,
+                        "%s: is a folder: expected a file (use --in DIR for "
+                        "a folder of extracts)",
+                        path);
+    }
     src->raw = malloc(SOURCE_CHUNK);
-    if (!src->raw) {
+    src->sha = EVP_MD_CTX_new();
+    if (!src->raw || !src->sha ||
+        !EVP_DigestInit_ex(src->sha, EVP_sha256(), NULL)) {
         source_close(src);
         return ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory", path);
     }
-    SHA256Init(&src->sha);
     enum ftk_error err = fill_raw(src, diag);
     if (err != FTK_OK) {
         source_close(src);
@@ -178,10 +188,19 @@ enum ftk_error source_read(struct source *src, unsigned char *buf, size_t cap,
 void source_sha256(struct source *src, char hex[65])
 {
     static const char digits[] = "0123456789abcdef";
-    SHA2_CTX copy = src->sha;
-    uint8_t digest[SHA256_DIGEST_LENGTH];
-    SHA256Final(digest, &copy);
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_MD_CTX *copy = EVP_MD_CTX_new();
+    if (!copy || !EVP_MD_CTX_copy_ex(copy, src->sha) ||
+        !EVP_DigestFinal_ex(copy, digest, &len))
+        len = 0;
+    EVP_MD_CTX_free(copy);
+    if (len != 32) {
+        memset(hex, '0', 64);
+        hex[64] = '\0';
+        return;
+    }
+    for (int i = 0; i < 32; i++) {
         hex[2 * i] = digits[digest[i] >> 4];
         hex[2 * i + 1] = digits[digest[i] & 15];
     }
@@ -198,6 +217,8 @@ void source_close(struct source *src)
     src->fd = -1;
     free(src->raw);
     src->raw = NULL;
+    EVP_MD_CTX_free(src->sha);
+    src->sha = NULL;
 }
 
 enum ftk_error source_digest(const char *path, uint64_t *bytes, char hex[65],
@@ -205,12 +226,14 @@ enum ftk_error source_digest(const char *path, uint64_t *bytes, char hex[65],
 {
     struct source src;
     enum ftk_error err = source_open(&src, path, diag);
+    if (err != FTK_OK)
+        return err;
     while (err == FTK_OK && src.raw_len > 0)
         err = fill_raw(&src, diag);
     if (err == FTK_OK) {
         *bytes = src.bytes;
         source_sha256(&src, hex);
-        source_close(&src);
     }
+    source_close(&src);
     return err;
 }

@@ -10,7 +10,7 @@
 #ifndef FTK_SOURCE_H
 #define FTK_SOURCE_H
 
-#include <sha2.h>
+#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <zlib.h>
@@ -32,7 +32,7 @@ struct source {
     size_t raw_len, raw_pos;
     uint64_t bytes;       /* raw bytes read so far */
     uint64_t bytes_plain; /* bytes handed out so far */
-    SHA2_CTX sha;
+    EVP_MD_CTX *sha; /* SHA-256 of the raw bytes (OpenSSL: SHA-NI) */
 };
 
 /* Opens path. FTK_E_NOINPUT when it does not exist or cannot be opened,

@@ -19,15 +19,6 @@ static uint64_t hash_bytes(const char *s, size_t len)
     return h ^ (h >> 29);
 }
 
-static uint64_t hash_u64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= UINT64_C(0xc4ceb9fe1a85ec53);
-    return x ^ (x >> 33);
-}
-
 static bool grow_array(void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
     if (need <= *cap)
@@ -62,7 +53,6 @@ void store_release(struct store *st)
     free(st->series_of);
     free(st->tenant);
     free(st->tenant_slots);
-    free(st->ent_keys);
     arena_release(&st->strings);
     memset(st, 0, sizeof(*st));
 }
@@ -179,40 +169,17 @@ const struct store_series *store_series_of(const struct store *st,
     return i >= 0 ? &st->series[i] : NULL;
 }
 
-/* Inserts key into the (series, as_of) set; false when it was there. */
-static bool ent_key_insert(struct store *st, uint64_t key, bool *nomem)
+/* True when the series already has a snapshot dated as_of. Snapshots
+ * mostly arrive in date order, so a later date is decided at once; only an
+ * out-of-order one scans the series' few snapshots. */
+static bool has_snapshot(const struct store_series *s, int32_t as_of)
 {
-    key += 1; /* 0 marks an empty slot */
-    if ((st->n_ent_keys + 1) * 2 > st->cap_ent_keys) {
-        uint64_t n = st->cap_ent_keys ? st->cap_ent_keys * 2 : 4096;
-        uint64_t *keys = calloc(n, sizeof(*keys));
-        if (!keys) {
-            *nomem = true;
-            return false;
-        }
-        for (uint64_t i = 0; i < st->cap_ent_keys; i++) {
-            uint64_t k = st->ent_keys[i];
-            if (!k)
-                continue;
-            uint64_t j = hash_u64(k) & (n - 1);
-            while (keys[j])
-                j = (j + 1) & (n - 1);
-            keys[j] = k;
-        }
-        free(st->ent_keys);
-        st->ent_keys = keys;
-        st->cap_ent_keys = n;
-    }
-    uint64_t mask = st->cap_ent_keys - 1;
-    for (uint64_t j = hash_u64(key) & mask;; j = (j + 1) & mask) {
-        if (st->ent_keys[j] == key)
-            return false;
-        if (st->ent_keys[j] == 0) {
-            st->ent_keys[j] = key;
-            st->n_ent_keys++;
+    if (s->n_ent == 0 || as_of > s->ent[s->n_ent - 1].as_of)
+        return false;
+    for (uint32_t i = 0; i < s->n_ent; i++)
+        if (s->ent[i].as_of == as_of)
             return true;
-        }
-    }
+    return false;
 }
 
 enum ftk_error store_add_entitlement(struct store *st, uint32_t tenant,
@@ -223,12 +190,7 @@ enum ftk_error store_add_entitlement(struct store *st, uint32_t tenant,
     struct store_series *s = series_get(st, tenant, workload, true);
     if (!s)
         return FTK_E_NOMEM;
-    uint32_t index = (uint32_t)(s - st->series);
-    bool nomem = false;
-    uint64_t key = ((uint64_t)index << 32) | (uint32_t)e->as_of;
-    if (!ent_key_insert(st, key, &nomem)) {
-        if (nomem)
-            return FTK_E_NOMEM;
+    if (has_snapshot(s, e->as_of)) {
         *added = STORE_DUPLICATE;
         return FTK_OK;
     }
@@ -260,9 +222,6 @@ void store_entitlements_done(struct store *st)
     for (uint32_t i = 0; i < st->n_series; i++)
         qsort(st->series[i].ent, st->series[i].n_ent,
               sizeof(*st->series[i].ent), ent_cmp);
-    free(st->ent_keys);
-    st->ent_keys = NULL;
-    st->n_ent_keys = st->cap_ent_keys = 0;
 }
 
 /* The index of the last snapshot with as_of <= d, or -1. */

@@ -68,8 +68,6 @@ struct store {
     int32_t *series_of; /* n_tenants x n_workloads, -1 = none */
     struct store_series *series;
     uint32_t n_series, cap_series;
-    uint64_t *ent_keys; /* open addressing set of (series, as_of) + 1 */
-    uint64_t n_ent_keys, cap_ent_keys;
     int32_t latest_usage_date; /* KPI_NO_DATE before any usage */
     int32_t latest_entitlement_date;
 };

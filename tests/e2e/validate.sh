@@ -55,7 +55,7 @@ contains "$T/out.txt" "customers" "table has customers"
 # customers: 6 rows read (blank line skipped), T1 duplicate, T4 seats, T5 date
 check "customers counts" grep -Eq 'customers.csv +customers +6 +3 +3' "$T/out.txt"
 # a multi-line record counts two physical lines: T1 again is on line 7
-contains "$r" ',7,tenant_id,duplicate_key,' "duplicate customer on line 7"
+contains "$r" ',7,,duplicate_key,' "duplicate customer on line 7"
 contains "$r" ',8,seats,bad_integer,' "bad seats on line 8"
 contains "$r" ',9,kickoff_date,bad_date,' "bad kickoff on line 9"
 # entitlements
@@ -147,6 +147,15 @@ contains "$T/err.txt" "bad.ini:2: bad value 'soon' for slow_kickoff_days" "confi
 printf '[focus]\nslow_kickof_days = 3\n' >"$T/bad2.ini"
 run_status 78 "unknown config key" validate --in "$d" --config "$T/bad2.ini"
 contains "$T/err.txt" "bad2.ini:2: unknown key 'slow_kickof_days' in [focus]" "unknown key message"
+
+printf '[thresholdz]\n' >"$T/bad3.ini"
+run_status 78 "unknown empty section" validate --in "$d" --config "$T/bad3.ini"
+contains "$T/err.txt" "bad3.ini:1: unknown section [thresholdz]" "unknown section message"
+printf '[workloads]\nEXO = Exchange Server\n    Mail\n' >"$T/bad4.ini"
+run_status 78 "indented line is not a continuation" validate --in "$d" --config "$T/bad4.ini"
+contains "$T/err.txt" "bad4.ini:3: syntax error" "indented line message"
+run_status 66 "a folder as an input file" validate --customers "$T" --entitlements "$c/entitlements.csv" --usage "$c/entitlements.csv"
+contains "$T/err.txt" "is a folder: expected a file" "folder message"
 
 # an alias added by configuration is accepted
 mk alias

@@ -4,6 +4,7 @@
  * then cut, corrupted or extended to get the broken ones.
  */
 #include <ftw.h>
+#include <sha2.h> /* libmd: an independent SHA-256 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,15 +306,15 @@ static void test_source__truncated_gzip_is_an_error(void **state)
     size_t gz_len;
     unsigned char *gz = slurp(fx->path, &gz_len);
     /* Cut inside the header, the deflate data, the CRC and the length. */
-    const size_t cuts[] = {2, 5, 10, gz_len / 2, gz_len - 8, gz_len - 5,
-                           gz_len - 1};
+    const size_t cuts[] = {2,          5,          10,        gz_len / 2,
+                           gz_len - 8, gz_len - 5, gz_len - 1};
     for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
         write_file(fx->path, gz, cuts[i]);
         struct ftk_diag diag = {{0}};
         enum ftk_error err = read_error(fx->path, &diag);
         if (err != FTK_E_DATA)
-            fail_msg("cut at %zu of %zu: error %d, want FTK_E_DATA",
-                     cuts[i], gz_len, (int)err);
+            fail_msg("cut at %zu of %zu: error %d, want FTK_E_DATA", cuts[i],
+                     gz_len, (int)err);
         assert_non_null(strstr(diag.msg, "truncated"));
         assert_non_null(strstr(diag.msg, fx->path));
     }
@@ -360,8 +361,8 @@ static void test_source__corrupt_deflate_data_is_an_error(void **state)
         struct ftk_diag diag = {{0}};
         enum ftk_error err = read_error(fx->path, &diag);
         if (err != FTK_E_DATA)
-            fail_msg("byte %zu of %zu flipped: error %d, want FTK_E_DATA",
-                     at, gz_len, (int)err);
+            fail_msg("byte %zu of %zu flipped: error %d, want FTK_E_DATA", at,
+                     gz_len, (int)err);
         assert_non_null(strstr(diag.msg, fx->path));
         test_free(bad);
     }
@@ -390,8 +391,7 @@ static void test_source__trailing_garbage_is_an_error(void **state)
         const char *bytes;
         size_t len;
     } tails[] = {
-        {"garbage", 7},
-        {"\n", 1},
+        {"garbage", 7},      {"\n", 1},
         {"\0\0\0\0", 4},     /* tar-style zero padding */
         {"\x1f", 1},         /* half a magic number */
         {"\x1f\x8bjunk", 6}, /* a magic number, then no header */
@@ -453,8 +453,14 @@ static void test_source__one_magic_byte_is_plain(void **state)
     struct fixture *fx = *state;
     write_file(fx->path, "\x1f", 1);
     expect_content(fx->path, 4096, "\x1f", 1);
-    write_file(fx->path, "\x1f" "a", 2);
-    expect_content(fx->path, 4096, "\x1f" "a", 2);
+    write_file(fx->path,
+               "\x1f"
+               "a",
+               2);
+    expect_content(fx->path, 4096,
+                   "\x1f"
+                   "a",
+                   2);
 }
 
 static void test_source__missing_file_is_noinput(void **state)
@@ -572,11 +578,10 @@ int main(void)
             test_source__empty_gzip_member_between_two, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_source__large_gzip_members_across_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_source__truncated_gzip_is_an_error,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
-            test_source__truncated_gzip_is_an_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_source__truncated_second_member_is_an_error, setup,
-            teardown),
+            test_source__truncated_second_member_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_source__corrupt_deflate_data_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source__bad_crc_names_the_check,
@@ -585,16 +590,16 @@ int main(void)
             test_source__trailing_garbage_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_source__plain_file_named_gz_is_plain, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_source__gzip_named_csv_is_gzip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_source__gzip_named_csv_is_gzip,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_source__one_magic_byte_is_plain,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_source__missing_file_is_noinput, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_source__empty_file_reads_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_source__sha256_of_known_content, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_source__missing_file_is_noinput,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_source__empty_file_reads_nothing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_source__sha256_of_known_content,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_source__sha256_and_bytes_of_gzip_are_of_raw_bytes, setup,
             teardown),

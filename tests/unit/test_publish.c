@@ -1,0 +1,299 @@
+/*
+ * tests/unit/test_publish.c - outputs that appear complete or not at all,
+ * under a lock on the folder (pipeline/publish.h).
+ */
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "pipeline/publish.h"
+
+struct fixture {
+    char dir[64];
+    char out[128]; /* the output folder, dir/out */
+};
+
+static int setup(void **state)
+{
+    struct fixture *fx = test_calloc(1, sizeof(*fx));
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_publish.XXXXXX");
+    if (!mkdtemp(fx->dir)) {
+        test_free(fx);
+        return -1;
+    }
+    char dir[sizeof(fx->dir)];
+    memcpy(dir, fx->dir, sizeof(dir)); /* -Wrestrict: both are in fx */
+    snprintf(fx->out, sizeof(fx->out), "%s/out", dir);
+    *state = fx;
+    return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+                        struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    nftw(fx->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    test_free(fx);
+    return 0;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The content of dir/name, or "(missing)". */
+static const char *content(const char *dir, const char *name)
+{
+    static char buf[256];
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return "(missing)";
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* The number of temporary files in dir. */
+static int temp_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, ".ftkpi-tmp.", 11) == 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Publishes name with text into dir; must work. */
+static void publish_one(const char *dir, const char *name, const char *text)
+{
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    if (publish_open(&p, dir, &diag) != FTK_OK)
+        fail_msg("open: %s", diag.msg);
+    FILE *f;
+    assert_int_equal(publish_create(&p, name, &f, &diag), FTK_OK);
+    fputs(text, f);
+    if (publish_commit(&p, &diag) != FTK_OK)
+        fail_msg("commit: %s", diag.msg);
+    publish_release(&p);
+}
+
+static void test_publish__commit_renames_into_place(void **state)
+{
+    struct fixture *fx = *state;
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    FILE *a, *b;
+    assert_int_equal(publish_create(&p, "a.csv", &a, &diag), FTK_OK);
+    assert_int_equal(publish_create(&p, "manifest.json", &b, &diag), FTK_OK);
+    fputs("x,y\n1,2\n", a);
+    fputs("{}\n", b);
+    /* nothing is in place before the commit */
+    assert_string_equal(content(fx->out, "a.csv"), "(missing)");
+    assert_int_equal(temp_files(fx->out), 2);
+    assert_int_equal(publish_commit(&p, &diag), FTK_OK);
+    assert_string_equal(content(fx->out, "a.csv"), "x,y\n1,2\n");
+    assert_string_equal(content(fx->out, "manifest.json"), "{}\n");
+    assert_int_equal(temp_files(fx->out), 0);
+    publish_release(&p);
+    /* a second run replaces the outputs */
+    publish_one(fx->out, "a.csv", "new\n");
+    assert_string_equal(content(fx->out, "a.csv"), "new\n");
+    assert_string_equal(content(fx->out, "manifest.json"), "{}\n");
+    assert_int_equal(temp_files(fx->out), 0);
+}
+
+static void test_publish__tmp_path_is_in_the_folder(void **state)
+{
+    struct fixture *fx = *state;
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    FILE *f;
+    assert_int_equal(publish_create(&p, "book.xlsx", &f, &diag), FTK_OK);
+    const char *tmp = publish_tmp_path(&p, "book.xlsx");
+    assert_non_null(tmp);
+    char want[256];
+    snprintf(want, sizeof(want), "%s/.ftkpi-tmp.book.xlsx", fx->out);
+    assert_memory_equal(tmp, want, strlen(want));
+    assert_null(publish_tmp_path(&p, "other.xlsx"));
+    /* a writer that replaces the file by its path (libxlsxwriter) */
+    write_text(tmp, "replaced");
+    assert_int_equal(publish_commit(&p, &diag), FTK_OK);
+    assert_string_equal(content(fx->out, "book.xlsx"), "replaced");
+    publish_release(&p);
+}
+
+static void test_publish__abort_keeps_previous_outputs(void **state)
+{
+    struct fixture *fx = *state;
+    publish_one(fx->out, "a.csv", "old\n");
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    FILE *f;
+    assert_int_equal(publish_create(&p, "a.csv", &f, &diag), FTK_OK);
+    assert_int_equal(publish_create(&p, "b.csv", &f, &diag), FTK_OK);
+    fputs("new\n", f);
+    fflush(f);
+    publish_abort(&p);
+    assert_string_equal(content(fx->out, "a.csv"), "old\n");
+    assert_string_equal(content(fx->out, "b.csv"), "(missing)");
+    assert_int_equal(temp_files(fx->out), 0);
+    publish_release(&p);
+
+    /* releasing without a commit aborts too */
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    assert_int_equal(publish_create(&p, "a.csv", &f, &diag), FTK_OK);
+    fputs("newer\n", f);
+    publish_release(&p);
+    assert_string_equal(content(fx->out, "a.csv"), "old\n");
+    assert_int_equal(temp_files(fx->out), 0);
+}
+
+static void test_publish__failed_write_renames_nothing(void **state)
+{
+    struct fixture *fx = *state;
+    publish_one(fx->out, "a.csv", "old\n");
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    FILE *a, *b;
+    assert_int_equal(publish_create(&p, "a.csv", &a, &diag), FTK_OK);
+    assert_int_equal(publish_create(&p, "b.csv", &b, &diag), FTK_OK);
+    fputs("new\n", a);
+    fputs("new\n", b);
+    /* reading a write-only stream sets its error indicator */
+    assert_int_equal(fgetc(b), EOF);
+    assert_true(ferror(b));
+    assert_int_equal(publish_commit(&p, &diag), FTK_E_IO);
+    assert_non_null(strstr(diag.msg, "b.csv"));
+    assert_string_equal(content(fx->out, "a.csv"), "old\n");
+    assert_string_equal(content(fx->out, "b.csv"), "(missing)");
+    assert_int_equal(temp_files(fx->out), 0);
+    publish_release(&p);
+}
+
+static void test_publish__second_open_is_locked(void **state)
+{
+    struct fixture *fx = *state;
+    struct publish first, second;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open(&first, fx->out, &diag), FTK_OK);
+    FILE *f;
+    assert_int_equal(publish_create(&first, "a.csv", &f, &diag), FTK_OK);
+    fputs("first\n", f);
+    /* flock is per open file description: a second open in this process
+     * conflicts as another process would */
+    assert_int_equal(publish_open(&second, fx->out, &diag), FTK_E_LOCKED);
+    assert_non_null(strstr(diag.msg, fx->out));
+    /* the refused run did not take the first one's temporary files */
+    assert_int_equal(temp_files(fx->out), 1);
+    assert_int_equal(publish_commit(&first, &diag), FTK_OK);
+    assert_string_equal(content(fx->out, "a.csv"), "first\n");
+    /* the lock is held until release */
+    assert_int_equal(publish_open(&second, fx->out, &diag), FTK_E_LOCKED);
+    publish_release(&first);
+    assert_int_equal(publish_open(&second, fx->out, &diag), FTK_OK);
+    publish_release(&second);
+}
+
+static void test_publish__stale_temp_files_removed(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(mkdir(fx->out, 0777), 0);
+    char path[256];
+    snprintf(path, sizeof(path), "%s/.ftkpi-tmp.a.csv.12345", fx->out);
+    write_text(path, "killed run");
+    snprintf(path, sizeof(path), "%s/.ftkpi-tmp.book.xlsx.999", fx->out);
+    write_text(path, "killed run");
+    snprintf(path, sizeof(path), "%s/keep.csv", fx->out);
+    write_text(path, "kept");
+    snprintf(path, sizeof(path), "%s/.ftkpi-tmpx", fx->out);
+    write_text(path, "kept");
+    assert_int_equal(temp_files(fx->out), 2);
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    assert_int_equal(temp_files(fx->out), 0);
+    assert_string_equal(content(fx->out, "keep.csv"), "kept");
+    assert_string_equal(content(fx->out, ".ftkpi-tmpx"), "kept");
+    publish_release(&p);
+}
+
+static void test_publish__creates_nested_folder(void **state)
+{
+    struct fixture *fx = *state;
+    char nested[256];
+    snprintf(nested, sizeof(nested), "%s/a/b/c", fx->out);
+    publish_one(nested, "x.csv", "1\n");
+    assert_string_equal(content(nested, "x.csv"), "1\n");
+    /* with a trailing slash, and when it exists already */
+    snprintf(nested, sizeof(nested), "%s/d/e/", fx->out);
+    publish_one(nested, "y.csv", "2\n");
+    assert_string_equal(content(nested, "y.csv"), "2\n");
+    publish_one(nested, "y.csv", "3\n");
+    assert_string_equal(content(nested, "y.csv"), "3\n");
+}
+
+static void test_publish__cannot_create_under_a_file(void **state)
+{
+    struct fixture *fx = *state;
+    char file[256], under[300];
+    snprintf(file, sizeof(file), "%s/plain", fx->dir);
+    write_text(file, "not a folder");
+    snprintf(under, sizeof(under), "%s/sub", file);
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open(&p, under, &diag), FTK_E_CANTCREAT);
+    assert_non_null(strstr(diag.msg, file));
+    /* the file itself as the folder */
+    assert_int_equal(publish_open(&p, file, &diag), FTK_E_CANTCREAT);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_publish__commit_renames_into_place),
+        T(test_publish__tmp_path_is_in_the_folder),
+        T(test_publish__abort_keeps_previous_outputs),
+        T(test_publish__failed_write_renames_nothing),
+        T(test_publish__second_open_is_locked),
+        T(test_publish__stale_temp_files_removed),
+        T(test_publish__creates_nested_folder),
+        T(test_publish__cannot_create_under_a_file),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
