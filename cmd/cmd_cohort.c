@@ -828,21 +828,6 @@ static void show_change(const struct cohort_change *c)
            c->recorded_by, c->reason);
 }
 
-static void focus_text(unsigned focus, char *out, size_t cap)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (int a = 0; a < KPI_FOCUS_COUNT; a++) {
-        if (!(focus & (1u << a)))
-            continue;
-        int n = snprintf(out + used, cap - used, "%s%s", used ? ";" : "",
-                         kpi_focus_code((enum kpi_focus)a));
-        if (n < 0 || (size_t)n >= cap - used)
-            break;
-        used += (size_t)n;
-    }
-}
-
 static void show_text(const struct cohort_state *st,
                       const struct cohort_view *v)
 {
@@ -866,7 +851,7 @@ static void show_text(const struct cohort_state *st,
             kpi_date_format(r->since, since);
             if (r->event)
                 kpi_date_format(r->event->effective_on, on);
-            focus_text(r->baseline->focus, areas, sizeof(areas));
+            kpi_focus_join(r->baseline->focus, areas, sizeof(areas));
             printf("  %-8s %s  %s", cohort_status_name(r->status), r->tenant_id,
                    r->customer_name);
             switch (r->status) {
@@ -937,7 +922,7 @@ static bool show_csv(const struct cohort_state *st, const struct cohort_view *v)
             for (int k = 0; k < 4; k++)
                 csv_writer_empty(&w);
         }
-        focus_text(r->baseline->focus, areas, sizeof(areas));
+        kpi_focus_join(r->baseline->focus, areas, sizeof(areas));
         csv_writer_plain(&w, areas);
         csv_writer_int(&w, r->baseline->users_to_goal);
         csv_writer_end(&w);

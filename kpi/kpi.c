@@ -453,6 +453,26 @@ const char *kpi_focus_code(enum kpi_focus f)
     return "?";
 }
 
+void kpi_focus_join(unsigned focus, char *out, size_t cap)
+{
+    size_t used = 0;
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    for (int a = 0; a < KPI_FOCUS_COUNT; a++) {
+        if (!(focus & (1u << a)))
+            continue;
+        const char *code = kpi_focus_code((enum kpi_focus)a);
+        size_t n = strlen(code) + (used ? 1 : 0);
+        if (used + n >= cap)
+            break;
+        if (used)
+            out[used++] = ';';
+        memcpy(out + used, code, strlen(code) + 1);
+        used += strlen(code);
+    }
+}
+
 bool kpi_focus_large_poor(bool large, uint64_t core_ae, uint64_t core_qe,
                           const struct kpi_focus_limits *l)
 {

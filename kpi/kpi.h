@@ -151,6 +151,11 @@ enum kpi_focus {
 /* "LARGE_POOR", "PLATEAU", ... */
 const char *kpi_focus_code(enum kpi_focus f);
 
+/* The codes of the focus areas in a mask (bit f: area f), in the order of
+ * the enum, joined by ';' into out (always NUL-terminated; a code that
+ * does not fit whole is left out with every later one). */
+void kpi_focus_join(unsigned focus, char *out, size_t cap);
+
 /* The milestones of velocity and SLOW_RAMP: 10, 40 and 70 %. */
 #define KPI_MILESTONES 3
 extern const int kpi_milestone_pct[KPI_MILESTONES];

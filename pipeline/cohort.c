@@ -214,21 +214,6 @@ static bool parse_focus(struct cell c, unsigned *out)
     return true;
 }
 
-static void focus_format(unsigned focus, char *out, size_t cap)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (int a = 0; a < KPI_FOCUS_COUNT; a++) {
-        if (!(focus & (1u << a)))
-            continue;
-        int n = snprintf(out + used, cap - used, "%s%s", used ? ";" : "",
-                         kpi_focus_code((enum kpi_focus)a));
-        if (n < 0 || (size_t)n >= cap - used)
-            break;
-        used += (size_t)n;
-    }
-}
-
 static enum ftk_error bad_cell(struct ftk_diag *diag, const char *path,
                                uint64_t line, const char *column, struct cell c,
                                const char *expected)
@@ -950,7 +935,7 @@ bool cohort_pick_write(FILE *f, const struct cohort_run *run,
         csv_writer_int(&w, c->kpis.users_to_goal);
         csv_writer_plain(&w, kpi_health_name(c->kpis.health));
         opt_centi(&w, c->kpis.core_au_defined, c->kpis.core_au);
-        focus_format(c->kpis.focus, areas, sizeof(areas));
+        kpi_focus_join(c->kpis.focus, areas, sizeof(areas));
         csv_writer_plain(&w, areas);
         csv_writer_str(&w, c->details ? c->details : "");
         csv_writer_plain(&w, m);
@@ -1358,7 +1343,7 @@ static void write_kpis(struct csv_writer *w, const struct cohort_kpis *k,
         return;
     }
     kpi_month_format(k->as_of_month, m);
-    focus_format(k->focus, areas, sizeof(areas));
+    kpi_focus_join(k->focus, areas, sizeof(areas));
     csv_writer_plain(w, m);
     csv_writer_plain(w, areas);
     csv_writer_plain(w, kpi_health_name(k->health));
@@ -2558,22 +2543,22 @@ static struct out_cell review_fixed(struct review_ctx *x, int col)
     case 11:
         return text(cohort_focus_status_name(row->focus_status));
     case 12:
-        focus_format(b->focus, x->buf[0], sizeof(x->buf[0]));
+        kpi_focus_join(b->focus, x->buf[0], sizeof(x->buf[0]));
         return text(x->buf[0]);
     case 13:
         if (!n)
             return text(NULL);
-        focus_format(n->focus, x->buf[0], sizeof(x->buf[0]));
+        kpi_focus_join(n->focus, x->buf[0], sizeof(x->buf[0]));
         return text(x->buf[0]);
     case 14:
         if (!n)
             return text(NULL);
-        focus_format(row->still_in, x->buf[0], sizeof(x->buf[0]));
+        kpi_focus_join(row->still_in, x->buf[0], sizeof(x->buf[0]));
         return text(x->buf[0]);
     case 15:
         if (!n)
             return text(NULL);
-        focus_format(row->left, x->buf[0], sizeof(x->buf[0]));
+        kpi_focus_join(row->left, x->buf[0], sizeof(x->buf[0]));
         return text(x->buf[0]);
     case 16:
         return text(kpi_health_name(b->health));

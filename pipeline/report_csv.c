@@ -30,21 +30,6 @@ static void opt_days(struct csv_writer *w, int32_t days)
     opt_int(w, days != KPI_NO_DAYS, days);
 }
 
-void report_focus_areas(unsigned focus, char *out, size_t cap)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (int a = 0; a < KPI_FOCUS_COUNT; a++) {
-        if (!(focus & (1u << a)))
-            continue;
-        int n = snprintf(out + used, cap - used, "%s%s", used ? ";" : "",
-                         kpi_focus_code((enum kpi_focus)a));
-        if (n < 0 || (size_t)n >= cap - used)
-            break;
-        used += (size_t)n;
-    }
-}
-
 static void tenant_cells(struct csv_writer *w, const struct facts *f,
                          uint32_t tenant, char *month)
 {
@@ -121,7 +106,7 @@ bool report_csv_customer_kpis(FILE *out, const struct facts *f)
         opt_days(&w, c->days_to_kickoff);
         opt_days(&w, c->days_to_gateway);
         csv_writer_int(&w, c->users_to_goal);
-        report_focus_areas(c->focus, areas, sizeof(areas));
+        kpi_focus_join(c->focus, areas, sizeof(areas));
         csv_writer_plain(&w, areas);
         csv_writer_end(&w);
     }

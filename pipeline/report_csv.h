@@ -15,8 +15,4 @@ bool report_csv_customer_kpis(FILE *f, const struct facts *facts);
 bool report_csv_portfolio(FILE *f, const struct facts *facts);
 bool report_csv_candidates(FILE *f, const struct facts *facts);
 
-/* "EXO;SPO": the focus areas of a mask, in the order of SPEC section 5,
- * joined by ';' into out. */
-void report_focus_areas(unsigned focus, char *out, size_t cap);
-
 #endif

@@ -693,6 +693,22 @@ static void test_kpi__focus_codes_and_milestones(void **state)
     assert_int_equal(kpi_milestone_pct[2], 70);
 }
 
+static void test_kpi__focus_join_in_table_order(void **state)
+{
+    (void)state;
+    char out[64];
+    kpi_focus_join((1u << KPI_FOCUS_SLOW_RAMP) | (1u << KPI_FOCUS_LARGE_POOR) |
+                       (1u << KPI_FOCUS_LOSER),
+                   out, sizeof(out));
+    assert_string_equal(out, "LARGE_POOR;LOSER;SLOW_RAMP");
+    kpi_focus_join(0, out, sizeof(out));
+    assert_string_equal(out, "");
+    /* a code that does not fit whole is left out, never cut */
+    kpi_focus_join((1u << KPI_FOCUS_PLATEAU) | (1u << KPI_FOCUS_LOSER), out,
+                   12);
+    assert_string_equal(out, "PLATEAU");
+}
+
 static void test_kpi__focus_large_poor_at_20_percent(void **state)
 {
     (void)state;
@@ -842,6 +858,7 @@ int main(void)
         cmocka_unit_test(test_kpi__notes_tags_respects_len),
         cmocka_unit_test(test_kpi__notes_tags_cap_never_writes_partial_tag),
         cmocka_unit_test(test_kpi__focus_codes_and_milestones),
+        cmocka_unit_test(test_kpi__focus_join_in_table_order),
         cmocka_unit_test(test_kpi__focus_large_poor_at_20_percent),
         cmocka_unit_test(test_kpi__focus_slow_kickoff_after_30_days),
         cmocka_unit_test(test_kpi__focus_slow_enable_after_90_days),
