@@ -40,6 +40,8 @@ CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/obj/%.o)
 TLIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/tobj/%.o) $(BUILD)/tobj/gen/default_config.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Helpers every unit test may use (scratch folders and files).
+UNIT_LIB := $(BUILD)/tobj/tests/unit/scratch.o
 
 FTKPI := $(BUILD)/ftkpi
 
@@ -76,7 +78,7 @@ $(BUILD)/gen/default_config.c: templates/ftkpi.ini scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh config_default_text $< > $@
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB_OBJS)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB_OBJS) $(UNIT_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DUNIT_TESTING -o $@ $(filter %.c %.o,$^) $(LIBS) -lcmocka -lmd
 

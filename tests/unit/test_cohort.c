@@ -4,10 +4,10 @@
  * and their notice, the cohort on a date, bad picking sheets, the review.
  * Each test writes a small published run by hand into a scratch folder.
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <stdarg.h>
@@ -18,35 +18,12 @@
 
 #include "kpi/date.h"
 #include "pipeline/cohort.h"
+#include "tests/unit/scratch.h"
 
 struct fixture {
     char dir[64];
     char run[96], run2[96], state[96], picks[96];
 };
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
-}
-
-/* The whole file; the caller frees it with test_free. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    char *buf = test_malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static void in_dir(char *out, size_t cap, const char *dir, const char *name)
 {
@@ -57,7 +34,7 @@ static void write_in(const char *dir, const char *name, const char *text)
 {
     char path[256];
     in_dir(path, sizeof(path), dir, name);
-    write_file(path, text);
+    scratch_write_text(path, text);
 }
 
 /* A run as ftkpi publishes it (only the columns the cohort reads, plus a
@@ -111,8 +88,7 @@ static void write_run(const char *dir, const char *month, bool later)
 static int setup(void **state)
 {
     struct fixture *fx = test_calloc(1, sizeof(*fx));
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_cohort.XXXXXX");
-    if (!mkdtemp(fx->dir)) {
+    if (!scratch_make(fx->dir, sizeof(fx->dir), "test_cohort")) {
         test_free(fx);
         return -1;
     }
@@ -126,19 +102,10 @@ static int setup(void **state)
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     struct fixture *fx = *state;
-    nftw(fx->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(fx->dir);
     test_free(fx);
     return 0;
 }
@@ -207,7 +174,7 @@ static enum ftk_error freeze_picks(const struct fixture *fx, const char *text,
     struct cohort_selection sel;
     struct cohort_report notes;
     const char *files[] = {fx->picks};
-    write_file(fx->picks, text);
+    scratch_write_text(fx->picks, text);
     open_session(&s, fx, fx->run, "2026-10");
     cohort_selection_init(&sel);
     cohort_report_init(&notes);
@@ -284,13 +251,13 @@ static void test_cohort__freeze_from_picks(void **state)
 
     char path[256];
     in_dir(path, sizeof(path), fx->state, "cohort-2026-10.csv");
-    char *text = slurp(path);
+    char *text = scratch_read(path, NULL);
     assert_non_null(strstr(text, "\n2026-10,NA,'-C1,Minus,"));
     assert_non_null(strstr(text, "EXO_au_pct,EXO_health,SPO_au_pct,"
                                  "SPO_health\n"));
     test_free(text);
     in_dir(path, sizeof(path), fx->state, "changes-2026-10.csv");
-    text = slurp(path);
+    text = scratch_read(path, NULL);
     assert_non_null(strstr(text, "change,cohort_month,action,"));
     assert_string_equal(strchr(text, '\n'), "\n"); /* the header only */
     test_free(text);
@@ -349,7 +316,7 @@ static void test_cohort__refreeze_refused(void **state)
     assert_int_equal(freeze_picks(fx, sheet, "2026-09-28", &problems, &diag),
                      FTK_OK);
     in_dir(path, sizeof(path), fx->state, "cohort-2026-10.csv");
-    char *before = slurp(path);
+    char *before = scratch_read(path, NULL);
 
     snprintf(sheet, sizeof(sheet), "%sx,A2,Alpha Two,NA,2026-10\n", sheet_head);
     enum ftk_error err =
@@ -357,7 +324,7 @@ static void test_cohort__refreeze_refused(void **state)
     assert_int_equal(err, FTK_E_STATE);
     assert_int_equal(ftk_exit_code(err), 65);
     assert_non_null(strstr(diag.msg, "already frozen for NA (on 2026-09-28)"));
-    char *after = slurp(path);
+    char *after = scratch_read(path, NULL);
     assert_string_equal(before, after);
     test_free(after);
 
@@ -365,7 +332,7 @@ static void test_cohort__refreeze_refused(void **state)
     snprintf(sheet, sizeof(sheet), "%sx,B2,,EMEA,2026-10\n", sheet_head);
     assert_int_equal(freeze_picks(fx, sheet, "2026-09-29", &problems, &diag),
                      FTK_OK);
-    after = slurp(path);
+    after = scratch_read(path, NULL);
     assert_memory_equal(before, after, strlen(before)); /* appended only */
     assert_non_null(strstr(after + strlen(before), ",EMEA,B2,"));
     test_free(after);
@@ -436,7 +403,7 @@ static void test_cohort__change_needs_three_days_notice(void **state)
     char path[256];
     freeze_fixture(fx);
     in_dir(path, sizeof(path), fx->state, "changes-2026-10.csv");
-    char *before = slurp(path);
+    char *before = scratch_read(path, NULL);
 
     enum ftk_error err =
         record(fx, COHORT_REMOVE, "A2", "2026-10-05", "2026-10-07", &diag);
@@ -444,14 +411,14 @@ static void test_cohort__change_needs_three_days_notice(void **state)
     assert_int_equal(ftk_exit_code(err), 65);
     assert_non_null(strstr(diag.msg, "takes effect on 2026-10-08 at the "
                                      "earliest"));
-    char *after = slurp(path);
+    char *after = scratch_read(path, NULL);
     assert_string_equal(before, after);
     test_free(after);
 
     assert_int_equal(
         record(fx, COHORT_REMOVE, "A2", "2026-10-05", "2026-10-08", &diag),
         FTK_OK);
-    after = slurp(path);
+    after = scratch_read(path, NULL);
     assert_memory_equal(before, after, strlen(before));
     assert_string_equal(after + strlen(before),
                         "1,2026-10,remove,NA,A2,Alpha Two,2026-10-05,"
@@ -650,7 +617,7 @@ static void test_cohort__review_order_and_focus(void **state)
     assert_non_null(f);
     assert_true(cohort_review_write_csv(f, &rv));
     fclose(f);
-    char *text = slurp(path);
+    char *text = scratch_read(path, NULL);
     assert_memory_equal(text,
                         "\xEF\xBB\xBF"
                         "cohort_month,region,",
@@ -690,7 +657,7 @@ static void test_cohort__pick_sheet(void **state)
     assert_non_null(f);
     assert_true(cohort_pick_write(f, &run, "EMEA", month_of("2026-10")));
     fclose(f);
-    char *text = slurp(path);
+    char *text = scratch_read(path, NULL);
     assert_string_equal(
         text, "\xEF\xBB\xBFpick,tenant_id,customer_name,region,fm,"
               "users_to_goal,health,core_au_pct,focus_areas,focus_details,"
@@ -770,11 +737,11 @@ static void test_cohort__bad_picks_malformed(void **state)
     struct ftk_diag diag;
     const char *files[] = {fx->picks};
     cohort_report_init(&problems);
-    write_file(fx->picks, "tenant,pick\nA1,x\n");
+    scratch_write_text(fx->picks, "tenant,pick\nA1,x\n");
     assert_int_equal(cohort_picks_read(&p, files, 1, &problems, &diag),
                      FTK_E_DATA);
     assert_non_null(strstr(diag.msg, "picks.csv:1: no 'tenant_id' column"));
-    write_file(fx->picks, "tenant_id;pick\nA1;x\n");
+    scratch_write_text(fx->picks, "tenant_id;pick\nA1;x\n");
     assert_int_equal(cohort_picks_read(&p, files, 1, &problems, &diag),
                      FTK_E_DATA);
     assert_non_null(strstr(diag.msg, "separated by ';'"));
@@ -827,7 +794,7 @@ static void test_cohort__run_files_of_two_runs_refused(void **state)
     struct ftk_diag diag;
     char path[256];
     in_dir(path, sizeof(path), fx->run2, "workload_kpis.csv");
-    char *text = slurp(path);
+    char *text = scratch_read(path, NULL);
     write_in(fx->run, "workload_kpis.csv", text);
     test_free(text);
     assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),

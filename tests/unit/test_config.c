@@ -3,7 +3,6 @@
  * a --config file on top of them, and the errors that name file and line
  * (pipeline/config.h).
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <cmocka.h>
 
 #include "pipeline/config.h"
+#include "tests/unit/scratch.h"
 
 struct fixture {
     char dir[64];
@@ -26,8 +26,7 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *fx = test_calloc(1, sizeof(*fx));
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_config.XXXXXX");
-    if (!mkdtemp(fx->dir)) {
+    if (!scratch_make(fx->dir, sizeof(fx->dir), "test_config")) {
         test_free(fx);
         return -1;
     }
@@ -36,29 +35,12 @@ static int setup(void **state)
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     struct fixture *fx = *state;
-    nftw(fx->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(fx->dir);
     test_free(fx);
     return 0;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
 }
 
 /* Loads the defaults and text as a --config file on top; must work. */
@@ -66,7 +48,7 @@ static void load_ok(struct fixture *fx, const char *text)
 {
     struct ftk_diag diag = {{0}};
     if (text)
-        write_text(fx->path, text);
+        scratch_write_text(fx->path, text);
     if (config_load(&fx->cfg, text ? fx->path : NULL, &diag) != FTK_OK)
         fail_msg("config_load: %s", diag.msg);
 }
@@ -77,7 +59,7 @@ static void load_fails(struct fixture *fx, const char *text, int line,
                        const char *what)
 {
     struct ftk_diag diag = {{0}};
-    write_text(fx->path, text);
+    scratch_write_text(fx->path, text);
     enum ftk_error err = config_load(&fx->cfg, fx->path, &diag);
     if (err != FTK_E_CONFIG)
         fail_msg("error %d, want FTK_E_CONFIG for:\n%s", (int)err, text);

@@ -2,7 +2,6 @@
  * tests/unit/test_csv_reader.c - records, line numbers, raw bytes and
  * limits of the CSV reader (pipeline/csv_reader.h).
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <cmocka.h>
 
 #include "pipeline/csv_reader.h"
+#include "tests/unit/scratch.h"
 
 struct fixture {
     char dir[64];
@@ -26,8 +26,7 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *fx = test_calloc(1, sizeof(*fx));
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_csv_reader.XXXXXX");
-    if (!mkdtemp(fx->dir)) {
+    if (!scratch_make(fx->dir, sizeof(fx->dir), "test_csv_reader")) {
         test_free(fx);
         return -1;
     }
@@ -36,35 +35,18 @@ static int setup(void **state)
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     struct fixture *fx = *state;
-    nftw(fx->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(fx->dir);
     test_free(fx);
     return 0;
-}
-
-static void write_bytes(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
 }
 
 /* Writes text to the fixture's file and opens a reader on it. */
 static void open_text(struct fixture *fx, const char *text, size_t len)
 {
-    write_bytes(fx->path, text, len);
+    scratch_write(fx->path, text, len);
     struct ftk_diag diag = {{0}};
     csv_reader_close(fx->r);
     fx->r = NULL;

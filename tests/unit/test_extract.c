@@ -4,7 +4,6 @@
  * (pipeline/extract.h, SPEC section 1), through extract_file on small
  * files with a real store and a reject log written to a temporary file.
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "kpi/date.h"
 #include "pipeline/extract.h"
+#include "tests/unit/scratch.h"
 
 #define MAX_FILES 32
 
@@ -35,9 +35,9 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *fx = test_calloc(1, sizeof(*fx));
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_extract.XXXXXX");
     struct ftk_diag diag = {{0}};
-    if (!mkdtemp(fx->dir) || config_load(&fx->cfg, NULL, &diag) != FTK_OK) {
+    if (!scratch_make(fx->dir, sizeof(fx->dir), "test_extract") ||
+        config_load(&fx->cfg, NULL, &diag) != FTK_OK) {
         test_free(fx);
         return -1;
     }
@@ -50,15 +50,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 /* The store is released by each test (done), before cmocka looks for
  * leaks; the configuration was loaded by setup. */
 static int teardown(void **state)
@@ -66,7 +57,7 @@ static int teardown(void **state)
     struct fixture *fx = *state;
     config_release(&fx->cfg);
     fclose(fx->out);
-    nftw(fx->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(fx->dir);
     test_free(fx);
     return 0;
 }
@@ -85,10 +76,7 @@ static const char *write_input(struct fixture *fx, const char *name,
     char dir[sizeof(fx->dir)];
     memcpy(dir, fx->dir, sizeof(dir)); /* -Wrestrict: both are in fx */
     snprintf(path, sizeof(fx->path[0]), "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
+    scratch_write(path, text, len);
     return path;
 }
 

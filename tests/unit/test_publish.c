@@ -3,7 +3,6 @@
  * under a lock on the folder (pipeline/publish.h).
  */
 #include <dirent.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <cmocka.h>
 
 #include "pipeline/publish.h"
+#include "tests/unit/scratch.h"
 
 struct fixture {
     char dir[64];
@@ -26,8 +26,7 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *fx = test_calloc(1, sizeof(*fx));
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_publish.XXXXXX");
-    if (!mkdtemp(fx->dir)) {
+    if (!scratch_make(fx->dir, sizeof(fx->dir), "test_publish")) {
         test_free(fx);
         return -1;
     }
@@ -38,29 +37,12 @@ static int setup(void **state)
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     struct fixture *fx = *state;
-    nftw(fx->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(fx->dir);
     test_free(fx);
     return 0;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
 }
 
 /* The content of dir/name, or "(missing)". */
@@ -148,7 +130,7 @@ static void test_publish__tmp_path_is_in_the_folder(void **state)
     assert_memory_equal(tmp, want, strlen(want));
     assert_null(publish_tmp_path(&p, "other.xlsx"));
     /* a writer that replaces the file by its path (libxlsxwriter) */
-    write_text(tmp, "replaced");
+    scratch_write_text(tmp, "replaced");
     assert_int_equal(publish_commit(&p, &diag), FTK_OK);
     assert_string_equal(content(fx->out, "book.xlsx"), "replaced");
     publish_release(&p);
@@ -234,13 +216,13 @@ static void test_publish__stale_temp_files_removed(void **state)
     assert_int_equal(mkdir(fx->out, 0777), 0);
     char path[256];
     snprintf(path, sizeof(path), "%s/.ftkpi-tmp.a.csv.12345", fx->out);
-    write_text(path, "killed run");
+    scratch_write_text(path, "killed run");
     snprintf(path, sizeof(path), "%s/.ftkpi-tmp.book.xlsx.999", fx->out);
-    write_text(path, "killed run");
+    scratch_write_text(path, "killed run");
     snprintf(path, sizeof(path), "%s/keep.csv", fx->out);
-    write_text(path, "kept");
+    scratch_write_text(path, "kept");
     snprintf(path, sizeof(path), "%s/.ftkpi-tmpx", fx->out);
-    write_text(path, "kept");
+    scratch_write_text(path, "kept");
     assert_int_equal(temp_files(fx->out), 2);
     struct publish p;
     struct ftk_diag diag = {{0}};
@@ -271,7 +253,7 @@ static void test_publish__cannot_create_under_a_file(void **state)
     struct fixture *fx = *state;
     char file[256], under[300];
     snprintf(file, sizeof(file), "%s/plain", fx->dir);
-    write_text(file, "not a folder");
+    scratch_write_text(file, "not a folder");
     snprintf(under, sizeof(under), "%s/sub", file);
     struct publish p;
     struct ftk_diag diag = {{0}};

@@ -3,7 +3,6 @@
  * (pipeline/source.h). The gzip files are made here with zlib's gzwrite,
  * then cut, corrupted or extended to get the broken ones.
  */
-#include <ftw.h>
 #include <sha2.h> /* libmd: an independent SHA-256 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <cmocka.h>
 
 #include "pipeline/source.h"
+#include "tests/unit/scratch.h"
 
 struct fixture {
     char dir[64];
@@ -26,8 +26,7 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *fx = test_calloc(1, sizeof(*fx));
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_source.XXXXXX");
-    if (!mkdtemp(fx->dir)) {
+    if (!scratch_make(fx->dir, sizeof(fx->dir), "test_source")) {
         test_free(fx);
         return -1;
     }
@@ -36,53 +35,12 @@ static int setup(void **state)
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     struct fixture *fx = *state;
-    nftw(fx->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(fx->dir);
     test_free(fx);
     return 0;
-}
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
-static void append_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "ab");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* The whole file; the caller frees it with test_free. */
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    unsigned char *buf = test_malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
 }
 
 /* Appends one gzip member holding data[0..len) to path (mode "wb" starts
@@ -182,13 +140,13 @@ static void test_source__plain_file_in_chunks(void **state)
     /* Over two SOURCE_CHUNKs, so the raw buffer is refilled. */
     size_t n = 2 * SOURCE_CHUNK + 777;
     unsigned char *data = noise(n, 42);
-    write_file(fx->path, data, n);
+    scratch_write(fx->path, data, n);
     static const size_t caps[] = {4096, SOURCE_CHUNK, SOURCE_CHUNK + 1,
                                   3 * SOURCE_CHUNK};
     for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
         expect_content(fx->path, caps[i], data, n);
     /* Tiny pieces, on a prefix to keep the test quick. */
-    write_file(fx->path, data, 5000);
+    scratch_write(fx->path, data, 5000);
     expect_content(fx->path, 1, data, 5000);
     expect_content(fx->path, 7, data, 5000);
     test_free(data);
@@ -197,7 +155,7 @@ static void test_source__plain_file_in_chunks(void **state)
 static void test_source__plain_counts_bytes_and_stays_at_end(void **state)
 {
     struct fixture *fx = *state;
-    write_file(fx->path, "hello\n", 6);
+    scratch_write(fx->path, "hello\n", 6);
     struct source src;
     struct ftk_diag diag = {{0}};
     assert_int_equal(source_open(&src, fx->path, &diag), FTK_OK);
@@ -228,7 +186,7 @@ static void test_source__gzip_inflates_to_the_same_bytes(void **state)
     unsigned char *data = noise(n, 7);
     gz_member(fx->path, "wb", data, n);
     size_t gz_len;
-    unsigned char *gz = slurp(fx->path, &gz_len);
+    unsigned char *gz = (unsigned char *)scratch_read(fx->path, &gz_len);
     assert_true(gz_len > SOURCE_CHUNK);
     test_free(gz);
 
@@ -304,12 +262,12 @@ static void test_source__truncated_gzip_is_an_error(void **state)
     unsigned char *data = noise(n, 5);
     gz_member(fx->path, "wb", data, n);
     size_t gz_len;
-    unsigned char *gz = slurp(fx->path, &gz_len);
+    unsigned char *gz = (unsigned char *)scratch_read(fx->path, &gz_len);
     /* Cut inside the header, the deflate data, the CRC and the length. */
     const size_t cuts[] = {2,          5,          10,        gz_len / 2,
                            gz_len - 8, gz_len - 5, gz_len - 1};
     for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
-        write_file(fx->path, gz, cuts[i]);
+        scratch_write(fx->path, gz, cuts[i]);
         struct ftk_diag diag = {{0}};
         enum ftk_error err = read_error(fx->path, &diag);
         if (err != FTK_E_DATA)
@@ -327,15 +285,15 @@ static void test_source__truncated_second_member_is_an_error(void **state)
     struct fixture *fx = *state;
     gz_member(fx->path, "wb", "one\n", 4);
     size_t first;
-    unsigned char *gz = slurp(fx->path, &first);
+    unsigned char *gz = (unsigned char *)scratch_read(fx->path, &first);
     test_free(gz);
     gz_member(fx->path, "ab", "two\n", 4);
     size_t gz_len;
-    gz = slurp(fx->path, &gz_len);
+    gz = (unsigned char *)scratch_read(fx->path, &gz_len);
     /* Only the magic of the next member, then half of it. */
     const size_t cuts[] = {first + 1, first + 2, first + (gz_len - first) / 2};
     for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
-        write_file(fx->path, gz, cuts[i]);
+        scratch_write(fx->path, gz, cuts[i]);
         struct ftk_diag diag = {{0}};
         assert_int_equal(read_error(fx->path, &diag), FTK_E_DATA);
         assert_non_null(strstr(diag.msg, "truncated"));
@@ -350,14 +308,14 @@ static void test_source__corrupt_deflate_data_is_an_error(void **state)
                        "T1,EXO,2024-01-31,40\nT2,SPO,2024-01-31,12\n";
     gz_member(fx->path, "wb", text, strlen(text));
     size_t gz_len;
-    unsigned char *gz = slurp(fx->path, &gz_len);
+    unsigned char *gz = (unsigned char *)scratch_read(fx->path, &gz_len);
     /* Every byte of the deflate data (after the 10-byte header, before
      * the 8-byte trailer), one at a time, then the CRC and the length. */
     for (size_t at = 10; at < gz_len; at++) {
         unsigned char *bad = test_malloc(gz_len);
         memcpy(bad, gz, gz_len);
         bad[at] ^= 0x55;
-        write_file(fx->path, bad, gz_len);
+        scratch_write(fx->path, bad, gz_len);
         struct ftk_diag diag = {{0}};
         enum ftk_error err = read_error(fx->path, &diag);
         if (err != FTK_E_DATA)
@@ -374,9 +332,9 @@ static void test_source__bad_crc_names_the_check(void **state)
     struct fixture *fx = *state;
     gz_member(fx->path, "wb", "hello\n", 6);
     size_t gz_len;
-    unsigned char *gz = slurp(fx->path, &gz_len);
+    unsigned char *gz = (unsigned char *)scratch_read(fx->path, &gz_len);
     gz[gz_len - 8] ^= 1; /* first byte of the CRC-32 */
-    write_file(fx->path, gz, gz_len);
+    scratch_write(fx->path, gz, gz_len);
     struct ftk_diag diag = {{0}};
     assert_int_equal(read_error(fx->path, &diag), FTK_E_DATA);
     assert_non_null(strstr(diag.msg, "corrupt gzip stream"));
@@ -398,7 +356,7 @@ static void test_source__trailing_garbage_is_an_error(void **state)
     };
     for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
         gz_member(fx->path, "wb", "a,b\n", 4);
-        append_file(fx->path, tails[i].bytes, tails[i].len);
+        scratch_append(fx->path, tails[i].bytes, tails[i].len);
         struct ftk_diag diag = {{0}};
         enum ftk_error err = read_error(fx->path, &diag);
         if (err != FTK_E_DATA)
@@ -408,9 +366,9 @@ static void test_source__trailing_garbage_is_an_error(void **state)
     /* The message for plain garbage says where it starts. */
     gz_member(fx->path, "wb", "a,b\n", 4);
     size_t gz_len;
-    unsigned char *gz = slurp(fx->path, &gz_len);
+    unsigned char *gz = (unsigned char *)scratch_read(fx->path, &gz_len);
     test_free(gz);
-    append_file(fx->path, "xyz", 3);
+    scratch_append(fx->path, "xyz", 3);
     struct ftk_diag diag = {{0}};
     assert_int_equal(read_error(fx->path, &diag), FTK_E_DATA);
     char where[64];
@@ -425,7 +383,7 @@ static void test_source__plain_file_named_gz_is_plain(void **state)
     char path[160];
     snprintf(path, sizeof(path), "%s/usage.csv.gz", fx->dir);
     const char *text = "tenant_id,workload\nT1,EXO\n";
-    write_file(path, text, strlen(text));
+    scratch_write(path, text, strlen(text));
     struct source src;
     struct ftk_diag diag = {{0}};
     assert_int_equal(source_open(&src, path, &diag), FTK_OK);
@@ -451,12 +409,12 @@ static void test_source__gzip_named_csv_is_gzip(void **state)
 static void test_source__one_magic_byte_is_plain(void **state)
 {
     struct fixture *fx = *state;
-    write_file(fx->path, "\x1f", 1);
+    scratch_write(fx->path, "\x1f", 1);
     expect_content(fx->path, 4096, "\x1f", 1);
-    write_file(fx->path,
-               "\x1f"
-               "a",
-               2);
+    scratch_write(fx->path,
+                  "\x1f"
+                  "a",
+                  2);
     expect_content(fx->path, 4096,
                    "\x1f"
                    "a",
@@ -480,7 +438,7 @@ static void test_source__missing_file_is_noinput(void **state)
 static void test_source__empty_file_reads_nothing(void **state)
 {
     struct fixture *fx = *state;
-    write_file(fx->path, "", 0);
+    scratch_write(fx->path, "", 0);
     struct source src;
     struct ftk_diag diag = {{0}};
     assert_int_equal(source_open(&src, fx->path, &diag), FTK_OK);
@@ -501,7 +459,7 @@ static void test_source__empty_file_reads_nothing(void **state)
 static void test_source__sha256_of_known_content(void **state)
 {
     struct fixture *fx = *state;
-    write_file(fx->path, "abc", 3);
+    scratch_write(fx->path, "abc", 3);
     struct source src;
     struct ftk_diag diag = {{0}};
     assert_int_equal(source_open(&src, fx->path, &diag), FTK_OK);
@@ -532,7 +490,7 @@ static void test_source__sha256_and_bytes_of_gzip_are_of_raw_bytes(void **state)
     unsigned char *data = noise(n, 3);
     gz_member(fx->path, "wb", data, n);
     size_t gz_len;
-    unsigned char *gz = slurp(fx->path, &gz_len);
+    unsigned char *gz = (unsigned char *)scratch_read(fx->path, &gz_len);
     uint8_t digest[SHA256_DIGEST_LENGTH];
     SHA2_CTX ctx;
     SHA256Init(&ctx);
