@@ -16,6 +16,7 @@
 #include "pipeline/manifest.h"
 #include "pipeline/publish.h"
 #include "pipeline/report_csv.h"
+#include "pipeline/report_xlsx.h"
 #include "pipeline/source.h"
 
 static const char usage[] =
@@ -24,6 +25,10 @@ static const char usage[] =
     "                 [--as-of YYYY-MM] [--config FILE] [-q | -v]\n"
     "\n"
     "Computes the adoption KPIs of the as-of month and publishes into DIR:\n"
+    "  kpi-YYYY-MM.xlsx       the workbook: summary with charts, customers,\n"
+    "                         one sheet per workload, velocity, plateau,\n"
+    "                         biggest losers, candidates, data quality,\n"
+    "                         definitions\n"
     "  workload_kpis.csv      one row per customer and workload\n"
     "  customer_kpis.csv      one row per customer\n"
     "  portfolio.csv          one row per workload\n"
@@ -76,11 +81,12 @@ struct run {
     struct rejects rj;
     struct facts facts;
     struct extract_stats *stats;
-    struct manifest_timing timing[4];
+    struct manifest_timing timing[8];
     size_t n_timings;
     struct manifest_output output[MAX_OUTPUTS];
     size_t n_outputs;
     struct timespec mark;
+    char workbook[32]; /* kpi-YYYY-MM.xlsx */
 };
 
 static void stage_done(struct run *r, const char *stage)
@@ -119,6 +125,38 @@ static int write_output(struct run *r, const char *name, csv_report report)
     o->name = name;
     err = source_digest(publish_tmp_path(&r->pub, name), &o->bytes, o->sha256,
                         &diag);
+    return err == FTK_OK ? 0 : fail(err, &diag);
+}
+
+/* The workbook: libxlsxwriter writes it at the temporary path itself; the
+ * FILE* stays with the publish, whose commit syncs and renames whatever
+ * file is then at that path. */
+static int write_workbook(struct run *r)
+{
+    struct ftk_diag diag;
+    char month[8];
+    FILE *f;
+    kpi_month_format(r->facts.as_of_month, month);
+    snprintf(r->workbook, sizeof(r->workbook), "kpi-%s.xlsx", month);
+    enum ftk_error err = publish_create(&r->pub, r->workbook, &f, &diag);
+    if (err != FTK_OK)
+        return fail(err, &diag);
+    struct report_xlsx_input in = {
+        .facts = &r->facts,
+        .cfg = &r->cfg,
+        .stats = r->stats,
+        .n_stats = inputs_count(r->in),
+        .rejects = &r->rj,
+    };
+    const char *tmp = publish_tmp_path(&r->pub, r->workbook);
+    err = report_xlsx_write(tmp, &in, &diag);
+    if (err != FTK_OK) {
+        fprintf(stderr, "ftkpi run: %s: %s\n", r->workbook, diag.msg);
+        return ftk_exit_code(err);
+    }
+    struct manifest_output *o = &r->output[r->n_outputs++];
+    o->name = r->workbook;
+    err = source_digest(tmp, &o->bytes, o->sha256, &diag);
     return err == FTK_OK ? 0 : fail(err, &diag);
 }
 
@@ -163,6 +201,10 @@ static int publish_all(struct run *r)
     if (err != FTK_OK)
         return fail(err, &diag);
     stage_done(r, "write");
+    int rc = write_workbook(r);
+    if (rc != 0)
+        return rc;
+    stage_done(r, "workbook");
 
     FILE *f;
     err = publish_create(&r->pub, "run.json", &f, &diag);

@@ -1,0 +1,359 @@
+#!/usr/bin/python3
+"""check_workbook.py OUTDIR: reads the kpi-YYYY-MM.xlsx of a `ftkpi run`
+back with openpyxl and checks it against the CSV facts and run.json in the
+same folder:
+
+- the sheets and their order, and the header row of each list sheet;
+- every workload sheet cell (QE, AE, AU, health, scenario, deltas, plateau,
+  dates, days, users to goal) equals its workload_kpis.csv row: an AU cell
+  x 100 rounded to 2 decimals is au_pct, under a 0.00% format;
+- the Customers sheet equals customer_kpis.csv, Candidates has every
+  cohort_candidates.csv row, Data quality has run.json's counts;
+- no formula cell anywhere (a customer named =HYPERLINK(...) stays a
+  string), no NaN or Inf, dates are real dates;
+- the document properties do not come from the clock.
+
+Prints one line per problem and exits 1 when there is any.
+"""
+import csv
+import datetime
+import json
+import math
+import os
+import re
+import sys
+import zipfile
+
+import openpyxl
+
+problems = []
+
+
+def problem(msg):
+    problems.append(msg)
+    if len(problems) <= 40:
+        print("workbook: " + msg)
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def csv_text(s):
+    """A CSV text value as the workbook shows it: without the apostrophe
+    that guards a formula-like text in CSV (SPEC section 6)."""
+    if len(s) >= 2 and s[0] == "'" and s[1] in "=+-@\t\r":
+        return s[1:]
+    return s
+
+
+def cell_text(v):
+    return "" if v is None else v
+
+
+def num(v):
+    return None if v in (None, "") else v
+
+
+def same_int(cell, text, where):
+    want = None if text == "" else int(text)
+    if cell is None and want is None:
+        return
+    if not isinstance(cell, (int, float)) or isinstance(cell, bool) \
+            or want is None or cell != want:
+        problem("%s: %r, expected %r" % (where, cell, text))
+
+
+def same_round(cell, text, scale, where):
+    """cell * scale rounded to 2 decimals equals the CSV's decimal."""
+    if text == "":
+        if cell is not None:
+            problem("%s: %r, expected an empty cell" % (where, cell))
+        return
+    if not isinstance(cell, (int, float)) or isinstance(cell, bool):
+        problem("%s: %r is not a number (CSV %s)" % (where, cell, text))
+        return
+    if round(cell * scale, 2) != round(float(text), 2):
+        problem("%s: %r x %d != %s" % (where, cell, scale, text))
+
+
+def same_date(cell, text, where):
+    if text == "":
+        if cell is not None:
+            problem("%s: %r, expected an empty cell" % (where, cell))
+        return
+    if not isinstance(cell, (datetime.datetime, datetime.date)):
+        problem("%s: %r is not a date (CSV %s)" % (where, cell, text))
+        return
+    if cell.strftime("%Y-%m-%d") != text:
+        problem("%s: %s, expected %s" % (where, cell, text))
+
+
+def same_text(cell, text, where):
+    if cell_text(cell) != text:
+        problem("%s: %r, expected %r" % (where, cell, text))
+
+
+def yes_no(text):
+    return {"true": "Yes", "false": "No", "": ""}[text]
+
+
+WORKLOAD_HEAD = ["Tenant ID", "Customer", "Region", "QE", "AE", "AU",
+                 "Health", "EXO scenario", "Delta 1m (pp)", "Delta 3m (pp)",
+                 "Plateau months", "Plateau", "QE backfilled", "Enabled",
+                 "Days kickoff to enable", "Days to 10%", "Days to 40%",
+                 "Days to 70%", "Users to goal", "Notes tags", "Status"]
+
+
+def parts(wb, base):
+    """The sheets of a list: base, then "base (2)", "base (3)", ..."""
+    names = [base]
+    k = 2
+    while "%s (%d)" % (base, k) in wb.sheetnames:
+        names.append("%s (%d)" % (base, k))
+        k += 1
+    return names
+
+
+def list_rows(wb, base):
+    """The header of a list sheet and its data rows over all its parts."""
+    head, rows = None, []
+    for name in parts(wb, base):
+        ws = wb[name]
+        it = ws.iter_rows()
+        h = [c.value for c in next(it)]
+        if head is None:
+            head = h
+        elif h != head:
+            problem("%s: header differs from %s's" % (name, base))
+        for row in it:
+            if all(c.value is None for c in row):
+                continue
+            rows.append(row)
+    return head, rows
+
+
+def check_workloads(wb, out, portfolio):
+    wk = read_csv(os.path.join(out, "workload_kpis.csv"))
+    for p in portfolio:
+        code = p["workload"]
+        want = [r for r in wk if r["workload"] == code]
+        head, rows = list_rows(wb, code)
+        exp_head = [h for h in WORKLOAD_HEAD
+                    if code == "EXO" or h != "EXO scenario"]
+        if head[:len(exp_head)] != exp_head:
+            problem("%s: header %r" % (code, head))
+            continue
+        col = {h: i for i, h in enumerate(head)}
+        if len(rows) != len(want):
+            problem("%s: %d rows, workload_kpis.csv has %d"
+                    % (code, len(rows), len(want)))
+            continue
+        for row, w in zip(rows, want):
+            v = [c.value for c in row]
+            at = "%s %s" % (code, w["tenant_id"])
+            same_text(v[col["Tenant ID"]], w["tenant_id"], at + " tenant")
+            same_text(v[col["Customer"]], csv_text(w["customer_name"]),
+                      at + " customer")
+            same_text(v[col["Region"]], csv_text(w["region"]), at + " region")
+            same_int(v[col["QE"]], w["qe"], at + " QE")
+            same_int(v[col["AE"]], w["ae"], at + " AE")
+            same_round(v[col["AU"]], w["au_pct"], 100, at + " AU")
+            if w["au_pct"] != "" and row[col["AU"]].number_format != "0.00%":
+                problem("%s AU: format %r, expected 0.00%%"
+                        % (at, row[col["AU"]].number_format))
+            same_text(v[col["Health"]], w["health"], at + " health")
+            if code == "EXO":
+                same_text(v[col["EXO scenario"]], w["scenario"],
+                          at + " scenario")
+            same_round(v[col["Delta 1m (pp)"]], w["delta_1m_pp"], 1,
+                       at + " delta 1m")
+            same_round(v[col["Delta 3m (pp)"]], w["delta_3m_pp"], 1,
+                       at + " delta 3m")
+            for c in ("Delta 1m (pp)", "Delta 3m (pp)"):
+                if v[col[c]] is not None and row[col[c]].number_format != "0.00":
+                    problem("%s %s: format %r" % (at, c,
+                                                  row[col[c]].number_format))
+            same_int(v[col["Plateau months"]], w["plateau_months"],
+                     at + " plateau months")
+            same_text(v[col["Plateau"]], yes_no(w["plateau"]), at + " plateau")
+            same_text(v[col["QE backfilled"]], yes_no(w["qe_backfilled"]),
+                      at + " qe_backfilled")
+            same_date(v[col["Enabled"]], w["enabled_date"], at + " enabled")
+            same_int(v[col["Days kickoff to enable"]],
+                     w["days_kickoff_to_enable"], at + " kickoff to enable")
+            for k in ("10", "40", "70"):
+                same_int(v[col["Days to %s%%" % k]], w["days_to_" + k],
+                         at + " days to " + k)
+            same_int(v[col["Users to goal"]], w["users_to_goal"],
+                     at + " users to goal")
+
+
+def check_customers(wb, out, core):
+    ck = read_csv(os.path.join(out, "customer_kpis.csv"))
+    head, rows = list_rows(wb, "Customers")
+    exp = ["Tenant ID", "Customer", "Region", "FM", "Seats", "Large",
+           "Health", "Core QE", "Core AE", "Core AU"] + \
+        ["AU " + c for c in core] + ["Users to goal", "Focus areas"]
+    if head != exp:
+        problem("Customers: header %r, expected %r" % (head, exp))
+        return
+    if len(rows) != len(ck):
+        problem("Customers: %d rows, customer_kpis.csv has %d"
+                % (len(rows), len(ck)))
+        return
+    col = {h: i for i, h in enumerate(head)}
+    for row, w in zip(rows, ck):
+        v = [c.value for c in row]
+        at = "Customers %s" % w["tenant_id"]
+        same_text(v[col["Tenant ID"]], w["tenant_id"], at + " tenant")
+        same_text(v[col["Customer"]], csv_text(w["customer_name"]),
+                  at + " customer")
+        same_text(v[col["FM"]], csv_text(w["fm"]), at + " FM")
+        same_int(v[col["Seats"]], w["seats"], at + " seats")
+        same_text(v[col["Large"]], yes_no(w["large"]), at + " large")
+        same_text(v[col["Health"]], w["health"], at + " health")
+        same_int(v[col["Core QE"]], w["core_qe"], at + " core QE")
+        same_int(v[col["Core AE"]], w["core_ae"], at + " core AE")
+        same_round(v[col["Core AU"]], w["core_au_pct"], 100, at + " core AU")
+        same_int(v[col["Users to goal"]], w["users_to_goal"],
+                 at + " users to goal")
+        same_text(v[col["Focus areas"]], w["focus_areas"], at + " focus")
+
+
+def check_candidates(wb, out):
+    cc = read_csv(os.path.join(out, "cohort_candidates.csv"))
+    head, rows = list_rows(wb, "Candidates")
+    if head != ["Region", "Tenant ID", "Customer", "FM", "Focus area",
+                "Workload", "Detail", "Users to goal"]:
+        problem("Candidates: header %r" % head)
+        return
+    if len(rows) != len(cc):
+        problem("Candidates: %d rows, cohort_candidates.csv has %d"
+                % (len(rows), len(cc)))
+        return
+    for row, w in zip(rows, cc):
+        v = [c.value for c in row]
+        at = "Candidates %s %s" % (w["tenant_id"], w["focus_area"])
+        same_text(v[1], w["tenant_id"], at + " tenant")
+        same_text(v[4], w["focus_area"], at + " focus area")
+        same_text(v[5], w["workload"], at + " workload")
+        same_text(v[6], csv_text(w["detail"]), at + " detail")
+        same_int(v[7], w["users_to_goal"], at + " users to goal")
+
+
+def check_data_quality(wb, manifest):
+    ws = wb["Data quality"]
+    rows = list(ws.iter_rows(values_only=True))
+    if rows[0][:6] != ("File", "Kind", "Bytes", "Rows read", "Accepted",
+                       "Rejected"):
+        problem("Data quality: header %r" % (rows[0],))
+        return
+    for i, inp in enumerate(manifest["inputs"]):
+        r = rows[1 + i]
+        want = (inp["path"], inp["kind"], inp["bytes"], inp["rows_read"],
+                inp["accepted"], inp["rejected"])
+        if tuple(r[:6]) != want:
+            problem("Data quality row %d: %r, expected %r" % (i + 2, r[:6],
+                                                             want))
+
+
+def check_every_cell(wb):
+    """No formula, no NaN/Inf; dates under date headers are dates."""
+    date_heads = {"Enabled", "Engagement start", "Kickoff"}
+    for ws in wb.worksheets:
+        dates = set()
+        for r, row in enumerate(ws.iter_rows()):
+            for c, cell in enumerate(row):
+                v = cell.value
+                if cell.data_type == "f" or (isinstance(v, str)
+                                             and cell.data_type != "s"
+                                             and v.startswith("=")):
+                    problem("%s %s: a formula %r" % (ws.title,
+                                                     cell.coordinate, v))
+                if isinstance(v, float) and not math.isfinite(v):
+                    problem("%s %s: %r" % (ws.title, cell.coordinate, v))
+                if r == 0 and v in date_heads:
+                    dates.add(c)
+                elif r > 0 and c in dates and v is not None and \
+                        not isinstance(v, (datetime.datetime, datetime.date)):
+                    problem("%s %s: %r under a date header is not a date"
+                            % (ws.title, cell.coordinate, v))
+
+
+def check_zip(path, month, program):
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        charts = [n for n in names if n.startswith("xl/charts/chart")]
+        if len(charts) < 1:
+            problem("no chart on the Summary sheet")
+        core = z.read("docProps/core.xml").decode()
+        app = z.read("docProps/app.xml").decode()
+        for n in names:
+            if n.startswith("xl/worksheets/sheet"):
+                xml = z.read(n).decode()
+                if "<f>" in xml or "<f " in xml:
+                    problem("%s: has a formula" % n)
+                if re.search(r"<v>-?(nan|NAN|NaN|inf|INF|Inf)", xml):
+                    problem("%s: has a NaN or Inf" % n)
+    y, m = map(int, month.split("-"))
+    nxt = datetime.date(y + (m == 12), m % 12 + 1, 1)
+    last = (nxt - datetime.timedelta(days=1)).strftime("%Y-%m-%d")
+    if "<dcterms:created xsi:type=\"dcterms:W3CDTF\">%sT00:00:00Z" % last \
+            not in core:
+        problem("docProps/core.xml: created is not %s: %s" % (last, core))
+    if "<Company>%s</Company>" % program not in app:
+        problem("docProps/app.xml: company is not %r" % program)
+
+
+def main():
+    out = sys.argv[1]
+    with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    month = manifest["as_of_month"]
+    path = os.path.join(out, "kpi-%s.xlsx" % month)
+    portfolio = read_csv(os.path.join(out, "portfolio.csv"))
+    core = sys.argv[2].split(",") if len(sys.argv) > 2 else \
+        ["EXO", "OD", "OPP", "SPO", "TEAMS"]
+    program = sys.argv[3] if len(sys.argv) > 3 else \
+        "Microsoft 365 Adoption Program"
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    want = ["Summary"] + parts(wb, "Customers") + \
+        [n for p in portfolio for n in parts(wb, p["workload"])] + \
+        parts(wb, "Velocity") + parts(wb, "Plateau") + \
+        parts(wb, "Biggest losers") + parts(wb, "Candidates") + \
+        ["Data quality", "Definitions"]
+    if wb.sheetnames != want:
+        problem("sheets %r, expected %r" % (wb.sheetnames, want))
+
+    summary = list(wb["Summary"].iter_rows(max_row=4, values_only=True))
+    if not isinstance(summary[2][1], datetime.datetime) or \
+            summary[2][1].strftime("%Y-%m") != month:
+        problem("Summary B3: as-of month %r" % (summary[2][1],))
+    snap = manifest.get("latest_snapshot")
+    if snap and (not isinstance(summary[3][1], datetime.datetime) or
+                 summary[3][1].strftime("%Y-%m-%d") != snap):
+        problem("Summary B4: latest snapshot %r, expected %s"
+                % (summary[3][1], snap))
+
+    check_workloads(wb, out, portfolio)
+    check_customers(wb, out, core)
+    check_candidates(wb, out)
+    check_data_quality(wb, manifest)
+    check_every_cell(wb)
+    for name in ("Velocity", "Plateau", "Biggest losers"):
+        head, _ = list_rows(wb, name)
+        if not head or head[0] != "Tenant ID":
+            problem("%s: header %r" % (name, head))
+    wb.close()
+    check_zip(path, month, program)
+    if problems:
+        print("workbook: %d problems" % len(problems))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

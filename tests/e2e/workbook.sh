@@ -1,0 +1,87 @@
+# End-to-end: the workbook kpi-YYYY-MM.xlsx of `ftkpi run`, read back with
+# openpyxl (tests/e2e/check_workbook.py) and compared with the CSV facts of
+# the same run; byte-identical on rerun; recorded in the manifest.
+# Skips (and counts nothing) when /usr/bin/python3 has no openpyxl.
+. tests/e2e/lib.sh
+
+py=/usr/bin/python3
+if ! "$py" -c 'import openpyxl' >/dev/null 2>&1; then
+    echo "SKIP: $py cannot import openpyxl (Debian: python3-openpyxl)"
+    finish
+    exit
+fi
+
+fx=tests/fixtures/kpi
+book=kpi-2024-06.xlsx
+
+# workbook_ok DIR: the workbook agrees with the CSV facts in DIR
+workbook_ok() {
+    if "$py" tests/e2e/check_workbook.py "$1" >"$T/check.txt" 2>&1; then
+        ok
+    else
+        not_ok "workbook in $1 disagrees with the CSV facts"
+        sed 's/^/  /' "$T/check.txt" | head -40
+    fi
+}
+
+# digest_recorded DIR NAME: run.json has NAME's sha256 and size
+digest_recorded() {
+    _sum=$(sha256sum "$1/$2" | cut -d' ' -f1)
+    _bytes=$(wc -c <"$1/$2" | tr -d ' ')
+    contains "$1/run.json" "{\"name\": \"$2\", \"bytes\": $_bytes, \"sha256\": \"$_sum\"}" \
+        "manifest records $2"
+}
+
+# no_leftovers DIR: nothing but the outputs and the lock in DIR
+no_leftovers() {
+    _extra=$(ls -A "$1" | grep -v -e '^\.ftkpi\.lock$' -e '\.csv$' \
+        -e '^run\.json$' -e '^kpi-[0-9-]*\.xlsx$')
+    if [ -z "$_extra" ]; then ok; else not_ok "left in $1: $_extra"; fi
+}
+
+run_status 0 "fixture run" run --in "$fx" --out "$T/a" --as-of 2024-06
+check "fixture workbook published" test -s "$T/a/$book"
+workbook_ok "$T/a"
+digest_recorded "$T/a" "$book"
+no_leftovers "$T/a"
+contains "$T/a/run.json" '"workbook": ' "manifest times the workbook"
+run_status 0 "fixture rerun" run --in "$fx" --out "$T/b" --as-of 2024-06
+check "fixture workbook identical on rerun" cmp -s "$T/a/$book" "$T/b/$book"
+run_status 0 "fixture rerun in the same folder" run --in "$fx" --out "$T/a" --as-of 2024-06
+check "same folder, same bytes" cmp -s "$T/a/$book" "$T/b/$book"
+
+# the default month of the fixture is 2024-07
+run_status 0 "fixture run, default month" run --in "$fx" --out "$T/d"
+check "workbook named after the as-of month" test -s "$T/d/kpi-2024-07.xlsx"
+workbook_ok "$T/d"
+
+# a realistic set: a customer named =HYPERLINK(...), every workload
+"$FTKPI" samples --tenants 200 --months 15 --seed 11 --gzip --out "$T/s" >/dev/null 2>&1
+run_status 0 "samples run" run --in "$T/s" --out "$T/sa"
+workbook_ok "$T/sa"
+no_leftovers "$T/sa"
+run_status 0 "samples rerun" run --in "$T/s" --out "$T/sb"
+for f in "$T"/sa/kpi-*.xlsx; do
+    check "samples workbook identical on rerun" cmp -s "$f" "$T/sb/${f##*/}"
+done
+
+# a failed run leaves the previous workbook untouched
+cp "$T/a/$book" "$T/before.xlsx"
+mkdir -p "$T/bad"
+cp "$fx"/customers.csv "$fx"/entitlements.csv "$T/bad/"
+{ cat "$fx/usage.csv"; echo 'A1,EXO,2024-13-01,1'; } >"$T/bad/usage.csv"
+run_status 65 "rejects over the threshold" run --in "$T/bad" --out "$T/a" --as-of 2024-06
+check "workbook untouched by the failed run" cmp -s "$T/before.xlsx" "$T/a/$book"
+
+# below the threshold the rejects show on the Data quality sheet
+printf '[ingest]\nmax_reject_pct = 10\n' >"$T/lenient.ini"
+run_status 0 "run with a rejected row" run --in "$T/bad" --out "$T/l" --as-of 2024-06 --config "$T/lenient.ini"
+workbook_ok "$T/l"
+check "the reject is on the Data quality sheet" "$py" -c '
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["Data quality"]
+rows = [r for r in ws.iter_rows(values_only=True)]
+sys.exit(not any(r[0] == sys.argv[2] and r[1] == 19 and r[2] == "bad date"
+                 for r in rows))' "$T/l/$book" "$T/bad/usage.csv"
+
+finish

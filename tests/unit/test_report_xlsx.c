@@ -1,0 +1,574 @@
+/*
+ * tests/unit/test_report_xlsx.c - the workbook (pipeline/report_xlsx.h):
+ * sheets split at a lowered row limit, column widths, cell text sanitised
+ * and cut, formula-like text kept as text, no NaN, byte-identical reruns,
+ * errors that name the sheet. Workbooks are read back through a small zip
+ * reader (zlib's inflate) and checked on their XML parts.
+ */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "kpi/date.h"
+#include "pipeline/report_xlsx.h"
+#include "pipeline/utf8.h"
+
+#define LONG_NAME 40000
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct config cfg;
+    struct store st;
+    struct rejects rj;
+    struct facts facts;
+    bool have_facts;
+    char *long_name;
+};
+
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+                        struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int setup(void **state)
+{
+    struct fixture *fx = test_calloc(1, sizeof(*fx));
+    struct ftk_diag diag = {{0}};
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_report_xlsx.XXXXXX");
+    if (!mkdtemp(fx->dir) || config_load(&fx->cfg, NULL, &diag) != FTK_OK) {
+        test_free(fx);
+        return -1;
+    }
+    snprintf(fx->path, sizeof(fx->path), "%s/kpi.xlsx", fx->dir);
+    store_init(&fx->st, &fx->cfg);
+    rejects_init(&fx->rj, NULL);
+    *state = fx;
+    return 0;
+}
+
+/* Frees what a test built; cmocka counts a block still held when the
+ * test returns as a leak, so each test calls this before it returns. */
+static void done(struct fixture *fx)
+{
+    if (fx->have_facts)
+        facts_release(&fx->facts);
+    fx->have_facts = false;
+    store_release(&fx->st); /* leaves it zeroed: safe twice */
+    test_free(fx->long_name);
+    fx->long_name = NULL;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    done(fx);
+    config_release(&fx->cfg);
+    nftw(fx->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    test_free(fx);
+    return 0;
+}
+
+static int32_t day(int y, int m, int d)
+{
+    return kpi_date_from_ymd(y, m, d);
+}
+
+/* Seven customers with EXO (one with QE 0, so no AU), some with names a
+ * spreadsheet could take for a formula, a control character (T0, a
+ * SLOW_KICKOFF candidate whose name is a link), an invalid UTF-8 one and
+ * one too long for a cell; KPIs for 2024-06. */
+static void build_store(struct fixture *fx)
+{
+    static const char *const names[] = {"Alpha\x01"
+                                        "Co",
+                                        "=HYPERLINK(\"http://x\",\"y\")",
+                                        "+Plus",
+                                        "-Minus",
+                                        "@At",
+                                        "Bad\xFFName",
+                                        NULL};
+    fx->long_name = test_malloc(LONG_NAME + 1);
+    memset(fx->long_name, 'n', LONG_NAME);
+    fx->long_name[LONG_NAME] = '\0';
+    int exo = config_workload_lookup(&fx->cfg, "EXO", 3);
+    assert_true(exo >= 0);
+    enum store_added added;
+    for (int i = 0; i < 7; i++) {
+        char id[8];
+        snprintf(id, sizeof(id), "T%d", i);
+        struct store_tenant t = {
+            .id = id,
+            .name = names[i] ? names[i] : fx->long_name,
+            .region = i % 2 ? "EMEA" : "NA",
+            .priority = "",
+            .fm = "Pat",
+            .seats = 100 * i,
+            .engagement_start = day(2024, 1, 1),
+            .gateway_date = KPI_NO_DATE,
+            .kickoff_date = i == 0 ? KPI_NO_DATE : day(2024, 1, 20),
+        };
+        assert_int_equal(store_add_tenant(&fx->st, &t, &added), FTK_OK);
+    }
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    for (uint32_t i = 0; i < 7; i++) {
+        struct store_entitlement e = {
+            .as_of = day(2024, 1, 1),
+            .qe = i == 3 ? 0 : 200,
+            .enabled_date = day(2024, 1, 10),
+            .status = "Active",
+            .notes = "#Pilot",
+        };
+        assert_int_equal(store_add_entitlement(&fx->st, i, exo, &e, &added),
+                         FTK_OK);
+    }
+    store_entitlements_done(&fx->st);
+    for (uint32_t i = 0; i < 7; i++)
+        for (int m = 1; m <= 6; m++)
+            assert_int_equal(store_add_usage(&fx->st, i, exo, day(2024, m, 28),
+                                             (uint32_t)(10 * m + 7 * i),
+                                             &added),
+                             FTK_OK);
+    struct ftk_diag diag = {{0}};
+    int32_t month;
+    assert_true(kpi_month_parse("2024-06", 7, &month));
+    assert_int_equal(facts_build(&fx->facts, &fx->st, month, &diag), FTK_OK);
+    fx->have_facts = true;
+}
+
+static enum ftk_error write_book(struct fixture *fx, const char *path,
+                                 uint32_t max_rows, struct ftk_diag *diag)
+{
+    struct report_xlsx_input in = {
+        .facts = &fx->facts,
+        .cfg = &fx->cfg,
+        .rejects = &fx->rj,
+        .max_rows = max_rows,
+    };
+    return report_xlsx_write(path, &in, diag);
+}
+
+/* ---- a small zip reader ---- */
+
+struct book {
+    unsigned char *data;
+    size_t len;
+};
+
+static void book_load(struct book *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    assert_true(n > 22);
+    rewind(f);
+    b->data = test_malloc((size_t)n);
+    b->len = (size_t)n;
+    assert_int_equal(fread(b->data, 1, b->len, f), b->len);
+    fclose(f);
+}
+
+static uint32_t u16(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t u32(const unsigned char *p)
+{
+    return u16(p) | u16(p + 2) << 16;
+}
+
+/* The part `name` of the zip, NUL-terminated (test_free it), or NULL. */
+static char *book_part(const struct book *b, const char *name)
+{
+    size_t eocd = b->len - 22;
+    while (eocd > 0 && u32(b->data + eocd) != 0x06054b50)
+        eocd--;
+    assert_int_equal(u32(b->data + eocd), 0x06054b50);
+    uint32_t entries = u16(b->data + eocd + 10);
+    size_t p = u32(b->data + eocd + 16);
+    for (uint32_t i = 0; i < entries; i++) {
+        assert_int_equal(u32(b->data + p), 0x02014b50);
+        uint32_t method = u16(b->data + p + 10);
+        uint32_t csize = u32(b->data + p + 20), usize = u32(b->data + p + 24);
+        uint32_t nlen = u16(b->data + p + 28), elen = u16(b->data + p + 30);
+        uint32_t clen = u16(b->data + p + 32), local = u32(b->data + p + 42);
+        const char *n = (const char *)b->data + p + 46;
+        p += 46 + nlen + elen + clen;
+        if (strlen(name) != nlen || memcmp(n, name, nlen) != 0)
+            continue;
+        const unsigned char *lh = b->data + local;
+        const unsigned char *src = lh + 30 + u16(lh + 26) + u16(lh + 28);
+        char *out = test_malloc(usize + 1);
+        if (method == 0) {
+            memcpy(out, src, usize);
+        } else {
+            assert_int_equal(method, 8);
+            z_stream z;
+            memset(&z, 0, sizeof(z));
+            assert_int_equal(inflateInit2(&z, -15), Z_OK);
+            z.next_in = (unsigned char *)src;
+            z.avail_in = csize;
+            z.next_out = (unsigned char *)out;
+            z.avail_out = usize;
+            assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+            inflateEnd(&z);
+        }
+        out[usize] = '\0';
+        return out;
+    }
+    return NULL;
+}
+
+/* The sheet names in workbook order, joined by '|'. */
+static void sheet_names(const struct book *b, char *out, size_t cap)
+{
+    char *xml = book_part(b, "xl/workbook.xml");
+    assert_non_null(xml);
+    out[0] = '\0';
+    for (const char *p = xml; (p = strstr(p, "<sheet name=\"")) != NULL;) {
+        p += strlen("<sheet name=\"");
+        const char *q = strchr(p, '"');
+        assert_non_null(q);
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%.*s", used ? "|" : "",
+                 (int)(q - p), p);
+        p = q;
+    }
+    test_free(xml);
+}
+
+/* The XML of sheet number k (1-based, workbook order). */
+static char *sheet_xml(const struct book *b, int k)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "xl/worksheets/sheet%d.xml", k);
+    return book_part(b, name);
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* ---- tests ---- */
+
+static void test_report_xlsx__splits_list_sheets_at_max_rows(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    struct ftk_diag diag = {{0}};
+    /* a header and two rows per sheet: 7 rows make 4 sheets */
+    assert_int_equal(write_book(fx, fx->path, 3, &diag), FTK_OK);
+    struct book b;
+    book_load(&b, fx->path);
+    char names[1024];
+    sheet_names(&b, names, sizeof(names));
+    assert_string_equal(names,
+                        "Summary|Customers|Customers (2)|Customers (3)|"
+                        "Customers (4)|EXO|EXO (2)|EXO (3)|EXO (4)|"
+                        "Velocity|Velocity (2)|Velocity (3)|Velocity (4)|"
+                        "Plateau|Biggest losers|Candidates|Data quality|"
+                        "Definitions");
+    /* EXO's parts: sheets 6 to 9, 2 + 2 + 2 + 1 rows under a header each,
+     * every row there once, in order */
+    int rows = 0;
+    for (int k = 6; k <= 9; k++) {
+        char *xml = sheet_xml(&b, k);
+        assert_non_null(xml);
+        int n = count(xml, "<row ") - 1;
+        assert_int_equal(n, k < 9 ? 2 : 1);
+        rows += n;
+        char tenant[32];
+        snprintf(tenant, sizeof(tenant), "<t>T%d</t>", 2 * (k - 6));
+        assert_non_null(strstr(xml, tenant));
+        assert_non_null(strstr(xml, "<autoFilter ref=\"A1:"));
+        assert_non_null(strstr(xml, "<pane xSplit=\"2\" ySplit=\"1\""));
+        test_free(xml);
+    }
+    assert_int_equal(rows, 7);
+    /* Velocity links each row to its place on the EXO sheets: T4 and T5
+     * are on EXO (3), T6 alone on EXO (4) */
+    int on3 = 0, on4 = 0;
+    for (int k = 10; k <= 13; k++) {
+        char *xml = sheet_xml(&b, k);
+        on3 += count(xml, "location=\"'EXO (3)'!A2\"") +
+               count(xml, "location=\"'EXO (3)'!A3\"");
+        on4 += count(xml, "location=\"'EXO (4)'!A2\"");
+        test_free(xml);
+    }
+    assert_int_equal(on3, 2);
+    assert_int_equal(on4, 1);
+    test_free(b.data);
+    done(fx);
+}
+
+static void test_report_xlsx__one_sheet_under_excel_limit(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(write_book(fx, fx->path, 0, &diag), FTK_OK);
+    struct book b;
+    book_load(&b, fx->path);
+    char names[1024];
+    sheet_names(&b, names, sizeof(names));
+    assert_string_equal(names, "Summary|Customers|EXO|Velocity|Plateau|"
+                               "Biggest losers|Candidates|Data quality|"
+                               "Definitions");
+    char *exo = sheet_xml(&b, 3);
+    assert_int_equal(count(exo, "<row "), 8);
+    test_free(exo);
+    test_free(b.data);
+    done(fx);
+}
+
+static void test_report_xlsx__text_width(void **state)
+{
+    (void)state;
+    assert_true(report_xlsx_text_width("") == 1.0);
+    assert_true(report_xlsx_text_width("abc") == 4.0);
+    /* a character, not a byte */
+    assert_true(report_xlsx_text_width("caf\xC3\xA9") == 5.0);
+    /* East Asian wide characters count two */
+    assert_true(report_xlsx_text_width("\xE6\x97\xA5\xE6\x9C\xAC") == 5.0);
+    char longer[200];
+    memset(longer, 'x', sizeof(longer) - 1);
+    longer[sizeof(longer) - 1] = '\0';
+    assert_true(report_xlsx_text_width(longer) == REPORT_XLSX_MAX_WIDTH);
+}
+
+/* The UTF-16 units of valid UTF-8 text. */
+static size_t units(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80)
+            n += *p >= 0xF0 ? 2 : 1;
+    return n;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t a = strlen(s), b = strlen(tail);
+    return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+static void test_report_xlsx__cell_text_sanitised_and_cut(void **state)
+{
+    (void)state;
+    char *t = report_xlsx_cell_text("ok", 2);
+    assert_string_equal(t, "ok");
+    test_free(t);
+    /* invalid bytes and NUL become U+FFFD */
+    t = report_xlsx_cell_text("a\xFF"
+                              "b\0c",
+                              5);
+    assert_string_equal(t, "a\xEF\xBF\xBD"
+                           "b\xEF\xBF\xBD"
+                           "c");
+    test_free(t);
+    t = report_xlsx_cell_text("\xC3", 1); /* cut in the middle */
+    assert_string_equal(t, "\xEF\xBF\xBD");
+    test_free(t);
+
+    size_t n = 4 * 20000;
+    char *big = test_malloc(n + 1);
+    memset(big, 'a', REPORT_XLSX_MAX_TEXT);
+    t = report_xlsx_cell_text(big, REPORT_XLSX_MAX_TEXT); /* just fits */
+    assert_int_equal(strlen(t), REPORT_XLSX_MAX_TEXT);
+    assert_false(ends_with(t, REPORT_XLSX_CUT_MARK));
+    test_free(t);
+    memset(big, 'a', n);
+    t = report_xlsx_cell_text(big, n);
+    assert_int_equal(units(t), REPORT_XLSX_MAX_TEXT);
+    assert_true(ends_with(t, REPORT_XLSX_CUT_MARK));
+    test_free(t);
+    /* characters outside the BMP are two UTF-16 units in Excel */
+    for (size_t i = 0; i < 20000; i++)
+        memcpy(big + 4 * i, "\xF0\x9F\x98\x80", 4);
+    t = report_xlsx_cell_text(big, n);
+    assert_true(units(t) <= REPORT_XLSX_MAX_TEXT);
+    assert_true(units(t) >= REPORT_XLSX_MAX_TEXT - 1);
+    assert_true(ends_with(t, REPORT_XLSX_CUT_MARK));
+    assert_int_equal(utf8_valid_prefix(t, strlen(t)), strlen(t));
+    test_free(t);
+    test_free(big);
+}
+
+static void test_report_xlsx__text_stays_text_and_no_nan(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(write_book(fx, fx->path, 0, &diag), FTK_OK);
+    struct book b;
+    book_load(&b, fx->path);
+    for (int k = 1; k <= 9; k++) {
+        char *xml = sheet_xml(&b, k);
+        assert_non_null(xml);
+        assert_null(strstr(xml, "<f>"));
+        assert_null(strstr(xml, "<f "));
+        assert_null(strstr(xml, "<v>nan"));
+        assert_null(strstr(xml, "<v>-nan"));
+        assert_null(strstr(xml, "<v>NAN"));
+        assert_null(strstr(xml, "<v>-NAN"));
+        assert_null(strstr(xml, "<v>inf"));
+        assert_null(strstr(xml, "<v>INF"));
+        assert_int_equal(utf8_valid_prefix(xml, strlen(xml)), strlen(xml));
+        for (const char *p = xml; *p; p++) /* XML 1.0 has no such bytes */
+            assert_true((unsigned char)*p >= 0x20 || *p == '\t' || *p == '\n' ||
+                        *p == '\r');
+        test_free(xml);
+    }
+    char *cust = sheet_xml(&b, 2);
+    assert_non_null(strstr(cust, "t=\"inlineStr\"><is><t>=HYPERLINK("));
+    assert_non_null(strstr(cust, "<t>Alpha_x0001_Co</t>"));
+    assert_non_null(strstr(cust, "<t>+Plus</t>"));
+    assert_non_null(strstr(cust, "<t>-Minus</t>"));
+    assert_non_null(strstr(cust, "<t>@At</t>"));
+    assert_non_null(strstr(cust, "<t>Bad\xEF\xBF\xBDName</t>"));
+    assert_non_null(strstr(cust, "nnn" REPORT_XLSX_CUT_MARK "</t>"));
+    test_free(cust);
+    /* T3 has QE 0: its AU cell is absent, not NaN; T0's AU is 67 / 200 */
+    char *exo = sheet_xml(&b, 3);
+    assert_non_null(strstr(exo, "<c r=\"F2\" s="));
+    assert_non_null(strstr(exo, "<v>0.335</v>"));
+    assert_null(strstr(exo, "<c r=\"F5\""));
+    test_free(exo);
+    test_free(b.data);
+    done(fx);
+}
+
+static void test_report_xlsx__same_bytes_on_rerun(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    struct ftk_diag diag = {{0}};
+    char again[160];
+    snprintf(again, sizeof(again), "%s/again.xlsx", fx->dir);
+    assert_int_equal(write_book(fx, fx->path, 0, &diag), FTK_OK);
+    sleep(1); /* a clock in the file would now differ */
+    assert_int_equal(write_book(fx, again, 0, &diag), FTK_OK);
+    struct book a, b;
+    book_load(&a, fx->path);
+    book_load(&b, again);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    char *core = book_part(&a, "docProps/core.xml");
+    assert_non_null(strstr(core, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">"
+                                 "2024-06-30T00:00:00Z"));
+    test_free(core);
+    test_free(a.data);
+    test_free(b.data);
+    done(fx);
+}
+
+static void test_report_xlsx__error_names_the_file(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    struct ftk_diag diag = {{0}};
+    char path[160];
+    snprintf(path, sizeof(path), "%s/missing/kpi.xlsx", fx->dir);
+    /* no folder: libxlsxwriter cannot create the file */
+    assert_int_equal(write_book(fx, path, 0, &diag), FTK_E_CANTCREAT);
+    assert_non_null(strstr(diag.msg, path));
+    assert_int_equal(access(path, F_OK), -1);
+    done(fx);
+}
+
+static void test_report_xlsx__fixture_matches_the_csv(void **state)
+{
+    struct fixture *fx = *state;
+    static const struct {
+        enum extract_kind kind;
+        const char *path;
+    } files[] = {
+        {EXTRACT_CUSTOMERS, "tests/fixtures/kpi/customers.csv"},
+        {EXTRACT_ENTITLEMENTS, "tests/fixtures/kpi/entitlements.csv"},
+        {EXTRACT_USAGE, "tests/fixtures/kpi/usage.csv"},
+    };
+    struct extract_stats stats[3];
+    struct ftk_diag diag = {{0}};
+    memset(stats, 0, sizeof(stats));
+    for (int i = 0; i < 3; i++) {
+        if (i == 1)
+            assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+        if (i == 2)
+            store_entitlements_done(&fx->st);
+        assert_int_equal(extract_file(&fx->st, &fx->rj, files[i].kind,
+                                      files[i].path, &stats[i], &diag),
+                         FTK_OK);
+    }
+    int32_t month;
+    assert_true(kpi_month_parse("2024-06", 7, &month));
+    assert_int_equal(facts_build(&fx->facts, &fx->st, month, &diag), FTK_OK);
+    fx->have_facts = true;
+    struct report_xlsx_input in = {
+        .facts = &fx->facts,
+        .cfg = &fx->cfg,
+        .stats = stats,
+        .n_stats = 3,
+        .rejects = &fx->rj,
+    };
+    assert_int_equal(report_xlsx_write(fx->path, &in, &diag), FTK_OK);
+    struct book b;
+    book_load(&b, fx->path);
+    char names[1024];
+    sheet_names(&b, names, sizeof(names));
+    assert_string_equal(names, "Summary|Customers|EXO|OD|OPP|SPO|TEAMS|"
+                               "Velocity|Plateau|Biggest losers|Candidates|"
+                               "Data quality|Definitions");
+    /* workload_kpis.csv: A1 EXO au_pct 49.50, delta_3m_pp 4.50, enabled
+     * 2024-01-10 (Excel day 45301); D4 OPP delta_3m_pp -5.00 */
+    char *exo = sheet_xml(&b, 3);
+    assert_non_null(strstr(exo, "<v>0.495</v>"));
+    assert_non_null(strstr(exo, "<v>4.5</v>"));
+    assert_non_null(strstr(exo, "<v>45301</v>"));
+    test_free(exo);
+    char *opp = sheet_xml(&b, 5);
+    assert_non_null(strstr(opp, "<v>-5</v>"));
+    test_free(opp);
+    char *cust = sheet_xml(&b, 2);
+    assert_non_null(strstr(cust, "<t>=Gamma</t>"));
+    test_free(cust);
+    char *dq = sheet_xml(&b, 12);
+    assert_non_null(strstr(dq, "<t>tests/fixtures/kpi/usage.csv</t>"));
+    test_free(dq);
+    test_free(b.data);
+    done(fx);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_report_xlsx__splits_list_sheets_at_max_rows),
+        T(test_report_xlsx__one_sheet_under_excel_limit),
+        T(test_report_xlsx__text_width),
+        T(test_report_xlsx__cell_text_sanitised_and_cut),
+        T(test_report_xlsx__text_stays_text_and_no_nan),
+        T(test_report_xlsx__same_bytes_on_rerun),
+        T(test_report_xlsx__error_names_the_file),
+        T(test_report_xlsx__fixture_matches_the_csv),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
