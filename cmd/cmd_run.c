@@ -2,7 +2,6 @@
  * cmd/cmd_run.c - `ftkpi run`: the nightly job. Ingest, KPIs, reports,
  * publish; all or nothing.
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,41 +317,15 @@ int cmd_run(int argc, char **argv)
 {
     struct inputs in;
     memset(&in, 0, sizeof(in));
-    int opt, rc = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "qvh", options, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage, stdout);
-            inputs_release(&in);
-            return 0;
-        }
-        rc = inputs_option(&in, "run", opt, optarg);
-        if (rc == 1) {
-            fputs("try 'ftkpi run --help'\n", stderr);
-            rc = 64;
-        }
-        if (rc != 0)
-            goto out;
-    }
-    if (optind < argc) {
-        fprintf(stderr,
-                "ftkpi run: unexpected argument '%s'\n"
-                "try 'ftkpi run --help'\n",
-                argv[optind]);
-        rc = 64;
-        goto out;
-    }
-    if (!in.out_dir) {
+    int rc = inputs_parse(&in, "run", usage, options, argc, argv);
+    if (rc < 0 && !in.out_dir) {
         fputs("ftkpi run: no output folder: give --out DIR\n"
               "try 'ftkpi run --help'\n",
               stderr);
         rc = 64;
-        goto out;
     }
-    rc = inputs_finish(&in, "run");
-    if (rc == 0)
+    if (rc < 0)
         rc = run(&in);
-out:
     inputs_release(&in);
     return rc;
 }

@@ -2,7 +2,6 @@
  * cmd/cmd_validate.c - `ftkpi validate`: check the inputs, account for
  * every row, publish nothing but rejects.csv.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,34 +126,9 @@ int cmd_validate(int argc, char **argv)
 {
     struct inputs in;
     memset(&in, 0, sizeof(in));
-    int opt, rc = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "qvh", options, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage, stdout);
-            inputs_release(&in);
-            return 0;
-        }
-        rc = inputs_option(&in, "validate", opt, optarg);
-        if (rc == 1) {
-            fputs("try 'ftkpi validate --help'\n", stderr);
-            rc = 64;
-        }
-        if (rc != 0)
-            goto out;
-    }
-    if (optind < argc) {
-        fprintf(stderr,
-                "ftkpi validate: unexpected argument '%s'\n"
-                "try 'ftkpi validate --help'\n",
-                argv[optind]);
-        rc = 64;
-        goto out;
-    }
-    rc = inputs_finish(&in, "validate");
-    if (rc == 0)
+    int rc = inputs_parse(&in, "validate", usage, options, argc, argv);
+    if (rc < 0)
         rc = validate(&in);
-out:
     inputs_release(&in);
     return rc;
 }

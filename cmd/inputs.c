@@ -30,8 +30,10 @@ static int add_file(struct inputs *in, int kind, const char *path)
     return 0;
 }
 
-int inputs_option(struct inputs *in, const char *cmd, int opt,
-                  const char *arg)
+/* Takes one option of the shared set; returns 0 when taken, 64 on a usage
+ * error (printed), 1 when opt is not one of them. */
+static int take_option(struct inputs *in, const char *cmd, int opt,
+                       const char *arg)
 {
     switch (opt) {
     case OPT_CUSTOMERS:
@@ -105,7 +107,9 @@ static int expand_dir(struct inputs *in, const char *cmd, int kind)
     return 0;
 }
 
-int inputs_finish(struct inputs *in, const char *cmd)
+/* After the options: expands --in, checks that every kind has a file.
+ * Returns 0 or an exit code (printed). */
+static int finish(struct inputs *in, const char *cmd)
 {
     if (in->in_dir) {
         struct stat sb;
@@ -143,6 +147,35 @@ int inputs_finish(struct inputs *in, const char *cmd)
     }
     in->progress = in->verbosity >= 0 && isatty(STDERR_FILENO);
     return 0;
+}
+
+int inputs_parse(struct inputs *in, const char *cmd, const char *usage,
+                 const struct option *options, int argc, char **argv)
+{
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "qvh", options, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            return 0;
+        }
+        int rc = take_option(in, cmd, opt, optarg);
+        if (rc == 1) {
+            fprintf(stderr, "try 'ftkpi %s --help'\n", cmd);
+            return 64;
+        }
+        if (rc != 0)
+            return rc;
+    }
+    if (optind < argc) {
+        fprintf(stderr,
+                "ftkpi %s: unexpected argument '%s'\n"
+                "try 'ftkpi %s --help'\n",
+                cmd, argv[optind], cmd);
+        return 64;
+    }
+    int rc = finish(in, cmd);
+    return rc == 0 ? -1 : rc;
 }
 
 void inputs_release(struct inputs *in)

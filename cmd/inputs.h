@@ -5,6 +5,7 @@
 #ifndef FTK_CMD_INPUTS_H
 #define FTK_CMD_INPUTS_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,14 +36,12 @@ enum {
     OPT_AS_OF
 };
 
-/* Takes one option of the shared set; returns 0 when taken, 64 on a usage
- * error (printed), 1 when opt is not one of them. */
-int inputs_option(struct inputs *in, const char *cmd, int opt,
-                  const char *arg);
-
-/* After the options: expands --in, checks that every kind has a file.
- * Returns 0 or an exit code (printed). */
-int inputs_finish(struct inputs *in, const char *cmd);
+/* Parses the command line of `ftkpi cmd` with options (a subset of the
+ * shared ones, plus -q, -v, -h), expands --in and checks that every kind
+ * has a file. Returns -1 to go on, or the exit code to return at once
+ * (0 after printing usage for --help; otherwise the error is printed). */
+int inputs_parse(struct inputs *in, const char *cmd, const char *usage,
+                 const struct option *options, int argc, char **argv);
 
 void inputs_release(struct inputs *in);
 
