@@ -27,7 +27,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 ALL_CFLAGS := $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -I. -MMD -MP
-LIBS := -lxlsxwriter -lcsv -linih -lcrypto -lz -lm
+LIBS := -lxlsxwriter -lcsv -linih -lcrypto -lgmp -lz -lm
 
 LIB_SRCS := $(sort $(wildcard kpi/*.c pipeline/*.c))
 CMD_SRCS := $(sort $(wildcard cmd/*.c))

@@ -10,6 +10,7 @@
  */
 #include "kpi.h"
 
+#include <gmp.h>
 #include <string.h>
 
 #include "date.h"
@@ -310,28 +311,57 @@ bool kpi_users_to_goal(const struct kpi_au *v, kpi_pct target, int64_t *out)
  * QEs of real data that is at worst a one-hundredth difference once in a
  * very long while, and no decision depends on the mean.
  */
-void kpi_mean_add(struct kpi_mean *m, uint64_t ae, uint64_t qe)
+/* The mean M of the AUs in hundredths is (sum of T_i) / n with
+ * T_i = 10000 * ae_i / qe_i = I_i + r_i / qe_i. Rounding half away from
+ * zero, M >= 0: floor(M + 1/2) = floor((2 * sum I_i + n + 2F) / 2n) with
+ * F = sum r_i / qe_i, and since the numerator's other parts are integers,
+ * only floor(2F) matters. That floor is bracketed from the terms'
+ * floors at 2^64; when the bracket is not one integer, the sum is taken
+ * exactly by binary splitting: P/Q over a range is the left P/Q plus the
+ * right one, cross-multiplied. */
+static void exact_fractions(const struct kpi_au *vals, size_t lo, size_t hi,
+                            mpz_t p, mpz_t q)
 {
-    const kpi_u128 e10 = 10000000000u;
-    kpi_u128 q0 = ae / qe, r = ae % qe;
-    kpi_u128 x = r * e10;
-    kpi_u128 q1 = x / qe;
-    x = (x % qe) * e10;
-    kpi_u128 q2 = x / qe;
-    r = x % qe;
-    kpi_u128 term = (q0 * e10 + q1) * e10 + q2;
-    if (r >= qe - r)
-        term++;
-    m->sum += (kpi_i128)term;
-    m->n++;
+    if (hi - lo == 1) {
+        uint64_t r = (uint64_t)vals[lo].ae * 10000 % vals[lo].qe;
+        mpz_set_ui(p, 2 * r);
+        mpz_set_ui(q, vals[lo].qe);
+        return;
+    }
+    size_t mid = lo + (hi - lo) / 2;
+    mpz_t p2, q2;
+    mpz_inits(p2, q2, NULL);
+    exact_fractions(vals, lo, mid, p, q);
+    exact_fractions(vals, mid, hi, p2, q2);
+    mpz_mul(p, p, q2);
+    mpz_addmul(p, p2, q);
+    mpz_mul(q, q, q2);
+    mpz_clears(p2, q2, NULL);
 }
 
-bool kpi_mean_centi(const struct kpi_mean *m, kpi_centi *out)
+bool kpi_mean_au(const struct kpi_au *vals, size_t n, kpi_centi *out)
 {
-    if (m->n == 0)
+    if (n == 0)
         return false;
-    /* sum / n is percent * 10^18; hundredths are sum / (n * 10^16). */
-    *out = (kpi_centi)round_div(m->sum, (kpi_u128)m->n * 10000000000000000u);
+    kpi_u128 whole = 0, low = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = (uint64_t)vals[i].ae * 10000;
+        uint64_t qe = vals[i].qe;
+        whole += t / qe;
+        /* floor(2^64 * 2r / qe): 2r < 2 qe, so the quotient is < 2^65 */
+        low += ((kpi_u128)(2 * (t % qe)) << 64) / qe;
+    }
+    /* 2F * 2^64 lies in [low, low + n) */
+    kpi_u128 g = low >> 64;
+    if (g != (low + n - 1) >> 64) {
+        mpz_t p, q;
+        mpz_inits(p, q, NULL);
+        exact_fractions(vals, 0, n, p, q);
+        mpz_fdiv_q(p, p, q);
+        g = mpz_get_ui(p);
+        mpz_clears(p, q, NULL);
+    }
+    *out = (kpi_centi)((2 * whole + n + g) / (2 * (kpi_u128)n));
     return true;
 }
 

@@ -117,17 +117,13 @@ enum kpi_health kpi_customer_health(const struct kpi_au *core, size_t n,
  * when the AU is undefined. */
 bool kpi_users_to_goal(const struct kpi_au *v, kpi_pct target, int64_t *out);
 
-/* The unweighted mean of AU percents, accumulated term by term. */
-struct kpi_mean {
-    kpi_i128 sum; /* sum of 100 * ae / qe, scaled by 10^18, each rounded */
-    uint64_t n;
-};
-
-/* Adds the AU of ae / qe (qe > 0). */
-void kpi_mean_add(struct kpi_mean *m, uint64_t ae, uint64_t qe);
-
-/* The mean in hundredths of a percent; false when no term was added. */
-bool kpi_mean_centi(const struct kpi_mean *m, kpi_centi *out);
+/* The unweighted mean of the AUs of vals[0..n) (each defined: qe > 0), in
+ * hundredths of a percent, exactly rounded half away from zero. Integer
+ * arithmetic decides all but a mean within n * 2^-64 of a rounding tie;
+ * that one is settled with GMP's exact integers, the only allocation in
+ * kpi/. Returns false when n is 0 (or GMP is out of memory, which aborts
+ * in GMP itself). */
+bool kpi_mean_au(const struct kpi_au *vals, size_t n, kpi_centi *out);
 
 /* Extracts the tags of an entitlement note: "Expecting<50", "Expecting>50"
  * (matched case-insensitively, written in this spelling) and hashtags ('#'

@@ -315,13 +315,15 @@ static enum ftk_error portfolio(struct build *b)
     struct facts *f = b->f;
     int nw = b->cfg->n_workloads;
     struct fact_portfolio *p = calloc((size_t)nw, sizeof(*p));
-    struct kpi_mean *mean = calloc((size_t)nw, sizeof(*mean));
+    /* the measured values of one workload at a time, for its mean */
+    struct kpi_au *measured = malloc((f->n_rows ? f->n_rows : 1) *
+                                     sizeof(*measured));
     uint64_t *meas_qe = calloc((size_t)nw, sizeof(*meas_qe));
     uint64_t(*trend)[FACTS_TREND_MONTHS][2] =
         calloc((size_t)nw, sizeof(*trend));
     bool *present = calloc((size_t)nw, sizeof(*present));
     enum ftk_error err = FTK_E_NOMEM;
-    if (!p || !mean || !meas_qe || !trend || !present)
+    if (!p || !measured || !meas_qe || !trend || !present)
         goto out;
     for (size_t i = 0; i < f->n_rows; i++) {
         const struct fact_workload *r = &f->row[i];
@@ -336,7 +338,6 @@ static enum ftk_error portfolio(struct build *b)
             p[w].measured++;
             p[w].ae += r->value.ae;
             meas_qe[w] += r->value.qe;
-            kpi_mean_add(&mean[w], r->value.ae, r->value.qe);
         }
         for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
             struct kpi_au v =
@@ -362,7 +363,11 @@ static enum ftk_error portfolio(struct build *b)
         o->pooled_defined = meas_qe[w] > 0;
         if (o->pooled_defined)
             o->pooled_au = kpi_pct_round((kpi_i128)o->ae, (kpi_i128)meas_qe[w]);
-        o->mean_defined = kpi_mean_centi(&mean[w], &o->mean_au);
+        size_t n = 0;
+        for (size_t k = 0; k < f->n_rows; k++)
+            if (f->row[k].workload == w && f->row[k].au_defined)
+                measured[n++] = f->row[k].value;
+        o->mean_defined = kpi_mean_au(measured, n, &o->mean_au);
         for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
             o->trend_defined[k] = trend[w][k][1] > 0;
             if (o->trend_defined[k])
@@ -373,7 +378,7 @@ static enum ftk_error portfolio(struct build *b)
     err = FTK_OK;
 out:
     free(p);
-    free(mean);
+    free(measured);
     free(meas_qe);
     free(trend);
     free(present);

@@ -551,59 +551,70 @@ static void test_kpi__users_to_goal(void **state)
     assert_int_equal(n, 777);
 }
 
+/* The mean of n AUs given as ae, qe pairs. */
+static kpi_centi mean_of(size_t n, const uint32_t (*pairs)[2])
+{
+    struct kpi_au vals[8];
+    assert_true(n <= 8);
+    for (size_t i = 0; i < n; i++)
+        vals[i] = (struct kpi_au){true, true, pairs[i][0], pairs[i][1]};
+    kpi_centi c = 777;
+    assert_true(kpi_mean_au(vals, n, &c));
+    return c;
+}
+
 static void test_kpi__mean_rounds_the_exact_mean(void **state)
 {
     (void)state;
-    struct kpi_mean m = {0, 0};
-    kpi_centi c = 777;
-    kpi_mean_add(&m, 1, 3);
-    kpi_mean_add(&m, 2, 3);
-    assert_true(kpi_mean_centi(&m, &c));
-    assert_int_equal(c, 5000);
-
-    struct kpi_mean one = {0, 0};
-    kpi_mean_add(&one, 1, 8);
-    assert_true(kpi_mean_centi(&one, &c));
-    assert_int_equal(c, 1250);
-
-    /* Mean 0.005 % is a tie: away from zero. */
-    struct kpi_mean tie = {0, 0};
-    kpi_mean_add(&tie, 1, 10000);
-    kpi_mean_add(&tie, 0, 1);
-    assert_true(kpi_mean_centi(&tie, &c));
-    assert_int_equal(c, 1);
-    kpi_mean_add(&tie, 0, 1);
-    assert_true(kpi_mean_centi(&tie, &c));
-    assert_int_equal(c, 0);
-
-    /* (33.333... + 16.67666...) / 2 = 25.005 exactly, from two
-     * non-terminating terms. */
-    struct kpi_mean t2 = {0, 0};
-    kpi_mean_add(&t2, 1, 3);
-    kpi_mean_add(&t2, 5003, 30000);
-    assert_true(kpi_mean_centi(&t2, &c));
-    assert_int_equal(c, 2501);
-
+    /* 1/3 and 2/3: non-terminating terms whose mean is exactly 50 % */
+    assert_int_equal(mean_of(2, (const uint32_t[][2]){{1, 3}, {2, 3}}), 5000);
+    assert_int_equal(mean_of(1, (const uint32_t[][2]){{1, 8}}), 1250);
+    /* Mean 0.005 % is a tie: away from zero; 0.00333 is not. */
+    assert_int_equal(mean_of(2, (const uint32_t[][2]){{1, 10000}, {0, 1}}),
+                     1);
+    assert_int_equal(
+        mean_of(3, (const uint32_t[][2]){{1, 10000}, {0, 1}, {0, 1}}), 0);
+    /* (33.333... + 16.67666...) / 2 = 25.005 exactly */
+    assert_int_equal(mean_of(2, (const uint32_t[][2]){{1, 3}, {5003, 30000}}),
+                     2501);
     /* Unweighted: 1/100 and 99/100 000 are one term each. */
-    struct kpi_mean uw = {0, 0};
-    kpi_mean_add(&uw, 1, 100);
-    kpi_mean_add(&uw, 99000, 100000);
-    assert_true(kpi_mean_centi(&uw, &c));
-    assert_int_equal(c, 5000);
+    assert_int_equal(
+        mean_of(2, (const uint32_t[][2]){{1, 100}, {99000, 100000}}), 5000);
+    assert_int_equal(
+        mean_of(2, (const uint32_t[][2]){{2000000000, 1}, {2000000000, 1}}),
+        20000000000000);
+}
 
-    struct kpi_mean big = {0, 0};
-    kpi_mean_add(&big, 2000000000, 1);
-    kpi_mean_add(&big, 2000000000, 1);
-    assert_true(kpi_mean_centi(&big, &c));
-    assert_int_equal(c, 20000000000000);
+/* Found by the Python reference (tests/reference, case mean_tie): 450/7,
+ * 4825/56 and 136/7 % average exactly 56.625 %, but every term is
+ * non-terminating, so a mean kept to any fixed precision falls just short
+ * of the tie and rounds down. */
+static void test_kpi__mean_exact_tie_of_non_terminating_terms(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        mean_of(3, (const uint32_t[][2]){{63, 98}, {193, 224}, {34, 175}}),
+        5663);
+}
+
+/* A mean 1/(2b) of a hundredth below a tie rounds down, and one exactly
+ * on it rounds up: 5000 * x / b = 1234.5 - 1/(2b) with b = 1999993629. */
+static void test_kpi__mean_next_to_a_tie(void **state)
+{
+    (void)state;
+    const uint32_t b = 1999993629u;
+    const uint32_t x = 493798427u; /* (2469 * b - 1) / 10000 */
+    assert_int_equal(mean_of(2, (const uint32_t[][2]){{x, b}, {0, 1}}), 1234);
+    /* 5000 * 2469 / 10000 = 1234.5 exactly */
+    assert_int_equal(mean_of(2, (const uint32_t[][2]){{2469, 10000}, {0, 1}}),
+                     1235);
 }
 
 static void test_kpi__mean_empty_is_false(void **state)
 {
     (void)state;
-    struct kpi_mean m = {0, 0};
     kpi_centi c = 777;
-    assert_false(kpi_mean_centi(&m, &c));
+    assert_false(kpi_mean_au(NULL, 0, &c));
     assert_int_equal(c, 777);
 }
 
@@ -852,6 +863,8 @@ int main(void)
         cmocka_unit_test(test_kpi__customer_bands_are_parameters),
         cmocka_unit_test(test_kpi__users_to_goal),
         cmocka_unit_test(test_kpi__mean_rounds_the_exact_mean),
+        cmocka_unit_test(test_kpi__mean_exact_tie_of_non_terminating_terms),
+        cmocka_unit_test(test_kpi__mean_next_to_a_tie),
         cmocka_unit_test(test_kpi__mean_empty_is_false),
         cmocka_unit_test(test_kpi__notes_tags_expecting_and_hashtags),
         cmocka_unit_test(test_kpi__notes_tags_rejects_lookalikes),
