@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kpi/date.h"
+#include "pipeline/sort.h"
 
 static const char *const kind_flag[3] = {"--customers", "--entitlements",
                                          "--usage"};
@@ -97,7 +98,7 @@ static int expand_dir(struct inputs *in, const char *cmd, int kind)
         return 66;
     }
     /* Two globs: sort the union so the order never depends on suffixes. */
-    qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), path_cmp);
+    sort_array(g.gl_pathv, g.gl_pathc, sizeof(char *), path_cmp);
     for (size_t i = 0; i < g.gl_pathc; i++)
         if (add_file(in, kind, g.gl_pathv[i]) != 0) {
             globfree(&g);

@@ -18,6 +18,7 @@
 #include "pipeline/csv_reader.h"
 #include "pipeline/csv_writer.h"
 #include "pipeline/utf8.h"
+#include "pipeline/sort.h"
 
 #include "pipeline/testing.h"
 
@@ -510,7 +511,7 @@ static enum ftk_error load_customers(struct cohort_run *run,
     }
     csv_reader_close(r);
     if (err == FTK_OK && run->n_customers > 0) {
-        qsort(run->customer, run->n_customers, sizeof(run->customer[0]),
+        sort_array(run->customer, run->n_customers, sizeof(run->customer[0]),
               customer_cmp);
         for (size_t i = 1; i < run->n_customers; i++) {
             const struct cohort_customer *a = &run->customer[i - 1],
@@ -739,7 +740,7 @@ static enum ftk_error collect_regions(struct cohort_run *run,
         return nomem(diag);
     for (size_t i = 0; i < run->n_customers; i++)
         run->region[i] = run->customer[i].region;
-    qsort(run->region, run->n_customers, sizeof(*run->region), str_cmp);
+    sort_array(run->region, run->n_customers, sizeof(*run->region), str_cmp);
     size_t n = 0;
     for (size_t i = 0; i < run->n_customers; i++)
         if (n == 0 || strcmp(run->region[n - 1], run->region[i]) != 0)
@@ -895,7 +896,7 @@ region_candidates(const struct cohort_run *run, const char *region, size_t *n)
         if (c->kpis.focus != 0 && strcmp(c->region, region) == 0)
             list[(*n)++] = c;
     }
-    qsort(list, *n, sizeof(*list), by_users_to_goal);
+    sort_array(list, *n, sizeof(*list), by_users_to_goal);
     return list;
 }
 
@@ -1126,7 +1127,7 @@ static bool find_duplicates(const struct cohort_picks *p, bool *dup,
         return false;
     for (size_t i = 0; i < p->n; i++)
         ref[i] = (struct pick_ref){p->row[i].tenant_id, i};
-    qsort(ref, p->n, sizeof(*ref), pick_ref_cmp);
+    sort_array(ref, p->n, sizeof(*ref), pick_ref_cmp);
     bool ok = true;
     for (size_t i = 1; i < p->n && ok; i++) {
         if (strcmp(ref[i].tenant_id, ref[i - 1].tenant_id) != 0)
@@ -1253,7 +1254,7 @@ enum ftk_error cohort_select_picks(struct cohort_selection *sel,
     if (sel->n == 0)
         return ftk_fail(diag, FTK_E_DATA,
                         "nothing picked in the sheets; nothing frozen");
-    qsort(sel->choice, sel->n, sizeof(sel->choice[0]), choice_cmp);
+    sort_array(sel->choice, sel->n, sizeof(sel->choice[0]), choice_cmp);
     return FTK_OK;
 }
 
@@ -1296,7 +1297,7 @@ enum ftk_error cohort_select_top(struct cohort_selection *sel,
                         "no candidate in %s/customer_kpis.csv: nothing to "
                         "freeze",
                         run->dir);
-    qsort(sel->choice, sel->n, sizeof(sel->choice[0]), choice_cmp);
+    sort_array(sel->choice, sel->n, sizeof(sel->choice[0]), choice_cmp);
     return FTK_OK;
 }
 
@@ -1692,7 +1693,7 @@ static const struct cohort_change **ordered(const struct cohort_state *st,
         o[i] = &st->change[i];
     if (extra)
         o[st->n_changes] = extra;
-    qsort(o, *n, sizeof(*o), change_order);
+    sort_array(o, *n, sizeof(*o), change_order);
     return o;
 }
 
@@ -2308,7 +2309,7 @@ enum ftk_error cohort_view_build(struct cohort_view *v,
             for (size_t j = 0; j < st->n_members; j++)
                 if (strcmp(st->member[j].tenant_id, v->row[i].tenant_id) == 0)
                     v->row[i].fm = st->member[j].fm;
-    qsort(v->row, v->n, sizeof(*v->row), view_row_cmp);
+    sort_array(v->row, v->n, sizeof(*v->row), view_row_cmp);
     return FTK_OK;
 }
 
@@ -2409,7 +2410,7 @@ enum ftk_error cohort_review_build(struct cohort_review *r,
         else
             row->focus_status = COHORT_FOCUS_LEFT_SOME;
     }
-    qsort(r->row, r->n, sizeof(*r->row), review_cmp);
+    sort_array(r->row, r->n, sizeof(*r->row), review_cmp);
     return FTK_OK;
 }
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "pipeline/sort.h"
 
 #include "pipeline/testing.h"
 
@@ -422,7 +423,7 @@ static void settle(struct config *cfg)
     for (int i = 0; i < cfg->n_workloads; i++)
         if (!cfg->workload[i].own_threshold)
             cfg->workload[i].threshold = cfg->default_threshold;
-    qsort(cfg->alias, cfg->n_aliases, sizeof(cfg->alias[0]), alias_cmp);
+    sort_array(cfg->alias, cfg->n_aliases, sizeof(cfg->alias[0]), alias_cmp);
 }
 
 static const char *const sections[] = {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kpi/date.h"
+#include "pipeline/sort.h"
 #include "pipeline/testing.h"
 
 static const struct store *sort_store; /* for qsort's comparators only */
@@ -553,7 +554,7 @@ static enum ftk_error candidates(struct build *b)
     if (err != FTK_OK)
         return err;
     cand_facts = f;
-    qsort(f->candidate, f->n_candidates, sizeof(*f->candidate),
+    sort_array(f->candidate, f->n_candidates, sizeof(*f->candidate),
           candidate_cmp);
     return FTK_OK;
 }
@@ -585,8 +586,8 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
     for (int w = 0; w < cfg->n_workloads; w++)
         f->workload_order[w] = w;
     sort_store = st;
-    qsort(order, st->n_tenants, sizeof(*order), tenant_cmp);
-    qsort(f->workload_order, (size_t)cfg->n_workloads,
+    sort_array(order, st->n_tenants, sizeof(*order), tenant_cmp);
+    sort_array(f->workload_order, (size_t)cfg->n_workloads,
           sizeof(*f->workload_order), code_cmp);
 
     for (uint32_t i = 0; i < st->n_tenants; i++) {

@@ -28,6 +28,7 @@
 #include "pipeline/report_csv.h"
 #include "pipeline/utf8.h"
 #include "pipeline/version.h"
+#include "pipeline/sort.h"
 #include "pipeline/testing.h"
 
 /* ------------------------------------------------------------------ */
@@ -1228,7 +1229,7 @@ static void write_velocity(struct xw *x)
             n++;
         }
     }
-    qsort(key, n, sizeof(*key), order_cmp);
+    sort_array(key, n, sizeof(*key), order_cmp);
 
     static const char *const titles[] = {
         "Tenant ID",   "Customer",        "Region",
@@ -1303,7 +1304,7 @@ static void write_plateau(struct xw *x)
         if (f->row[i].plateau)
             key[n++] =
                 (struct order_key){-f->row[i].plateau_months, 0, (uint32_t)i};
-    qsort(key, n, sizeof(*key), order_cmp);
+    sort_array(key, n, sizeof(*key), order_cmp);
     static const char *const titles[] = {"Tenant ID",
                                          "Customer",
                                          "Region",
@@ -1368,7 +1369,7 @@ static void write_losers(struct xw *x)
     for (size_t i = 0; i < f->n_rows; i++)
         if (f->row[i].core && f->row[i].loser && f->row[i].has_delta_3m)
             key[n++] = (struct order_key){f->row[i].delta_3m, 0, (uint32_t)i};
-    qsort(key, n, sizeof(*key), order_cmp);
+    sort_array(key, n, sizeof(*key), order_cmp);
     static const char *const titles[] = {"Tenant ID",
                                          "Customer",
                                          "Region",

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kpi/date.h"
+#include "pipeline/sort.h"
 #include "pipeline/testing.h"
 
 static uint64_t hash_bytes(const char *s, size_t len)
@@ -220,7 +221,7 @@ void store_entitlements_done(struct store *st)
 {
     /* as_of is unique within a series, so the order is total. */
     for (uint32_t i = 0; i < st->n_series; i++)
-        qsort(st->series[i].ent, st->series[i].n_ent,
+        sort_array(st->series[i].ent, st->series[i].n_ent,
               sizeof(*st->series[i].ent), ent_cmp);
 }
 

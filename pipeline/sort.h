@@ -1,0 +1,20 @@
+/*
+ * pipeline/sort.h - qsort for arrays that may be empty.
+ *
+ * qsort(NULL, 0, ...) is undefined behaviour (glibc declares the pointer
+ * nonnull, and UBSan reports it), yet an empty list is often still NULL.
+ * Every sort in the program goes through sort_array.
+ */
+#ifndef FTK_SORT_H
+#define FTK_SORT_H
+
+#include <stdlib.h>
+
+static inline void sort_array(void *base, size_t n, size_t size,
+                              int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
+#endif
