@@ -471,6 +471,17 @@ static void put_text(struct sheet *s, lxw_row_t r, lxw_col_t c,
     put_text_fmt(s, r, c, text, NULL, true);
 }
 
+/* The four columns every customer list starts with: tenant id, name,
+ * region and FM. */
+static void put_customer(struct sheet *s, lxw_row_t r,
+                         const struct store_tenant *t)
+{
+    put_text(s, r, 0, t->id);
+    put_text(s, r, 1, t->name);
+    put_text(s, r, 2, t->region);
+    put_text(s, r, 3, t->fm);
+}
+
 /* A number; never NaN or Inf (every figure comes from integers, so this
  * guard only keeps a bug from reaching a cell). */
 static void put_number(struct sheet *s, lxw_row_t r, lxw_col_t c, double v,
@@ -970,10 +981,7 @@ static void write_customers(struct xw *x)
     for (size_t i = 0; i < f->n_customers && next_row(&s, &r); i++) {
         const struct fact_customer *c = &f->customer[i];
         const struct store_tenant *t = tenant_of(x, c->tenant);
-        put_text(&s, r, 0, t->id);
-        put_text(&s, r, 1, t->name);
-        put_text(&s, r, 2, t->region);
-        put_text(&s, r, 3, t->fm);
+        put_customer(&s, r, t);
         put_opt_count(&s, r, 4, t->seats >= 0, t->seats);
         if (c->large_known)
             put_yes_no(&s, r, 5, c->large);
@@ -1332,10 +1340,7 @@ static void write_plateau(struct xw *x)
         const struct fact_workload *row = &f->row[key[i].index];
         const struct store_tenant *t = tenant_of(x, row->tenant);
         lxw_row_t wr = row_place(x, key[i].index, sheet, sizeof(sheet));
-        put_text(&s, r, 0, t->id);
-        put_text(&s, r, 1, t->name);
-        put_text(&s, r, 2, t->region);
-        put_text(&s, r, 3, t->fm);
+        put_customer(&s, r, t);
         put_link(&s, r, 4, sheet, wr, facts_code(f, row->workload));
         put_yes_no(&s, r, 5, row->core);
         put_opt_count(&s, r, 6, row->qe_known, row->qe);
@@ -1395,10 +1400,7 @@ static void write_losers(struct xw *x)
         const struct fact_workload *row = &f->row[key[i].index];
         const struct store_tenant *t = tenant_of(x, row->tenant);
         lxw_row_t wr = row_place(x, key[i].index, sheet, sizeof(sheet));
-        put_text(&s, r, 0, t->id);
-        put_text(&s, r, 1, t->name);
-        put_text(&s, r, 2, t->region);
-        put_text(&s, r, 3, t->fm);
+        put_customer(&s, r, t);
         put_link(&s, r, 4, sheet, wr, facts_code(f, row->workload));
         put_opt_count(&s, r, 5, row->qe_known, row->qe);
         put_opt_count(&s, r, 6, row->value.has_value, row->value.ae);

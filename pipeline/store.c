@@ -250,8 +250,8 @@ bool store_qe_on(const struct store_series *s, int32_t d, int32_t window_end,
     return true;
 }
 
-const struct store_month *store_month_of(const struct store_series *s,
-                                         int32_t month)
+/* The index of the first slot whose month is >= month (n_month if none). */
+static uint32_t month_lower_bound(const struct store_series *s, int32_t month)
 {
     uint32_t lo = 0, hi = s->n_month;
     while (lo < hi) {
@@ -261,8 +261,14 @@ const struct store_month *store_month_of(const struct store_series *s,
         else
             hi = mid;
     }
-    return lo < s->n_month && s->month[lo].month == month ? &s->month[lo]
-                                                         : NULL;
+    return lo;
+}
+
+const struct store_month *store_month_of(const struct store_series *s,
+                                         int32_t month)
+{
+    uint32_t i = month_lower_bound(s, month);
+    return i < s->n_month && s->month[i].month == month ? &s->month[i] : NULL;
 }
 
 /* The slot of month, created in order when missing; NULL when out of
@@ -272,17 +278,9 @@ static struct store_month *month_slot(struct store_series *s, int32_t month)
 {
     uint32_t at = s->n_month;
     if (at > 0 && s->month[at - 1].month >= month) {
-        uint32_t lo = 0, hi = s->n_month;
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (s->month[mid].month < month)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < s->n_month && s->month[lo].month == month)
-            return &s->month[lo];
-        at = lo;
+        at = month_lower_bound(s, month);
+        if (s->month[at].month == month)
+            return &s->month[at];
     }
     if (!grow_array((void **)&s->month, &s->cap_month, s->n_month + 1,
                     sizeof(*s->month)))

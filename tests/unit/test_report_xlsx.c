@@ -5,7 +5,6 @@
  * errors that name the sheet. Workbooks are read back through a small zip
  * reader (zlib's inflate) and checked on their XML parts.
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "kpi/date.h"
 #include "pipeline/report_xlsx.h"
 #include "pipeline/utf8.h"
+#include "tests/unit/scratch.h"
 
 #define LONG_NAME 40000
 
@@ -35,21 +35,12 @@ struct fixture {
     char *long_name;
 };
 
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     struct fixture *fx = test_calloc(1, sizeof(*fx));
     struct ftk_diag diag = {{0}};
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_report_xlsx.XXXXXX");
-    if (!mkdtemp(fx->dir) || config_load(&fx->cfg, NULL, &diag) != FTK_OK) {
+    if (!scratch_make(fx->dir, sizeof(fx->dir), "test_report_xlsx") ||
+        config_load(&fx->cfg, NULL, &diag) != FTK_OK) {
         test_free(fx);
         return -1;
     }
@@ -77,7 +68,7 @@ static int teardown(void **state)
     struct fixture *fx = *state;
     done(fx);
     config_release(&fx->cfg);
-    nftw(fx->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(fx->dir);
     test_free(fx);
     return 0;
 }
