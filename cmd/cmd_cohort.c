@@ -990,8 +990,8 @@ static void review_summary(const struct opts *o, const struct cohort_review *rv,
         else
             count[rv->row[i].focus_status]++;
     }
-    fprintf(stderr, "ftkpi cohort review: %s/%s (and .xlsx): %zu customers",
-            o->out, csv_name, rv->n);
+    fprintf(stderr, "ftkpi cohort review: %s/%s (and .xlsx): %zu customer%s",
+            o->out, csv_name, rv->n, rv->n == 1 ? "" : "s");
     const char *sep = ": ";
     for (int s = 0; s <= COHORT_FOCUS_NOT_IN_RUN; s++)
         if (count[s]) {
