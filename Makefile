@@ -45,7 +45,7 @@ UNIT_LIB := $(BUILD)/tobj/tests/unit/scratch.o
 
 FTKPI := $(BUILD)/ftkpi
 
-.PHONY: all deps run test unit e2e bench install clean format samples
+.PHONY: all deps run test unit e2e bench fuzz install clean format samples
 # Keep the test objects between builds (they are intermediate to make).
 .SECONDARY:
 all: $(FTKPI)
@@ -80,7 +80,7 @@ $(BUILD)/gen/default_config.c: templates/ftkpi.ini scripts/embed.sh
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB_OBJS) $(UNIT_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DUNIT_TESTING -o $@ $(filter %.c %.o,$^) $(LIBS) -lcmocka -lmd
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DUNIT_TESTING -o $@ $< $(filter %.o,$^) $(LIBS) -lcmocka -lmd
 
 run: deps $(FTKPI)
 	$(FTKPI) run --in samples --out out
@@ -96,6 +96,24 @@ e2e: $(FTKPI)
 
 bench: deps $(FTKPI)
 	@sh tests/bench.sh $(FTKPI)
+
+# Fuzzes the ingest path with libFuzzer (clang) for FUZZ_SECONDS; an input
+# that fails lands in tests/fuzz/regressions, which every `make test`
+# replays (tests/unit/test_fuzz.c). Not part of CI: it runs until stopped.
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := $(filter-out pipeline/cohort.c pipeline/report_xlsx.c \
+	pipeline/samplegen.c,$(LIB_SRCS))
+build/fuzz/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(FUZZ_SRCS) $(BUILD)/gen/default_config.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -I. -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $^ -lcsv -linih -lcrypto -lgmp -lz -lm
+
+fuzz: build/fuzz/fuzz_ingest
+	@mkdir -p build/fuzz/corpus
+	cp tests/fuzz/corpus/* build/fuzz/corpus/
+	build/fuzz/fuzz_ingest -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-artifact_prefix=tests/fuzz/regressions/ build/fuzz/corpus
 
 install: $(FTKPI)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ftkpi
