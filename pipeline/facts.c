@@ -48,7 +48,7 @@ static struct kpi_au slot_value(const struct store_series *s,
     struct kpi_au v = {.has_value = true, .ae = slot->ae};
     bool bf = false;
     uint32_t qe;
-    if (store_qe_on(s, day_of(slot->month, slot->last_day), window_end, &qe,
+    if (store_qe_on(s, day_of(slot->month, store_month_last_day(slot)), window_end, &qe,
                     &bf)) {
         v.qe_known = true;
         v.qe = qe;
@@ -607,7 +607,7 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
                 const struct store_month *slot = &s->month[j];
                 if (slot->month > as_of_month)
                     continue;
-                int32_t last = day_of(slot->month, slot->last_day);
+                int32_t last = day_of(slot->month, store_month_last_day(slot));
                 if (f->latest_snapshot == KPI_NO_DATE ||
                     last > f->latest_snapshot)
                     f->latest_snapshot = last;

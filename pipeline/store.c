@@ -24,9 +24,11 @@ static bool grow_array(void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
     if (need <= *cap)
         return true;
+    /* 1.5x: most series hold a few snapshots or a few dozen months, and
+     * the slack of doubling was a fifth of the store */
     uint32_t n = *cap ? *cap : 4;
     while (n < need)
-        n *= 2;
+        n += n / 2;
     void *q = realloc(*p, (size_t)n * elem);
     if (!q)
         return false;
@@ -200,7 +202,12 @@ enum ftk_error store_add_entitlement(struct store *st, uint32_t tenant,
         return FTK_E_NOMEM;
     struct store_entitlement *n = &s->ent[s->n_ent++];
     *n = *e;
-    n->status = copy(st, e->status);
+    /* A few statuses repeat across millions of snapshots: keep one copy
+     * of a status while it repeats. */
+    if (st->last_status && e->status && strcmp(st->last_status, e->status) == 0)
+        n->status = st->last_status;
+    else
+        n->status = st->last_status = copy(st, e->status);
     n->notes = copy(st, e->notes);
     if (!n->status || !n->notes)
         return FTK_E_NOMEM;
@@ -219,10 +226,20 @@ static int ent_cmp(const void *a, const void *b)
 
 void store_entitlements_done(struct store *st)
 {
-    /* as_of is unique within a series, so the order is total. */
-    for (uint32_t i = 0; i < st->n_series; i++)
-        sort_array(st->series[i].ent, st->series[i].n_ent,
-              sizeof(*st->series[i].ent), ent_cmp);
+    /* as_of is unique within a series, so the order is total. The arrays
+     * are final now: give their growth slack back before usage comes. */
+    for (uint32_t i = 0; i < st->n_series; i++) {
+        struct store_series *s = &st->series[i];
+        sort_array(s->ent, s->n_ent, sizeof(*s->ent), ent_cmp);
+        if (s->n_ent < s->cap_ent) {
+            struct store_entitlement *fit =
+                realloc(s->ent, s->n_ent * sizeof(*s->ent));
+            if (fit) {
+                s->ent = fit;
+                s->cap_ent = s->n_ent;
+            }
+        }
+    }
 }
 
 /* The index of the last snapshot with as_of <= d, or -1. */
@@ -310,11 +327,9 @@ enum ftk_error store_add_usage(struct store *st, uint32_t tenant,
         *added = STORE_DUPLICATE;
         return FTK_OK;
     }
-    slot->days |= bit;
-    if (d > slot->last_day) {
-        slot->last_day = (uint8_t)d;
+    if (d > store_month_last_day(slot))
         slot->ae = ae;
-    }
+    slot->days |= bit;
     /* The QE of this date without a window: a date only ever counts in a
      * window that contains it, and the earliest snapshot's backfill is
      * dropped later when that snapshot lies beyond the window. */

@@ -46,8 +46,13 @@ struct store_month {
     uint32_t days;                    /* bit d-1: a snapshot on day d */
     uint32_t reached[KPI_MILESTONES]; /* bit d-1: AU >= milestone on day d */
     uint32_t ae;                      /* AE of the latest snapshot */
-    uint8_t last_day;                 /* day of the latest snapshot */
 };
+
+/* The day of the month of a slot's latest snapshot (its highest day bit). */
+static inline int store_month_last_day(const struct store_month *slot)
+{
+    return slot->days ? 32 - __builtin_clz(slot->days) : 0;
+}
 
 struct store_series {
     uint32_t tenant;
@@ -68,6 +73,7 @@ struct store {
     int32_t *series_of; /* n_tenants x n_workloads, -1 = none */
     struct store_series *series;
     uint32_t n_series, cap_series;
+    const char *last_status;   /* the status copied last, to share it */
     int32_t latest_usage_date; /* KPI_NO_DATE before any usage */
     int32_t latest_entitlement_date;
 };
