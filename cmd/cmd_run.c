@@ -57,16 +57,8 @@ static const char usage[] =
     "configuration.\n";
 
 static const struct option options[] = {
-    {"customers", required_argument, NULL, OPT_CUSTOMERS},
-    {"entitlements", required_argument, NULL, OPT_ENTITLEMENTS},
-    {"usage", required_argument, NULL, OPT_USAGE},
-    {"in", required_argument, NULL, OPT_IN},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"out", required_argument, NULL, OPT_OUT},
+    INPUTS_OPTIONS,
     {"as-of", required_argument, NULL, OPT_AS_OF},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 

@@ -40,15 +40,7 @@ static const char usage[] =
     "configuration.\n";
 
 static const struct option options[] = {
-    {"customers", required_argument, NULL, OPT_CUSTOMERS},
-    {"entitlements", required_argument, NULL, OPT_ENTITLEMENTS},
-    {"usage", required_argument, NULL, OPT_USAGE},
-    {"in", required_argument, NULL, OPT_IN},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"out", required_argument, NULL, OPT_OUT},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
+    INPUTS_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 

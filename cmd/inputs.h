@@ -36,6 +36,19 @@ enum {
     OPT_AS_OF
 };
 
+/* The getopt_long entries of the options both commands take; each adds
+ * its own (run: --as-of) and the terminating entry. */
+#define INPUTS_OPTIONS                                                         \
+    {"customers", required_argument, NULL, OPT_CUSTOMERS},                     \
+        {"entitlements", required_argument, NULL, OPT_ENTITLEMENTS},           \
+        {"usage", required_argument, NULL, OPT_USAGE},                         \
+        {"in", required_argument, NULL, OPT_IN},                               \
+        {"config", required_argument, NULL, OPT_CONFIG},                       \
+        {"out", required_argument, NULL, OPT_OUT},                             \
+        {"quiet", no_argument, NULL, 'q'},                                     \
+        {"verbose", no_argument, NULL, 'v'},                                   \
+        {"help", no_argument, NULL, 'h'}
+
 /* Parses the command line of `ftkpi cmd` with options (a subset of the
  * shared ones, plus -q, -v, -h), expands --in and checks that every kind
  * has a file. Returns -1 to go on, or the exit code to return at once

@@ -53,9 +53,15 @@ int main(int argc, char **argv)
         printf("ftkpi %s\n", FTK_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        /* getopt names argv[0] in its messages: "ftkpi run: ..." */
+        char name[64];
+        snprintf(name, sizeof(name), "ftkpi %s", commands[i].name);
+        argv[1] = name;
+        return commands[i].fn(argc - 1, argv + 1);
+    }
     fprintf(stderr, "ftkpi: unknown command '%s'\ntry 'ftkpi --help'\n",
             argv[1]);
     return 64;
