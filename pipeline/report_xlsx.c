@@ -439,6 +439,18 @@ static void sheet_open(struct sheet *s)
         part_open(s);
 }
 
+/* Starts a list sheet: one bold header row of titles, frozen, with an
+ * autofilter, and freeze_cols columns frozen on the left. */
+static void list_sheet_open(struct sheet *s, struct xw *x, const char *name,
+                            const char *const *titles, lxw_col_t n_cols,
+                            lxw_col_t freeze_cols)
+{
+    sheet_init(s, x, name, n_cols, true, freeze_cols);
+    for (lxw_col_t c = 0; c < n_cols; c++)
+        column_title(s, c, "%s", titles[c]);
+    sheet_open(s);
+}
+
 static void sheet_close(struct sheet *s)
 {
     part_finish(s);
@@ -1248,10 +1260,8 @@ static void write_velocity(struct xw *x)
         "Findings"};
     enum { N_COLS = sizeof(titles) / sizeof(titles[0]) };
     struct sheet s;
-    sheet_init(&s, x, "Velocity", N_COLS, true, 2);
-    for (lxw_col_t c = 0; c < N_COLS; c++)
-        column_title(&s, c, "%s", titles[c]);
-    sheet_open(&s);
+    list_sheet_open(&s, x, "Velocity", titles,
+                    (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 2);
     lxw_row_t r;
     char areas[128], cust_sheet[48], wl_sheet[48];
     for (uint32_t i = 0; i < n && next_row(&s, &r); i++) {
@@ -1330,10 +1340,8 @@ static void write_plateau(struct xw *x)
                                          "Users to goal",
                                          "Notes tags"};
     struct sheet s;
-    sheet_init(&s, x, "Plateau", 16, true, 2);
-    for (lxw_col_t c = 0; c < 16; c++)
-        column_title(&s, c, "%s", titles[c]);
-    sheet_open(&s);
+    list_sheet_open(&s, x, "Plateau", titles,
+                    (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 2);
     lxw_row_t r;
     char sheet[48];
     for (uint32_t i = 0; i < n && next_row(&s, &r); i++) {
@@ -1390,10 +1398,8 @@ static void write_losers(struct xw *x)
                                          "Users to goal",
                                          "Notes tags"};
     struct sheet s;
-    sheet_init(&s, x, "Biggest losers", 14, true, 2);
-    for (lxw_col_t c = 0; c < 14; c++)
-        column_title(&s, c, "%s", titles[c]);
-    sheet_open(&s);
+    list_sheet_open(&s, x, "Biggest losers", titles,
+                    (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 2);
     lxw_row_t r;
     char sheet[48];
     for (uint32_t i = 0; i < n && next_row(&s, &r); i++) {
@@ -1430,10 +1436,8 @@ static void write_candidates(struct xw *x)
                                          "FM",     "Focus area",   "Workload",
                                          "Detail", "Users to goal"};
     struct sheet s;
-    sheet_init(&s, x, "Candidates", 8, true, 3);
-    for (lxw_col_t c = 0; c < 8; c++)
-        column_title(&s, c, "%s", titles[c]);
-    sheet_open(&s);
+    list_sheet_open(&s, x, "Candidates", titles,
+                    (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 3);
     lxw_row_t r;
     char cust_sheet[48];
     for (size_t i = 0; i < f->n_candidates && next_row(&s, &r); i++) {
