@@ -399,8 +399,8 @@ static int lock_state(const struct opts *o, struct publish *pub)
     if (err == FTK_E_LOCKED) {
         fprintf(stderr,
                 "ftkpi cohort %s: %s: another ftkpi command is changing the "
-                "cohort state (lock %s/.ftkpi.lock held); try again when it "
-                "has finished\n",
+                "cohort state (lock %s/" PUBLISH_LOCK_NAME " held); try "
+                "again when it has finished\n",
                 o->sub, o->state, o->state);
         return ftk_exit_code(err);
     }

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -749,34 +748,6 @@ static enum ftk_error collect_regions(struct cohort_run *run,
     return FTK_OK;
 }
 
-/* A shared lock on dir's .ftkpi.lock while the run's files are read, so
- * that a run does not rename new files in between. *fd is -1 when the
- * folder has no lock file (no run ever published there). */
-static enum ftk_error lock_run(const char *dir, int *fd, struct ftk_diag *diag)
-{
-    *fd = -1;
-    char *lock = path_join(dir, ".ftkpi.lock");
-    if (!lock)
-        return nomem(diag);
-    enum ftk_error err = FTK_OK;
-    int f = open(lock, O_RDONLY | O_CLOEXEC);
-    if (f >= 0 && flock(f, LOCK_SH | LOCK_NB) != 0) {
-        if (errno == EWOULDBLOCK)
-            err = ftk_fail(diag, FTK_E_LOCKED,
-                           "%s: a run is publishing into this folder (lock "
-                           "%s held); try again when it has finished",
-                           dir, lock);
-        else
-            err = ftk_fail(diag, FTK_E_IO, "%s: cannot lock: %s", lock,
-                           strerror(errno));
-        close(f);
-        f = -1;
-    }
-    *fd = f;
-    free(lock);
-    return err;
-}
-
 enum ftk_error cohort_run_load(struct cohort_run *run, const char *dir,
                                const char *const *workloads, int n_workloads,
                                bool with_candidates, struct ftk_diag *diag)
@@ -794,8 +765,9 @@ enum ftk_error cohort_run_load(struct cohort_run *run, const char *dir,
     if (!run->dir)
         return nomem(diag);
     strcpy(run->dir, dir);
+    /* no publish may rename files while they are read */
     int lock_fd;
-    enum ftk_error err = lock_run(dir, &lock_fd, diag);
+    enum ftk_error err = publish_read_lock(dir, &lock_fd, diag);
     if (err == FTK_OK)
         err = cohort_run_as_of(dir, &run->as_of_month, diag);
     if (err == FTK_OK)

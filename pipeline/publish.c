@@ -79,7 +79,7 @@ enum ftk_error publish_open(struct publish *p, const char *dir,
     if (err != FTK_OK)
         return err;
     p->dir = join(dir, "", "");
-    char *lock = join(dir, "/", ".ftkpi.lock");
+    char *lock = join(dir, "/", PUBLISH_LOCK_NAME);
     if (!p->dir || !lock) {
         free(lock);
         publish_release(p);
@@ -227,4 +227,30 @@ void publish_release(struct publish *p)
     p->lock_fd = -1;
     free(p->dir);
     p->dir = NULL;
+}
+
+enum ftk_error publish_read_lock(const char *dir, int *fd,
+                                 struct ftk_diag *diag)
+{
+    *fd = -1;
+    char *lock = join(dir, "/", PUBLISH_LOCK_NAME);
+    if (!lock)
+        return ftk_fail(diag, FTK_E_NOMEM, "out of memory");
+    enum ftk_error err = FTK_OK;
+    int f = open(lock, O_RDONLY | O_CLOEXEC);
+    if (f >= 0 && flock(f, LOCK_SH | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            err = ftk_fail(diag, FTK_E_LOCKED,
+                           "%s: a run is publishing into this folder (lock "
+                           "%s held); try again when it has finished",
+                           dir, lock);
+        else
+            err = ftk_fail(diag, FTK_E_IO, "%s: cannot lock: %s", lock,
+                           strerror(errno));
+        close(f);
+        f = -1;
+    }
+    *fd = f;
+    free(lock);
+    return err;
 }

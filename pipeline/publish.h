@@ -19,6 +19,9 @@
 
 #define PUBLISH_MAX_FILES 64
 
+/* The lock file in an output folder. */
+#define PUBLISH_LOCK_NAME ".ftkpi.lock"
+
 struct publish_file {
     char *name; /* final name, owned */
     char *tmp;  /* temporary path, owned */
@@ -55,5 +58,12 @@ void publish_abort(struct publish *p);
 
 /* Aborts what is not committed, releases the lock and frees p. */
 void publish_release(struct publish *p);
+
+/* For a reader of published files: a shared lock on dir's lock file, so
+ * that no publish renames files while they are read. *fd is -1 when the
+ * folder has no lock file (nothing was ever published there); otherwise
+ * close(*fd) releases it. FTK_E_LOCKED while a publish holds the lock. */
+enum ftk_error publish_read_lock(const char *dir, int *fd,
+                                 struct ftk_diag *diag);
 
 #endif

@@ -138,6 +138,15 @@ if command -v flock >/dev/null 2>&1; then
     check "locked change wrote nothing" cmp -s "$T/changes.before" "$T/st/changes-2026-10.csv"
     kill $! 2>/dev/null
     wait 2>/dev/null
+
+    # a run publishing into the run folder: its files are not read meanwhile
+    flock "$T/r1/.ftkpi.lock" sleep 5 &
+    sleep 0.5
+    run_status 75 "pick while a run publishes" cohort pick --run "$T/r1" --out "$T/p4"
+    contains "$T/err.txt" "a run is publishing into this folder" "run lock message"
+    check "locked pick wrote nothing" test ! -e "$T/p4"
+    kill $! 2>/dev/null
+    wait 2>/dev/null
 fi
 
 # exit codes and help
