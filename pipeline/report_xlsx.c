@@ -669,6 +669,20 @@ static const struct store_tenant *tenant_of(const struct xw *x, uint32_t t)
     return &x->f->st->tenant[t];
 }
 
+/* The five columns a list of workload rows starts with: the customer's,
+ * then the workload code linked to the row on its workload sheet. Returns
+ * facts row i. */
+static const struct fact_workload *put_row_head(struct sheet *s, lxw_row_t r,
+                                                const struct xw *x, size_t i)
+{
+    const struct fact_workload *row = &x->f->row[i];
+    char sheet[48];
+    lxw_row_t wr = row_place(x, i, sheet, sizeof(sheet));
+    put_customer(s, r, tenant_of(x, row->tenant));
+    put_link(s, r, 4, sheet, wr, facts_code(x->f, row->workload));
+    return row;
+}
+
 /* The facts row of workload w of customer c, or NULL. */
 static const struct fact_workload *customer_row(const struct xw *x,
                                                 const struct fact_customer *c,
@@ -1343,13 +1357,8 @@ static void write_plateau(struct xw *x)
     list_sheet_open(&s, x, "Plateau", titles,
                     (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 2);
     lxw_row_t r;
-    char sheet[48];
     for (uint32_t i = 0; i < n && next_row(&s, &r); i++) {
-        const struct fact_workload *row = &f->row[key[i].index];
-        const struct store_tenant *t = tenant_of(x, row->tenant);
-        lxw_row_t wr = row_place(x, key[i].index, sheet, sizeof(sheet));
-        put_customer(&s, r, t);
-        put_link(&s, r, 4, sheet, wr, facts_code(f, row->workload));
+        const struct fact_workload *row = put_row_head(&s, r, x, key[i].index);
         put_yes_no(&s, r, 5, row->core);
         put_opt_count(&s, r, 6, row->qe_known, row->qe);
         put_opt_count(&s, r, 7, row->value.has_value, row->value.ae);
@@ -1401,13 +1410,8 @@ static void write_losers(struct xw *x)
     list_sheet_open(&s, x, "Biggest losers", titles,
                     (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 2);
     lxw_row_t r;
-    char sheet[48];
     for (uint32_t i = 0; i < n && next_row(&s, &r); i++) {
-        const struct fact_workload *row = &f->row[key[i].index];
-        const struct store_tenant *t = tenant_of(x, row->tenant);
-        lxw_row_t wr = row_place(x, key[i].index, sheet, sizeof(sheet));
-        put_customer(&s, r, t);
-        put_link(&s, r, 4, sheet, wr, facts_code(f, row->workload));
+        const struct fact_workload *row = put_row_head(&s, r, x, key[i].index);
         put_opt_count(&s, r, 5, row->qe_known, row->qe);
         put_opt_count(&s, r, 6, row->value.has_value, row->value.ae);
         bool before = kpi_au_defined(&row->value_3m_ago);
