@@ -29,7 +29,6 @@ struct load_state {
     int error_line;  /* its line */
     int line;        /* the line inih is on, counted by read_line */
     bool failed;
-    bool alias_changed;
 };
 
 static bool config_error(struct load_state *st, const char *fmt, ...)
@@ -135,7 +134,6 @@ static bool add_alias(struct load_state *st, const char *name, int w)
     cfg->alias[cfg->n_aliases].name = copy;
     cfg->alias[cfg->n_aliases].workload = w;
     cfg->n_aliases++;
-    st->alias_changed = true;
     return true;
 }
 

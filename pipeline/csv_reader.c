@@ -158,7 +158,7 @@ struct source *csv_reader_source(struct csv_reader *r)
 static enum ftk_error syntax_error(struct csv_reader *r, size_t at,
                                    struct ftk_diag *diag)
 {
-    const char *why = "unexpected quote";
+    const char *why;
     if (r->parser.quoted)
         why = "unexpected character after a closing quote: a quote inside "
               "a quoted field must be doubled";

@@ -43,7 +43,6 @@ void store_init(struct store *st, const struct config *cfg)
     st->cfg = cfg;
     arena_init(&st->strings);
     st->latest_usage_date = KPI_NO_DATE;
-    st->latest_entitlement_date = KPI_NO_DATE;
 }
 
 void store_release(struct store *st)
@@ -211,9 +210,6 @@ enum ftk_error store_add_entitlement(struct store *st, uint32_t tenant,
     n->notes = copy(st, e->notes);
     if (!n->status || !n->notes)
         return FTK_E_NOMEM;
-    if (st->latest_entitlement_date == KPI_NO_DATE ||
-        e->as_of > st->latest_entitlement_date)
-        st->latest_entitlement_date = e->as_of;
     *added = STORE_ADDED;
     return FTK_OK;
 }

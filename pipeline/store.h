@@ -75,7 +75,6 @@ struct store {
     uint32_t n_series, cap_series;
     const char *last_status;   /* the status copied last, to share it */
     int32_t latest_usage_date; /* KPI_NO_DATE before any usage */
-    int32_t latest_entitlement_date;
 };
 
 enum store_added { STORE_ADDED, STORE_DUPLICATE };
