@@ -29,8 +29,11 @@ endif
 ALL_CFLAGS := $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -I. -MMD -MP
 LIBS := -lxlsxwriter -lcsv -linih -lcrypto -lgmp -lz -lm
 
-LIB_SRCS := $(sort $(wildcard kpi/*.c pipeline/*.c))
-CMD_SRCS := $(sort $(wildcard cmd/*.c))
+# The sample generator lives in cmd/ beside `ftkpi samples`, but its unit
+# test links it with the library like any module.
+SAMPLEGEN := cmd/samplegen.c
+LIB_SRCS := $(sort $(wildcard kpi/*.c pipeline/*.c pipeline/*/*.c)) $(SAMPLEGEN)
+CMD_SRCS := $(filter-out $(SAMPLEGEN),$(sort $(wildcard cmd/*.c)))
 GEN_SRCS := $(BUILD)/gen/default_config.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_config.o
 CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -45,7 +48,8 @@ UNIT_LIB := $(BUILD)/tobj/tests/unit/scratch.o
 
 FTKPI := $(BUILD)/ftkpi
 
-.PHONY: all deps run test unit e2e bench fuzz install clean format samples
+.PHONY: all deps run test unit e2e bench fuzz install clean format \
+	format-check samples
 # Keep the test objects between builds (they are intermediate to make).
 .SECONDARY:
 all: $(FTKPI)
@@ -101,8 +105,8 @@ bench: deps $(FTKPI)
 # that fails lands in tests/fuzz/regressions, which every `make test`
 # replays (tests/unit/test_fuzz.c). Not part of CI: it runs until stopped.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := $(filter-out pipeline/cohort.c pipeline/report_xlsx.c \
-	pipeline/samplegen.c,$(LIB_SRCS))
+FUZZ_SRCS := $(filter-out pipeline/cohort/%.c pipeline/report/report_xlsx.c \
+	$(SAMPLEGEN),$(LIB_SRCS))
 build/fuzz/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(FUZZ_SRCS) $(BUILD)/gen/default_config.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -I. -g -O1 \
@@ -124,8 +128,17 @@ install: $(FTKPI)
 samples: $(FTKPI)
 	$(FTKPI) samples --tenants 300 --months 20 --seed 7 --last-month 2026-10 --out samples
 
+# Every C file of the project, formatted by the root .clang-format;
+# format-check (run by .ci/run) fails on any difference.
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || \
+	find cmd kpi pipeline tests -name '*.[ch]')
+
 format:
-	clang-format -i $(LIB_SRCS) $(CMD_SRCS) $(wildcard */*.h tests/unit/*.c)
+	clang-format -i $(C_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(C_FILES) && \
+		echo "format-check: $(words $(C_FILES)) files formatted"
 
 clean:
 	rm -rf build out

@@ -1,7 +1,7 @@
 /*
  * cmd/cmd_cohort.c - `ftkpi cohort pick|freeze|change|show|review`: the
  * regional leads' monthly review cohorts (docs/cohorts.md). The logic is
- * in pipeline/cohort.c; this file parses options, reads the clock (only
+ * in pipeline/cohort/; this file parses options, reads the clock (only
  * when --today is not given), prints and picks the exit code.
  */
 #include <getopt.h>
@@ -14,9 +14,9 @@
 
 #include "cmd/commands.h"
 #include "kpi/date.h"
-#include "pipeline/cohort.h"
+#include "pipeline/cohort/cohort.h"
 #include "pipeline/config.h"
-#include "pipeline/csv_writer.h"
+#include "pipeline/base/csv_writer.h"
 #include "pipeline/publish.h"
 
 static const char usage[] =

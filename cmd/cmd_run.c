@@ -14,9 +14,9 @@
 #include "pipeline/facts.h"
 #include "pipeline/manifest.h"
 #include "pipeline/publish.h"
-#include "pipeline/report_csv.h"
-#include "pipeline/report_xlsx.h"
-#include "pipeline/source.h"
+#include "pipeline/report/report_csv.h"
+#include "pipeline/report/report_xlsx.h"
+#include "pipeline/ingest/source.h"
 
 static const char usage[] =
     "usage: ftkpi run (--customers FILE... --entitlements FILE...\n"
@@ -154,8 +154,7 @@ static int write_workbook(struct run *r)
 static int32_t as_of_month(const struct run *r)
 {
     int32_t m;
-    if (r->in->as_of &&
-        kpi_month_parse(r->in->as_of, strlen(r->in->as_of), &m))
+    if (r->in->as_of && kpi_month_parse(r->in->as_of, strlen(r->in->as_of), &m))
         return m;
     if (r->st.latest_usage_date == KPI_NO_DATE)
         return KPI_NO_DATE;
@@ -291,8 +290,7 @@ static int run(struct inputs *in)
                     "rejected (within the threshold), see rejects.csv\n",
                     m, in->out_dir, (unsigned long long)r.rj.total);
         else if (in->progress)
-            fprintf(stderr, "ftkpi run: %s published to %s\n", m,
-                    in->out_dir);
+            fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }
 out:
     if (have_facts)

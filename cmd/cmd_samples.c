@@ -1,6 +1,6 @@
 /*
  * cmd/cmd_samples.c - `ftkpi samples`: writes a synthetic data set of a
- * chosen size (pipeline/samplegen.h does the work).
+ * chosen size (cmd/samplegen.h does the work).
  *
  * The last month defaults to a fixed month, never the clock, so the same
  * command line gives the same files on any day.
@@ -17,8 +17,8 @@
 
 #include "cmd/commands.h"
 #include "kpi/date.h"
-#include "pipeline/ftk_error.h"
-#include "pipeline/samplegen.h"
+#include "pipeline/base/ftk_error.h"
+#include "cmd/samplegen.h"
 
 #define DEFAULT_LAST_MONTH "2026-10"
 

@@ -86,8 +86,8 @@ static int validate(struct inputs *in)
         goto out;
     if (in->verbosity >= 0)
         inputs_print_table(stdout, stats, inputs_count(in));
-    bool over = inputs_over_threshold("validate", &cfg, stats,
-                                      inputs_count(in), &rj);
+    bool over =
+        inputs_over_threshold("validate", &cfg, stats, inputs_count(in), &rj);
     /* rejects.csv is validate's product: it is written even when the
      * rejects are over the threshold, since that is when it is needed. */
     if (have_pub) {

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "kpi/date.h"
-#include "pipeline/sort.h"
+#include "pipeline/base/sort.h"
 
 static const char *const kind_flag[3] = {"--customers", "--entitlements",
                                          "--usage"};
@@ -141,8 +141,8 @@ static int finish(struct inputs *in, const char *cmd)
             fprintf(stderr,
                     "ftkpi %s: no %s input: give %s FILE or --in DIR\n"
                     "try 'ftkpi %s --help'\n",
-                    cmd, extract_kind_name((enum extract_kind)k),
-                    kind_flag[k], cmd);
+                    cmd, extract_kind_name((enum extract_kind)k), kind_flag[k],
+                    cmd);
             return 64;
         }
     }
@@ -203,8 +203,7 @@ int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
     for (int k = 0; k < 3; k++) {
         for (size_t i = 0; i < in->n[k]; i++, at++) {
             if (in->progress)
-                fprintf(stderr, "ftkpi %s: reading %s\n", cmd,
-                        in->files[k][i]);
+                fprintf(stderr, "ftkpi %s: reading %s\n", cmd, in->files[k][i]);
             enum ftk_error err =
                 extract_file(st, rj, (enum extract_kind)k, in->files[k][i],
                              &stats[at], &diag);
@@ -234,15 +233,14 @@ int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
     return 0;
 }
 
-void inputs_print_table(FILE *f, const struct extract_stats *stats,
-                        size_t n)
+void inputs_print_table(FILE *f, const struct extract_stats *stats, size_t n)
 {
     size_t w = 4;
     for (size_t i = 0; i < n; i++)
         if (strlen(stats[i].path) > w)
             w = strlen(stats[i].path);
-    fprintf(f, "%-*s  %-12s %12s %12s %12s\n", (int)w, "file", "kind",
-            "read", "accepted", "rejected");
+    fprintf(f, "%-*s  %-12s %12s %12s %12s\n", (int)w, "file", "kind", "read",
+            "accepted", "rejected");
     for (size_t i = 0; i < n; i++) {
         const struct extract_stats *s = &stats[i];
         fprintf(f, "%-*s  %-12s %12llu %12llu %12llu\n", (int)w, s->path,

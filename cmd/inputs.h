@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #include "pipeline/config.h"
-#include "pipeline/extract.h"
-#include "pipeline/rejects.h"
+#include "pipeline/ingest/extract.h"
+#include "pipeline/ingest/rejects.h"
 #include "pipeline/store.h"
 
 struct inputs {
@@ -47,7 +47,9 @@ enum {
         {"out", required_argument, NULL, OPT_OUT},                             \
         {"quiet", no_argument, NULL, 'q'},                                     \
         {"verbose", no_argument, NULL, 'v'},                                   \
-        {"help", no_argument, NULL, 'h'}
+    {                                                                          \
+        "help", no_argument, NULL, 'h'                                         \
+    }
 
 /* Parses the command line of `ftkpi cmd` with options (a subset of the
  * shared ones, plus -q, -v, -h), expands --in and checks that every kind
@@ -66,8 +68,7 @@ int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
                   struct rejects *rj, struct extract_stats *stats);
 
 /* Prints the per-file table (read, accepted, rejected by reason) to f. */
-void inputs_print_table(FILE *f, const struct extract_stats *stats,
-                        size_t n);
+void inputs_print_table(FILE *f, const struct extract_stats *stats, size_t n);
 
 /* When any file is over the reject threshold: prints which, with the
  * rejects summarised by reason and their first examples, and returns true. */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
-#include "pipeline/version.h"
+#include "pipeline/base/version.h"
 
 static const char usage[] =
     "usage: ftkpi [--version] [--help] COMMAND [ARGS]\n"

@@ -21,7 +21,7 @@ __extension__ typedef __int128 kpi_i128;
 
 typedef int64_t kpi_pct;
 #define KPI_PCT_SCALE 10000
-#define KPI_PCT(whole) ((kpi_pct)(whole) * KPI_PCT_SCALE)
+#define KPI_PCT(whole) ((kpi_pct)(whole)*KPI_PCT_SCALE)
 
 typedef int64_t kpi_centi;
 
@@ -158,11 +158,11 @@ extern const int kpi_milestone_pct[KPI_MILESTONES];
 
 /* The focus-area limits (defaults in templates/ftkpi.ini). */
 struct kpi_focus_limits {
-    int64_t large_seats;       /* 10000: large when seats >= this */
-    kpi_pct large_poor_below;  /* 20: customer AE/QE < this */
-    kpi_pct loser_delta_3m;    /* -5: delta_3m <= this */
-    int slow_kickoff_days;     /* 30: more than this since start */
-    int slow_enable_days;      /* 90: kickoff more than this ago */
+    int64_t large_seats;                /* 10000: large when seats >= this */
+    kpi_pct large_poor_below;           /* 20: customer AE/QE < this */
+    kpi_pct loser_delta_3m;             /* -5: delta_3m <= this */
+    int slow_kickoff_days;              /* 30: more than this since start */
+    int slow_enable_days;               /* 90: kickoff more than this ago */
     int slow_ramp_days[KPI_MILESTONES]; /* 60, 180, 365 */
 };
 
@@ -181,8 +181,8 @@ bool kpi_focus_slow_kickoff(int32_t engagement_start, int32_t kickoff_date,
 /* SLOW_ENABLE for one core workload: kickoff_date known and
  * month_end - kickoff_date > slow_enable_days, qe > 0, and not enabled
  * (enabled_date unknown or later than month_end). */
-bool kpi_focus_slow_enable(int32_t kickoff_date, int32_t month_end,
-                           uint32_t qe, int32_t enabled_date,
+bool kpi_focus_slow_enable(int32_t kickoff_date, int32_t month_end, uint32_t qe,
+                           int32_t enabled_date,
                            const struct kpi_focus_limits *l);
 
 /* SLOW_RAMP for one core workload: the milestones i (bit i of the result)

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "pipeline/sort.h"
+#include "pipeline/base/sort.h"
 
-#include "pipeline/testing.h"
+#include "pipeline/base/testing.h"
 
 extern const char config_default_text[];
 
@@ -83,13 +83,15 @@ static int add_code(struct load_state *st, const char *code)
     if (w >= 0)
         return w;
     if (!valid_code(code)) {
-        config_error(st, "bad workload code '%s': expected 1-15 letters, digits "
-                 "or '_'",
-             code);
+        config_error(st,
+                     "bad workload code '%s': expected 1-15 letters, digits "
+                     "or '_'",
+                     code);
         return -1;
     }
     if (cfg->n_workloads == CONFIG_MAX_WORKLOADS) {
-        config_error(st, "too many workloads: at most %d", CONFIG_MAX_WORKLOADS);
+        config_error(st, "too many workloads: at most %d",
+                     CONFIG_MAX_WORKLOADS);
         return -1;
     }
     w = cfg->n_workloads++;
@@ -121,7 +123,7 @@ static bool add_alias(struct load_state *st, const char *name, int w)
         if (cfg->alias[i].workload == w)
             return true;
         return config_error(st, "alias '%s' already names workload %s", name,
-                    cfg->workload[cfg->alias[i].workload].code);
+                            cfg->workload[cfg->alias[i].workload].code);
     }
     struct config_alias *grown =
         realloc(cfg->alias, (cfg->n_aliases + 1) * sizeof(*grown));
@@ -163,26 +165,28 @@ static bool core_item(struct load_state *st, const char *item, void *arg)
     (void)arg;
     int w = find_code(st->cfg, item);
     if (w < 0)
-        return config_error(st, "unknown workload '%s' in core list: expected a code "
-                        "from [workloads]",
-                    item);
+        return config_error(
+            st,
+            "unknown workload '%s' in core list: expected a code "
+            "from [workloads]",
+            item);
     st->cfg->workload[w].core = true;
     return true;
 }
 
-static bool parse_pct(struct load_state *st, const char *key,
-                      const char *value, kpi_pct *out)
+static bool parse_pct(struct load_state *st, const char *key, const char *value,
+                      kpi_pct *out)
 {
     if (!kpi_pct_parse(value, out))
-        return config_error(st, "bad value '%s' for %s: expected a percent such as "
-                        "40 or 40.5 (at most four decimals)",
-                    value, key);
+        return config_error(st,
+                            "bad value '%s' for %s: expected a percent such as "
+                            "40 or 40.5 (at most four decimals)",
+                            value, key);
     return true;
 }
 
-static bool parse_int(struct load_state *st, const char *key,
-                      const char *value, int64_t min, int64_t max,
-                      int64_t *out)
+static bool parse_int(struct load_state *st, const char *key, const char *value,
+                      int64_t min, int64_t max, int64_t *out)
 {
     char *end;
     errno = 0;
@@ -194,9 +198,10 @@ static bool parse_int(struct load_state *st, const char *key,
     *out = v;
     return true;
 bad:
-    return config_error(st, "bad value '%s' for %s: expected a whole number from "
-                    "%lld to %lld",
-                value, key, (long long)min, (long long)max);
+    return config_error(st,
+                        "bad value '%s' for %s: expected a whole number from "
+                        "%lld to %lld",
+                        value, key, (long long)min, (long long)max);
 }
 
 static bool parse_days(struct load_state *st, const char *key,
@@ -209,8 +214,8 @@ static bool parse_days(struct load_state *st, const char *key,
     return true;
 }
 
-static bool threshold_pair(struct load_state *st, const char *key,
-                           char *value, struct kpi_thresholds *out)
+static bool threshold_pair(struct load_state *st, const char *key, char *value,
+                           struct kpi_thresholds *out)
 {
     char *comma = strchr(value, ',');
     if (!comma)
@@ -221,14 +226,16 @@ static bool threshold_pair(struct load_state *st, const char *key,
         !kpi_pct_parse(red, &out->red_below))
         goto bad;
     if (out->red_below > out->green_above)
-        return config_error(st, "thresholds for %s: red_below %s is above "
-                        "green_above %s",
-                    key, red, green);
+        return config_error(st,
+                            "thresholds for %s: red_below %s is above "
+                            "green_above %s",
+                            key, red, green);
     return true;
 bad:
-    return config_error(st, "bad thresholds for %s: expected 'green_above, "
-                    "red_below' such as '70, 40'",
-                key);
+    return config_error(st,
+                        "bad thresholds for %s: expected 'green_above, "
+                        "red_below' such as '70, 40'",
+                        key);
 }
 
 static bool section_workloads(struct load_state *st, const char *name,
@@ -242,13 +249,12 @@ static bool section_workloads(struct load_state *st, const char *name,
     return each_item(st, value, alias_item, &w);
 }
 
-static bool section_core(struct load_state *st, const char *name,
-                         char *value)
+static bool section_core(struct load_state *st, const char *name, char *value)
 {
     struct config *cfg = st->cfg;
     if (strcasecmp(name, "workloads") != 0)
-        return config_error(st, "unknown key '%s' in [core]: expected workloads",
-                    name);
+        return config_error(
+            st, "unknown key '%s' in [core]: expected workloads", name);
     for (int i = 0; i < cfg->n_workloads; i++)
         cfg->workload[i].core = false;
     return each_item(st, value, core_item, NULL);
@@ -262,9 +268,10 @@ static bool section_thresholds(struct load_state *st, const char *name,
         return threshold_pair(st, name, value, &cfg->default_threshold);
     int w = find_code(cfg, name);
     if (w < 0)
-        return config_error(st, "unknown workload '%s' in [thresholds]: expected "
-                        "default or a code from [workloads]",
-                    name);
+        return config_error(st,
+                            "unknown workload '%s' in [thresholds]: expected "
+                            "default or a code from [workloads]",
+                            name);
     cfg->workload[w].own_threshold = true;
     return threshold_pair(st, name, value, &cfg->workload[w].threshold);
 }
@@ -284,9 +291,10 @@ static bool section_customer(struct load_state *st, const char *name,
         b->red_count = (int)v;
         return true;
     }
-    return config_error(st, "unknown key '%s' in [customer_health]: expected "
-                    "red_below, green_above or red_count",
-                name);
+    return config_error(st,
+                        "unknown key '%s' in [customer_health]: expected "
+                        "red_below, green_above or red_count",
+                        name);
 }
 
 static bool section_plateau(struct load_state *st, const char *name,
@@ -302,13 +310,13 @@ static bool section_plateau(struct load_state *st, const char *name,
         cfg->plateau_min_months = (int)v;
         return true;
     }
-    return config_error(st, "unknown key '%s' in [plateau]: expected band_pp or "
-                    "min_months",
-                name);
+    return config_error(st,
+                        "unknown key '%s' in [plateau]: expected band_pp or "
+                        "min_months",
+                        name);
 }
 
-static bool section_focus(struct load_state *st, const char *name,
-                          char *value)
+static bool section_focus(struct load_state *st, const char *name, char *value)
 {
     struct kpi_focus_limits *f = &st->cfg->focus;
     static const char *const ramp_keys[KPI_MILESTONES] = {
@@ -326,21 +334,22 @@ static bool section_focus(struct load_state *st, const char *name,
     for (int i = 0; i < KPI_MILESTONES; i++)
         if (strcasecmp(name, ramp_keys[i]) == 0)
             return parse_days(st, name, value, &f->slow_ramp_days[i]);
-    return config_error(st, "unknown key '%s' in [focus]: expected large_seats, "
-                    "large_poor_below, loser_delta_3m_pp, "
-                    "slow_kickoff_days, slow_enable_days or "
-                    "slow_ramp_{10,40,70}_days",
-                name);
+    return config_error(st,
+                        "unknown key '%s' in [focus]: expected large_seats, "
+                        "large_poor_below, loser_delta_3m_pp, "
+                        "slow_kickoff_days, slow_enable_days or "
+                        "slow_ramp_{10,40,70}_days",
+                        name);
 }
 
-static bool section_goals(struct load_state *st, const char *name,
-                          char *value)
+static bool section_goals(struct load_state *st, const char *name, char *value)
 {
     int w = find_code(st->cfg, name);
     if (w < 0)
-        return config_error(st, "unknown workload '%s' in [goals]: expected a code "
-                        "from [workloads]",
-                    name);
+        return config_error(st,
+                            "unknown workload '%s' in [goals]: expected a code "
+                            "from [workloads]",
+                            name);
     if (*value == '\0') {
         st->cfg->workload[w].goal = -1;
         return true;
@@ -355,29 +364,31 @@ static bool section_other(struct load_state *st, const char *section,
     struct config *cfg = st->cfg;
     if (strcasecmp(section, "program") == 0) {
         if (strcasecmp(name, "name") != 0)
-            return config_error(st, "unknown key '%s' in [program]: expected name",
-                        name);
+            return config_error(
+                st, "unknown key '%s' in [program]: expected name", name);
         if (strlen(value) >= sizeof(cfg->program_name))
             return config_error(st, "program name is longer than %zu bytes",
-                        sizeof(cfg->program_name) - 1);
+                                sizeof(cfg->program_name) - 1);
         strcpy(cfg->program_name, value);
         return true;
     }
     if (strcasecmp(section, "ingest") == 0) {
         if (strcasecmp(name, "max_reject_pct") != 0)
-            return config_error(st, "unknown key '%s' in [ingest]: expected "
-                            "max_reject_pct",
-                        name);
+            return config_error(st,
+                                "unknown key '%s' in [ingest]: expected "
+                                "max_reject_pct",
+                                name);
         if (!parse_pct(st, name, value, &cfg->max_reject_pct))
             return false;
         if (cfg->max_reject_pct < 0)
             return config_error(st, "max_reject_pct must not be negative");
         return true;
     }
-    return config_error(st, "unknown section [%s]: expected program, workloads, "
-                    "core, thresholds, customer_health, plateau, focus, "
-                    "goals or ingest",
-                section);
+    return config_error(st,
+                        "unknown section [%s]: expected program, workloads, "
+                        "core, thresholds, customer_health, plateau, focus, "
+                        "goals or ingest",
+                        section);
 }
 
 static int handler(void *user, const char *section, const char *name,
@@ -442,9 +453,10 @@ static void check_section(struct load_state *st, const char *line)
         if (strlen(sections[i]) == len &&
             strncasecmp(sections[i], line + 1, len) == 0)
             return;
-    config_error(st, "unknown section [%.*s]: expected program, workloads, "
-                     "core, thresholds, customer_health, plateau, focus, "
-                     "goals or ingest",
+    config_error(st,
+                 "unknown section [%.*s]: expected program, workloads, "
+                 "core, thresholds, customer_health, plateau, focus, "
+                 "goals or ingest",
                  (int)len, line + 1);
 }
 

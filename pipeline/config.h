@@ -10,7 +10,7 @@
 #define FTK_CONFIG_H
 
 #include "kpi/kpi.h"
-#include "pipeline/ftk_error.h"
+#include "pipeline/base/ftk_error.h"
 
 #define CONFIG_MAX_WORKLOADS 64
 #define CONFIG_CODE_MAX 16

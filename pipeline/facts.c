@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "kpi/date.h"
-#include "pipeline/sort.h"
-#include "pipeline/testing.h"
+#include "pipeline/base/sort.h"
+#include "pipeline/base/testing.h"
 
 static const struct store *sort_store; /* for qsort's comparators only */
 
@@ -48,8 +48,8 @@ static struct kpi_au slot_value(const struct store_series *s,
     struct kpi_au v = {.has_value = true, .ae = slot->ae};
     bool bf = false;
     uint32_t qe;
-    if (store_qe_on(s, day_of(slot->month, store_month_last_day(slot)), window_end, &qe,
-                    &bf)) {
+    if (store_qe_on(s, day_of(slot->month, store_month_last_day(slot)),
+                    window_end, &qe, &bf)) {
         v.qe_known = true;
         v.qe = qe;
     }
@@ -122,8 +122,7 @@ static void velocity(const struct store_series *s, int32_t enabled,
     for (int k = 0; k < KPI_MILESTONES; k++)
         days_to[k] = KPI_NO_DAYS;
     /* No snapshot in the window: no QE, so no AU on any day. */
-    if (enabled == KPI_NO_DATE || s->n_ent == 0 ||
-        s->ent[0].as_of > window_end)
+    if (enabled == KPI_NO_DATE || s->n_ent == 0 || s->ent[0].as_of > window_end)
         return;
     int y, mo, d;
     kpi_date_to_ymd(enabled, &y, &mo, &d);
@@ -180,7 +179,8 @@ struct build {
     char tags[4096];
 };
 
-static enum ftk_error workload_row(struct build *b, const struct store_series *s,
+static enum ftk_error workload_row(struct build *b,
+                                   const struct store_series *s,
                                    const struct store_tenant *t,
                                    struct fact_workload *r)
 {
@@ -230,9 +230,8 @@ static enum ftk_error workload_row(struct build *b, const struct store_series *s
     r->enabled_date = enabled_date(s, end);
     r->days_kickoff_to_enable = days_between(t->kickoff_date, r->enabled_date);
     velocity(s, r->enabled_date, m, end, r->days_to);
-    r->has_users_to_goal =
-        kpi_users_to_goal(&r->value, wl->threshold.green_above,
-                          &r->users_to_goal);
+    r->has_users_to_goal = kpi_users_to_goal(
+        &r->value, wl->threshold.green_above, &r->users_to_goal);
 
     const struct store_entitlement *e = latest_ent(s, end);
     if (e) {
@@ -246,9 +245,9 @@ static enum ftk_error workload_row(struct build *b, const struct store_series *s
         }
     }
     if (r->core) {
-        r->slow_enable = kpi_focus_slow_enable(t->kickoff_date, end,
-                                               r->qe_known ? r->qe : 0,
-                                               r->enabled_date, &cfg->focus);
+        r->slow_enable =
+            kpi_focus_slow_enable(t->kickoff_date, end, r->qe_known ? r->qe : 0,
+                                  r->enabled_date, &cfg->focus);
         r->slow_ramp =
             kpi_focus_slow_ramp(r->enabled_date, end, wl->threshold.green_above,
                                 r->days_to, &cfg->focus);
@@ -303,8 +302,8 @@ static void customer_row(struct build *b, const struct store_tenant *t,
     }
     c->days_to_kickoff = days_between(t->engagement_start, t->kickoff_date);
     c->days_to_gateway = days_between(t->engagement_start, t->gateway_date);
-    if (kpi_focus_large_poor(c->large_known && c->large, c->core_ae,
-                             c->core_qe, &cfg->focus))
+    if (kpi_focus_large_poor(c->large_known && c->large, c->core_ae, c->core_qe,
+                             &cfg->focus))
         c->focus |= 1u << KPI_FOCUS_LARGE_POOR;
     if (kpi_focus_slow_kickoff(t->engagement_start, t->kickoff_date,
                                f->month_end, &cfg->focus))
@@ -317,8 +316,8 @@ static enum ftk_error portfolio(struct build *b)
     int nw = b->cfg->n_workloads;
     struct fact_portfolio *p = calloc((size_t)nw, sizeof(*p));
     /* the measured values of one workload at a time, for its mean */
-    struct kpi_au *measured = malloc((f->n_rows ? f->n_rows : 1) *
-                                     sizeof(*measured));
+    struct kpi_au *measured =
+        malloc((f->n_rows ? f->n_rows : 1) * sizeof(*measured));
     uint64_t *meas_qe = calloc((size_t)nw, sizeof(*meas_qe));
     uint64_t(*trend)[FACTS_TREND_MONTHS][2] =
         calloc((size_t)nw, sizeof(*trend));
@@ -341,10 +340,9 @@ static enum ftk_error portfolio(struct build *b)
             meas_qe[w] += r->value.qe;
         }
         for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
-            struct kpi_au v =
-                month_value(r->series,
-                            f->as_of_month - (FACTS_TREND_MONTHS - 1) + k,
-                            f->month_end);
+            struct kpi_au v = month_value(
+                r->series, f->as_of_month - (FACTS_TREND_MONTHS - 1) + k,
+                f->month_end);
             if (kpi_au_defined(&v)) {
                 trend[w][k][0] += v.ae;
                 trend[w][k][1] += v.qe;
@@ -411,8 +409,7 @@ static const char *pct_text(kpi_centi v, char out[32])
 }
 
 static const char *row_detail(struct build *b, const struct fact_workload *r,
-                              const struct store_tenant *t,
-                              enum kpi_focus area)
+                              const struct store_tenant *t, enum kpi_focus area)
 {
     struct facts *f = b->f;
     const struct config *cfg = b->cfg;
@@ -420,18 +417,17 @@ static const char *row_detail(struct build *b, const struct fact_workload *r,
     switch (area) {
     case KPI_FOCUS_PLATEAU:
         kpi_pct_format(cfg->plateau_band, lim);
-        return detail(f, "AU %s%% within %s pp of %s%% for %d months",
-                      pct_text(r->au, a), lim,
-                      pct_text(kpi_au_centi(r->plateau_anchor.ae,
-                                            r->plateau_anchor.qe),
-                               c),
-                      r->plateau_months);
+        return detail(
+            f, "AU %s%% within %s pp of %s%% for %d months", pct_text(r->au, a),
+            lim,
+            pct_text(kpi_au_centi(r->plateau_anchor.ae, r->plateau_anchor.qe),
+                     c),
+            r->plateau_months);
     case KPI_FOCUS_LOSER:
-        return detail(f, "AU %s%% to %s%% in 3 months (%s pp)",
-                      pct_text(kpi_au_centi(r->value_3m_ago.ae,
-                                            r->value_3m_ago.qe),
-                               a),
-                      pct_text(r->au, c), pct_text(r->delta_3m, d));
+        return detail(
+            f, "AU %s%% to %s%% in 3 months (%s pp)",
+            pct_text(kpi_au_centi(r->value_3m_ago.ae, r->value_3m_ago.qe), a),
+            pct_text(r->au, c), pct_text(r->delta_3m, d));
     case KPI_FOCUS_SLOW_ENABLE: {
         char k[11];
         kpi_date_format(t->kickoff_date, k);
@@ -443,9 +439,9 @@ static const char *row_detail(struct build *b, const struct fact_workload *r,
         kpi_date_format(r->enabled_date, e);
         for (int k = 0; k < KPI_MILESTONES; k++)
             if (r->slow_ramp & (1u << k))
-                snprintf(missed + strlen(missed), sizeof(missed) - strlen(missed),
-                         "%s%d%%", missed[0] ? ", " : "",
-                         kpi_milestone_pct[k]);
+                snprintf(missed + strlen(missed),
+                         sizeof(missed) - strlen(missed), "%s%d%%",
+                         missed[0] ? ", " : "", kpi_milestone_pct[k]);
         return detail(f, "enabled %s, %d days ago; not yet reached %s", e,
                       (int)(f->month_end - r->enabled_date), missed);
     }
@@ -466,8 +462,9 @@ static const char *customer_detail(struct build *b,
         if (t->seats >= 0)
             return detail(f, "core AE/QE %s%% below %s%%; seats %lld",
                           pct_text(c->core_au, a), lim, (long long)t->seats);
-        return detail(f, "core AE/QE %s%% below %s%%; no seats, largest QE "
-                         "at least %lld",
+        return detail(f,
+                      "core AE/QE %s%% below %s%%; no seats, largest QE "
+                      "at least %lld",
                       pct_text(c->core_au, a), lim,
                       (long long)b->cfg->focus.large_seats);
     }
@@ -512,9 +509,11 @@ static enum ftk_error add_candidate(struct facts *f, size_t *cap,
         f->candidate = p;
         *cap = n;
     }
-    f->candidate[f->n_candidates++] = (struct fact_candidate){
-        .customer = customer, .area = area, .workload = workload,
-        .detail = text};
+    f->candidate[f->n_candidates++] =
+        (struct fact_candidate){.customer = customer,
+                                .area = area,
+                                .workload = workload,
+                                .detail = text};
     return FTK_OK;
 }
 
@@ -529,10 +528,11 @@ static enum ftk_error candidates(struct build *b)
         for (int area = 0; area < KPI_FOCUS_COUNT && err == FTK_OK; area++) {
             if (!(c->focus & (1u << area)))
                 continue;
-            if (area == KPI_FOCUS_LARGE_POOR || area == KPI_FOCUS_SLOW_KICKOFF) {
-                err = add_candidate(f, &cap, i, (enum kpi_focus)area, -1,
-                                    customer_detail(b, c, t,
-                                                    (enum kpi_focus)area));
+            if (area == KPI_FOCUS_LARGE_POOR ||
+                area == KPI_FOCUS_SLOW_KICKOFF) {
+                err = add_candidate(
+                    f, &cap, i, (enum kpi_focus)area, -1,
+                    customer_detail(b, c, t, (enum kpi_focus)area));
                 continue;
             }
             for (uint32_t k = c->first_row;
@@ -544,10 +544,9 @@ static enum ftk_error candidates(struct build *b)
                             (area == KPI_FOCUS_SLOW_ENABLE && r->slow_enable) ||
                             (area == KPI_FOCUS_SLOW_RAMP && r->slow_ramp));
                 if (hit)
-                    err = add_candidate(f, &cap, i, (enum kpi_focus)area,
-                                        r->workload,
-                                        row_detail(b, r, t,
-                                                   (enum kpi_focus)area));
+                    err = add_candidate(
+                        f, &cap, i, (enum kpi_focus)area, r->workload,
+                        row_detail(b, r, t, (enum kpi_focus)area));
             }
         }
     }
@@ -555,7 +554,7 @@ static enum ftk_error candidates(struct build *b)
         return err;
     cand_facts = f;
     sort_array(f->candidate, f->n_candidates, sizeof(*f->candidate),
-          candidate_cmp);
+               candidate_cmp);
     return FTK_OK;
 }
 
@@ -571,12 +570,12 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
     const struct config *cfg = st->cfg;
     struct build b = {.f = f, .cfg = cfg};
     enum ftk_error err = FTK_E_NOMEM;
-    uint32_t *order = malloc((st->n_tenants ? st->n_tenants : 1) *
-                             sizeof(*order));
-    f->workload_order = malloc((size_t)cfg->n_workloads *
-                               sizeof(*f->workload_order));
-    f->customer = calloc(st->n_tenants ? st->n_tenants : 1,
-                         sizeof(*f->customer));
+    uint32_t *order =
+        malloc((st->n_tenants ? st->n_tenants : 1) * sizeof(*order));
+    f->workload_order =
+        malloc((size_t)cfg->n_workloads * sizeof(*f->workload_order));
+    f->customer =
+        calloc(st->n_tenants ? st->n_tenants : 1, sizeof(*f->customer));
     size_t row_cap = st->n_series ? st->n_series : 1;
     f->row = malloc(row_cap * sizeof(*f->row));
     if (!order || !f->workload_order || !f->customer || !f->row)
@@ -588,7 +587,7 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
     sort_store = st;
     sort_array(order, st->n_tenants, sizeof(*order), tenant_cmp);
     sort_array(f->workload_order, (size_t)cfg->n_workloads,
-          sizeof(*f->workload_order), code_cmp);
+               sizeof(*f->workload_order), code_cmp);
 
     for (uint32_t i = 0; i < st->n_tenants; i++) {
         const struct store_tenant *t = &st->tenant[order[i]];
@@ -626,8 +625,7 @@ out:
     free(b.plateau_buf);
     if (err != FTK_OK) {
         facts_release(f);
-        return ftk_fail(diag, err, "computing the KPIs: %s",
-                        ftk_strerror(err));
+        return ftk_fail(diag, err, "computing the KPIs: %s", ftk_strerror(err));
     }
     return FTK_OK;
 }

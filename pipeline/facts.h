@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 #include "kpi/kpi.h"
-#include "pipeline/arena.h"
-#include "pipeline/ftk_error.h"
+#include "pipeline/base/arena.h"
+#include "pipeline/base/ftk_error.h"
 #include "pipeline/store.h"
 
 /* Months of pooled AU kept per workload for the trend chart. */
@@ -62,7 +62,7 @@ struct fact_customer {
     enum kpi_health health;
     int32_t days_to_kickoff, days_to_gateway; /* KPI_NO_DAYS if unknown */
     int64_t users_to_goal;
-    unsigned focus; /* bit f: focus area f applies */
+    unsigned focus;             /* bit f: focus area f applies */
     uint32_t first_row, n_rows; /* its rows in facts.row */
 };
 
@@ -71,7 +71,7 @@ struct fact_portfolio {
     uint64_t customers, qe, measured, ae;
     bool pooled_defined, mean_defined;
     kpi_centi pooled_au, mean_au;
-    uint64_t count[4]; /* by enum kpi_health */
+    uint64_t count[4];                      /* by enum kpi_health */
     bool trend_defined[FACTS_TREND_MONTHS]; /* [11] is the as-of month */
     kpi_centi trend[FACTS_TREND_MONTHS];
 };
@@ -87,7 +87,7 @@ struct facts {
     const struct store *st; /* borrowed */
     int32_t as_of_month;
     int32_t month_end;
-    int32_t latest_snapshot; /* latest usage date in the window */
+    int32_t latest_snapshot;   /* latest usage date in the window */
     struct fact_workload *row; /* by tenant_id bytes, then workload code */
     size_t n_rows;
     struct fact_customer *customer; /* by tenant_id bytes */

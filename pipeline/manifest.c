@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "kpi/date.h"
-#include "pipeline/version.h"
+#include "pipeline/base/version.h"
 
 static void json_string(FILE *f, const char *s)
 {

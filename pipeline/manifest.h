@@ -9,8 +9,8 @@
 #include <stdio.h>
 
 #include "pipeline/config.h"
-#include "pipeline/extract.h"
-#include "pipeline/rejects.h"
+#include "pipeline/ingest/extract.h"
+#include "pipeline/ingest/rejects.h"
 
 struct manifest_timing {
     const char *stage;

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pipeline/testing.h"
+#include "pipeline/base/testing.h"
 
 #define TMP_PREFIX ".ftkpi-tmp."
 

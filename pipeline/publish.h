@@ -15,7 +15,7 @@
 
 #include <stdio.h>
 
-#include "pipeline/ftk_error.h"
+#include "pipeline/base/ftk_error.h"
 
 #define PUBLISH_MAX_FILES 64
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "kpi/date.h"
-#include "pipeline/sort.h"
-#include "pipeline/testing.h"
+#include "pipeline/base/sort.h"
+#include "pipeline/base/testing.h"
 
 static uint64_t hash_bytes(const char *s, size_t len)
 {
@@ -64,7 +64,8 @@ int64_t store_tenant_find(const struct store *st, const char *id, size_t len)
     if (st->n_slots == 0)
         return -1;
     uint32_t mask = st->n_slots - 1;
-    for (uint32_t i = (uint32_t)hash_bytes(id, len) & mask;; i = (i + 1) & mask) {
+    for (uint32_t i = (uint32_t)hash_bytes(id, len) & mask;;
+         i = (i + 1) & mask) {
         uint32_t slot = st->tenant_slots[i];
         if (slot == 0)
             return -1;
@@ -306,8 +307,8 @@ static struct store_month *month_slot(struct store_series *s, int32_t month)
     return &s->month[at];
 }
 
-enum ftk_error store_add_usage(struct store *st, uint32_t tenant,
-                               int workload, int32_t date, uint32_t ae,
+enum ftk_error store_add_usage(struct store *st, uint32_t tenant, int workload,
+                               int32_t date, uint32_t ae,
                                enum store_added *added)
 {
     struct store_series *s = series_get(st, tenant, workload, true);

@@ -19,9 +19,9 @@
 #include <stdint.h>
 
 #include "kpi/kpi.h"
-#include "pipeline/arena.h"
+#include "pipeline/base/arena.h"
 #include "pipeline/config.h"
-#include "pipeline/ftk_error.h"
+#include "pipeline/base/ftk_error.h"
 
 struct store_tenant {
     const char *id; /* arena strings, "" when empty */
@@ -29,7 +29,7 @@ struct store_tenant {
     const char *region;
     const char *priority;
     const char *fm;
-    int64_t seats; /* -1 when unknown */
+    int64_t seats;                                        /* -1 when unknown */
     int32_t engagement_start, gateway_date, kickoff_date; /* or KPI_NO_DATE */
 };
 
@@ -103,8 +103,8 @@ void store_entitlements_done(struct store *st);
 
 /* Adds a usage snapshot; STORE_DUPLICATE when the series already has one on
  * this date. */
-enum ftk_error store_add_usage(struct store *st, uint32_t tenant,
-                               int workload, int32_t date, uint32_t ae,
+enum ftk_error store_add_usage(struct store *st, uint32_t tenant, int workload,
+                               int32_t date, uint32_t ae,
                                enum store_added *added);
 
 /* The series of (tenant, workload), or NULL. */

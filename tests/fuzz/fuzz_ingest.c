@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipeline/extract.h"
+#include "pipeline/ingest/extract.h"
 #include "pipeline/facts.h"
 #include "kpi/date.h"
-#include "pipeline/report_csv.h"
+#include "pipeline/report/report_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -95,8 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (!report_csv_workload_kpis(sink, &f) ||
             !report_csv_customer_kpis(sink, &f) ||
-            !report_csv_portfolio(sink, &f) ||
-            !report_csv_candidates(sink, &f))
+            !report_csv_portfolio(sink, &f) || !report_csv_candidates(sink, &f))
             abort();
         facts_release(&f);
     }

@@ -1,8 +1,9 @@
 /*
- * tests/unit/test_cohort.c - the monthly review cohorts (pipeline/cohort.h):
- * freezing from picks and from the top N, the refusal to refreeze, changes
- * and their notice, the cohort on a date, bad picking sheets, the review.
- * Each test writes a small published run by hand into a scratch folder.
+ * tests/unit/test_cohort.c - the monthly review cohorts
+ * (pipeline/cohort/cohort.h): freezing from picks and from the top N, the
+ * refusal to refreeze, changes and their notice, the cohort on a date, bad
+ * picking sheets, the review. Each test writes a small published run by hand
+ * into a scratch folder.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 #include <cmocka.h>
 
 #include "kpi/date.h"
-#include "pipeline/cohort.h"
+#include "pipeline/cohort/cohort.h"
 #include "tests/unit/scratch.h"
 
 struct fixture {

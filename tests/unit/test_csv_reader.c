@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_csv_reader.c - records, line numbers, raw bytes and
- * limits of the CSV reader (pipeline/csv_reader.h).
+ * limits of the CSV reader (pipeline/ingest/csv_reader.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "pipeline/csv_reader.h"
+#include "pipeline/ingest/csv_reader.h"
 #include "tests/unit/scratch.h"
 
 struct fixture {

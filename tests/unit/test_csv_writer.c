@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_csv_writer.c - quoting, formula neutralisation and the
- * typed cells of the CSV writer (pipeline/csv_writer.h).
+ * typed cells of the CSV writer (pipeline/base/csv_writer.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "kpi/date.h"
-#include "pipeline/csv_writer.h"
+#include "pipeline/base/csv_writer.h"
 
 struct fixture {
     FILE *f;

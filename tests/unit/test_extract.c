@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_extract.c - row validation, reject reasons and their
  * precedence, header mapping and row accounting of the three extracts
- * (pipeline/extract.h, SPEC section 1), through extract_file on small
+ * (pipeline/ingest/extract.h, SPEC section 1), through extract_file on small
  * files with a real store and a reject log written to a temporary file.
  */
 #include <stdio.h>
@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "kpi/date.h"
-#include "pipeline/extract.h"
+#include "pipeline/ingest/extract.h"
 #include "tests/unit/scratch.h"
 
 #define MAX_FILES 32

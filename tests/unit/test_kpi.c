@@ -570,8 +570,7 @@ static void test_kpi__mean_rounds_the_exact_mean(void **state)
     assert_int_equal(mean_of(2, (const uint32_t[][2]){{1, 3}, {2, 3}}), 5000);
     assert_int_equal(mean_of(1, (const uint32_t[][2]){{1, 8}}), 1250);
     /* Mean 0.005 % is a tie: away from zero; 0.00333 is not. */
-    assert_int_equal(mean_of(2, (const uint32_t[][2]){{1, 10000}, {0, 1}}),
-                     1);
+    assert_int_equal(mean_of(2, (const uint32_t[][2]){{1, 10000}, {0, 1}}), 1);
     assert_int_equal(
         mean_of(3, (const uint32_t[][2]){{1, 10000}, {0, 1}, {0, 1}}), 0);
     /* (33.333... + 16.67666...) / 2 = 25.005 exactly */

@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_report_xlsx.c - the workbook (pipeline/report_xlsx.h):
+ * tests/unit/test_report_xlsx.c - the workbook (pipeline/report/report_xlsx.h):
  * sheets split at a lowered row limit, column widths, cell text sanitised
  * and cut, formula-like text kept as text, no NaN, byte-identical reruns,
  * errors that name the sheet. Workbooks are read back through a small zip
@@ -18,8 +18,8 @@
 #include <cmocka.h>
 
 #include "kpi/date.h"
-#include "pipeline/report_xlsx.h"
-#include "pipeline/utf8.h"
+#include "pipeline/report/report_xlsx.h"
+#include "pipeline/base/utf8.h"
 #include "tests/unit/scratch.h"
 
 #define LONG_NAME 40000

@@ -21,8 +21,8 @@
 #include <cmocka.h>
 
 #include "kpi/date.h"
-#include "pipeline/ftk_error.h"
-#include "pipeline/samplegen.h"
+#include "pipeline/base/ftk_error.h"
+#include "cmd/samplegen.h"
 
 #define LAST_MONTH (2026 * 12 + 9) /* 2026-10 */
 

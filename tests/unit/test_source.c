@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_source.c - input files read in chunks, plain or gzip
- * (pipeline/source.h). The gzip files are made here with zlib's gzwrite,
+ * (pipeline/ingest/source.h). The gzip files are made here with zlib's gzwrite,
  * then cut, corrupted or extended to get the broken ones.
  */
 #include <sha2.h> /* libmd: an independent SHA-256 */
@@ -15,7 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "pipeline/source.h"
+#include "pipeline/ingest/source.h"
 #include "tests/unit/scratch.h"
 
 struct fixture {

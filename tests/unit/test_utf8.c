@@ -12,7 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "pipeline/utf8.h"
+#include "pipeline/base/utf8.h"
 
 /* The fast path's buffers come from the real allocator, at their exact
  * size, so that AddressSanitizer sees a read past the end (cmocka's

@@ -1,5 +1,5 @@
 /*
- * pipeline/rejects.h - every rejected row, with its reason.
+ * pipeline/ingest/rejects.h - every rejected row, with its reason.
  *
  * Rows are counted per reason, the first few of each reason are kept as
  * examples for stderr and the workbook, and, when an output is given,
@@ -12,12 +12,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "pipeline/csv_writer.h"
+#include "pipeline/base/csv_writer.h"
 
 /* X(enum name, code in rejects.csv, title). In SPEC section 1's order of
  * precedence; values only ever appended before REJECT_COUNT. */
 #define REJECT_REASONS(X)                                                      \
-    X(REJECT_FIELD_COUNT, "wrong_field_count", "wrong number of fields")      \
+    X(REJECT_FIELD_COUNT, "wrong_field_count", "wrong number of fields")       \
     X(REJECT_INVALID_UTF8, "invalid_utf8", "invalid UTF-8")                    \
     X(REJECT_FIELD_TOO_LONG, "field_too_long", "field too long")               \
     X(REJECT_MISSING_VALUE, "missing_value", "missing required value")         \

@@ -1,5 +1,5 @@
 /*
- * pipeline/cohort.h - the regional leads' monthly review cohorts (SPEC
+ * pipeline/cohort/cohort.h - the regional leads' monthly review cohorts (SPEC
  * section 5): picking sheets, the frozen cohort, changes with notice, the
  * cohort on a date and the weekly review sheet.
  *
@@ -37,9 +37,9 @@
 #include <stdio.h>
 
 #include "kpi/kpi.h"
-#include "pipeline/arena.h"
+#include "pipeline/base/arena.h"
 #include "pipeline/config.h"
-#include "pipeline/ftk_error.h"
+#include "pipeline/base/ftk_error.h"
 #include "pipeline/publish.h"
 
 /* A change takes effect no sooner than this many days after it is

@@ -1,6 +1,6 @@
 /*
- * pipeline/report_csv.h - the CSV facts of SPEC section 7, with exactly its
- * columns, order, formats and row order.
+ * pipeline/report/report_csv.h - the CSV facts of SPEC section 7, with exactly
+ * its columns, order, formats and row order.
  */
 #ifndef FTK_REPORT_CSV_H
 #define FTK_REPORT_CSV_H

@@ -1,6 +1,6 @@
 /*
- * pipeline/extract.h - the three extracts of SPEC section 1, validated row
- * by row.
+ * pipeline/ingest/extract.h - the three extracts of SPEC section 1, validated
+ * row by row.
  *
  * Every data row read is accepted into the store or rejected with one
  * reason (the first that applies, in the spec's order) into the reject
@@ -14,8 +14,8 @@
 
 #include <stdint.h>
 
-#include "pipeline/ftk_error.h"
-#include "pipeline/rejects.h"
+#include "pipeline/base/ftk_error.h"
+#include "pipeline/ingest/rejects.h"
 #include "pipeline/store.h"
 
 enum extract_kind { EXTRACT_CUSTOMERS, EXTRACT_ENTITLEMENTS, EXTRACT_USAGE };
@@ -27,7 +27,7 @@ const char *extract_kind_name(enum extract_kind kind);
 struct extract_stats {
     const char *path; /* borrowed */
     enum extract_kind kind;
-    uint64_t bytes;   /* raw bytes of the file */
+    uint64_t bytes; /* raw bytes of the file */
     char sha256[65];
     uint64_t read, accepted, rejected;
     uint64_t by_reason[REJECT_COUNT];
@@ -37,8 +37,7 @@ struct extract_stats {
  * before entitlements, and entitlements before usage (see store.h). */
 enum ftk_error extract_file(struct store *st, struct rejects *rj,
                             enum extract_kind kind, const char *path,
-                            struct extract_stats *stats,
-                            struct ftk_diag *diag);
+                            struct extract_stats *stats, struct ftk_diag *diag);
 
 /* True when the file's rejects are over the configured threshold:
  * rejected * 100 > max_reject_pct * read. */

@@ -1,5 +1,5 @@
 /*
- * pipeline/samplegen.c - the synthetic data set behind `ftkpi samples`.
+ * cmd/samplegen.c - the synthetic data set behind `ftkpi samples`.
  *
  * Tenants are generated one at a time, each from its own PRNG stream seeded
  * from (seed, tenant number), and their rows are appended to three large
@@ -39,7 +39,7 @@
 
 #include "kpi/date.h"
 
-#include "pipeline/testing.h"
+#include "pipeline/base/testing.h"
 
 /* ---- PRNG ------------------------------------------------------------- */
 

@@ -1,5 +1,6 @@
 /*
- * pipeline/report_xlsx.h - the program managers' workbook, kpi-YYYY-MM.xlsx.
+ * pipeline/report/report_xlsx.h - the program managers' workbook,
+ * kpi-YYYY-MM.xlsx.
  *
  * The workbook formats the rows of facts.h; it computes no KPI of its own,
  * so every figure agrees with the CSV facts to the last digit (an AU cell
@@ -19,10 +20,10 @@
 #include <stdint.h>
 
 #include "pipeline/config.h"
-#include "pipeline/extract.h"
+#include "pipeline/ingest/extract.h"
 #include "pipeline/facts.h"
-#include "pipeline/ftk_error.h"
-#include "pipeline/rejects.h"
+#include "pipeline/base/ftk_error.h"
+#include "pipeline/ingest/rejects.h"
 
 /* Excel's rows per sheet, the header row included. */
 #define REPORT_XLSX_MAX_ROWS 1048576u

@@ -1,5 +1,5 @@
 /*
- * pipeline/arena.h - a bump allocator for strings that live as long as the
+ * pipeline/base/arena.h - a bump allocator for strings that live as long as the
  * run (tenant ids, names, notes): many small copies, freed once.
  */
 #ifndef FTK_ARENA_H

@@ -1,5 +1,5 @@
 /*
- * pipeline/ftk_error.h - the program's one error enum and its messages.
+ * pipeline/base/ftk_error.h - the program's one error enum and its messages.
  *
  * Every function that can fail returns an enum ftk_error and, when it fails,
  * writes a message naming the file, line and column into a struct ftk_diag

@@ -1,5 +1,5 @@
 /*
- * pipeline/source.h - an input file read in chunks, plain or gzip.
+ * pipeline/ingest/source.h - an input file read in chunks, plain or gzip.
  *
  * Gzip is detected by the magic bytes 1f 8b, never by the file's name, and
  * inflated as it streams (several members are read one after the other).
@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <zlib.h>
 
-#include "pipeline/ftk_error.h"
+#include "pipeline/base/ftk_error.h"
 
 #define SOURCE_CHUNK (256 * 1024)
 
@@ -32,7 +32,7 @@ struct source {
     size_t raw_len, raw_pos;
     uint64_t bytes;       /* raw bytes read so far */
     uint64_t bytes_plain; /* bytes handed out so far */
-    EVP_MD_CTX *sha; /* SHA-256 of the raw bytes (OpenSSL: SHA-NI) */
+    EVP_MD_CTX *sha;      /* SHA-256 of the raw bytes (OpenSSL: SHA-NI) */
 };
 
 /* Opens path. FTK_E_NOINPUT when it does not exist or cannot be opened,

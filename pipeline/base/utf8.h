@@ -1,5 +1,5 @@
 /*
- * pipeline/utf8.h - strict UTF-8 checks (no overlongs, no surrogates,
+ * pipeline/base/utf8.h - strict UTF-8 checks (no overlongs, no surrogates,
  * nothing above U+10FFFF). NUL counts as invalid: no text of ours can
  * carry it through C strings and spreadsheet files.
  */

@@ -1,5 +1,5 @@
 /*
- * pipeline/csv_writer.c - the one place CSV cells are quoted and
+ * pipeline/base/csv_writer.c - the one place CSV cells are quoted and
  * neutralised.
  */
 #include "csv_writer.h"

@@ -1,5 +1,5 @@
 /*
- * pipeline/cohort.c - picking sheets, the frozen cohort, its change log,
+ * pipeline/cohort/cohort.c - picking sheets, the frozen cohort, its change log,
  * the cohort on a date and the weekly review (cohort.h).
  */
 #include "cohort.h"
@@ -14,12 +14,12 @@
 #include <xlsxwriter.h>
 
 #include "kpi/date.h"
-#include "pipeline/csv_reader.h"
-#include "pipeline/csv_writer.h"
-#include "pipeline/utf8.h"
-#include "pipeline/sort.h"
+#include "pipeline/ingest/csv_reader.h"
+#include "pipeline/base/csv_writer.h"
+#include "pipeline/base/utf8.h"
+#include "pipeline/base/sort.h"
 
-#include "pipeline/testing.h"
+#include "pipeline/base/testing.h"
 
 typedef unsigned long long ull;
 
@@ -511,7 +511,7 @@ static enum ftk_error load_customers(struct cohort_run *run,
     csv_reader_close(r);
     if (err == FTK_OK && run->n_customers > 0) {
         sort_array(run->customer, run->n_customers, sizeof(run->customer[0]),
-              customer_cmp);
+                   customer_cmp);
         for (size_t i = 1; i < run->n_customers; i++) {
             const struct cohort_customer *a = &run->customer[i - 1],
                                          *b = &run->customer[i];

@@ -1,5 +1,5 @@
 /*
- * pipeline/utf8.c - a byte-at-a-time validator with an ASCII fast path.
+ * pipeline/base/utf8.c - a byte-at-a-time validator with an ASCII fast path.
  */
 #include "utf8.h"
 

@@ -1,6 +1,6 @@
 /*
- * pipeline/csv_writer.h - RFC 4180 output: UTF-8, LF line ends, quoted only
- * where needed. A text cell that a spreadsheet would read as a formula
+ * pipeline/base/csv_writer.h - RFC 4180 output: UTF-8, LF line ends, quoted
+ * only where needed. A text cell that a spreadsheet would read as a formula
  * (first byte '=', '+', '-', '@', tab or CR) gets a leading "'"; numbers
  * never do. Write errors are sticky and reported by csv_writer_error.
  */

@@ -1,5 +1,5 @@
 /*
- * pipeline/csv_reader.c - libcsv driven one physical line at a time.
+ * pipeline/ingest/csv_reader.c - libcsv driven one physical line at a time.
  *
  * libcsv does not count lines, so the reader hands it the input one line
  * (or one chunk-bounded piece of a line) at a time: whatever callback fires
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/testing.h"
+#include "pipeline/base/testing.h"
 
 /* libcsv's parser states (csv.c); the struct is public, the names not. */
 #define LIBCSV_ROW_NOT_BEGUN 0
@@ -267,12 +267,12 @@ enum ftk_error csv_reader_next(struct csv_reader *r,
         }
         if (r->eof) {
             if (csv_fini(&r->parser, on_field, on_record, r) != 0)
-                return ftk_fail(diag, FTK_E_DATA,
-                                "%s:%llu: csv syntax error: quoted field not "
-                                "closed before the end of the file",
-                                r->src.path,
-                                (unsigned long long)(r->rec_line ? r->rec_line
-                                                                 : r->line));
+                return ftk_fail(
+                    diag, FTK_E_DATA,
+                    "%s:%llu: csv syntax error: quoted field not "
+                    "closed before the end of the file",
+                    r->src.path,
+                    (unsigned long long)(r->rec_line ? r->rec_line : r->line));
             if (r->nomem)
                 return ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory",
                                 r->src.path);

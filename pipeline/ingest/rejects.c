@@ -1,13 +1,13 @@
 /*
- * pipeline/rejects.c - the reject log.
+ * pipeline/ingest/rejects.c - the reject log.
  */
 #include "rejects.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/utf8.h"
-#include "pipeline/testing.h"
+#include "pipeline/base/utf8.h"
+#include "pipeline/base/testing.h"
 
 static const char *const codes[] = {
 #define REJECT_CODE(name, code, title) code,
@@ -35,10 +35,8 @@ void rejects_init(struct rejects *rj, FILE *out)
 {
     memset(rj, 0, sizeof(*rj));
     if (out) {
-        static const char *const header[] = {"file",    "line",
-                                             "column",  "error",
-                                             "message", "raw",
-                                             NULL};
+        static const char *const header[] = {
+            "file", "line", "column", "error", "message", "raw", NULL};
         csv_writer_init(&rj->out, out, false);
         csv_writer_header(&rj->out, header);
         rj->writing = true;

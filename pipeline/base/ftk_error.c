@@ -1,5 +1,5 @@
 /*
- * pipeline/ftk_error.c - error descriptions and exit codes from the one
+ * pipeline/base/ftk_error.c - error descriptions and exit codes from the one
  * list in ftk_error.h.
  */
 #include "ftk_error.h"

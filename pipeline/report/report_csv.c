@@ -1,5 +1,5 @@
 /*
- * pipeline/report_csv.c - workload_kpis.csv, customer_kpis.csv,
+ * pipeline/report/report_csv.c - workload_kpis.csv, customer_kpis.csv,
  * portfolio.csv and cohort_candidates.csv.
  */
 #include "report_csv.h"
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "kpi/date.h"
-#include "pipeline/csv_writer.h"
+#include "pipeline/base/csv_writer.h"
 
 static void opt_int(struct csv_writer *w, bool known, int64_t v)
 {
@@ -42,12 +42,28 @@ static void tenant_cells(struct csv_writer *w, const struct facts *f,
 
 bool report_csv_workload_kpis(FILE *out, const struct facts *f)
 {
-    static const char *const header[] = {
-        "as_of_month", "tenant_id", "customer_name", "region", "workload",
-        "qe", "ae", "au_pct", "health", "scenario", "delta_1m_pp",
-        "delta_3m_pp", "plateau_months", "plateau", "qe_backfilled",
-        "enabled_date", "days_kickoff_to_enable", "days_to_10", "days_to_40",
-        "days_to_70", "users_to_goal", NULL};
+    static const char *const header[] = {"as_of_month",
+                                         "tenant_id",
+                                         "customer_name",
+                                         "region",
+                                         "workload",
+                                         "qe",
+                                         "ae",
+                                         "au_pct",
+                                         "health",
+                                         "scenario",
+                                         "delta_1m_pp",
+                                         "delta_3m_pp",
+                                         "plateau_months",
+                                         "plateau",
+                                         "qe_backfilled",
+                                         "enabled_date",
+                                         "days_kickoff_to_enable",
+                                         "days_to_10",
+                                         "days_to_40",
+                                         "days_to_70",
+                                         "users_to_goal",
+                                         NULL};
     struct csv_writer w;
     char month[8];
     kpi_month_format(f->as_of_month, month);
@@ -79,11 +95,22 @@ bool report_csv_workload_kpis(FILE *out, const struct facts *f)
 
 bool report_csv_customer_kpis(FILE *out, const struct facts *f)
 {
-    static const char *const header[] = {
-        "as_of_month", "tenant_id", "customer_name", "region", "fm", "seats",
-        "large", "core_qe", "core_ae", "core_au_pct", "health",
-        "days_to_kickoff", "days_to_gateway", "users_to_goal", "focus_areas",
-        NULL};
+    static const char *const header[] = {"as_of_month",
+                                         "tenant_id",
+                                         "customer_name",
+                                         "region",
+                                         "fm",
+                                         "seats",
+                                         "large",
+                                         "core_qe",
+                                         "core_ae",
+                                         "core_au_pct",
+                                         "health",
+                                         "days_to_kickoff",
+                                         "days_to_gateway",
+                                         "users_to_goal",
+                                         "focus_areas",
+                                         NULL};
     struct csv_writer w;
     char month[8], areas[128];
     kpi_month_format(f->as_of_month, month);
@@ -116,8 +143,9 @@ bool report_csv_customer_kpis(FILE *out, const struct facts *f)
 bool report_csv_portfolio(FILE *out, const struct facts *f)
 {
     static const char *const header[] = {
-        "as_of_month", "workload", "customers", "qe", "measured", "ae",
-        "pooled_au_pct", "mean_au_pct", "green", "yellow", "red", "na",
+        "as_of_month", "workload", "customers",     "qe",
+        "measured",    "ae",       "pooled_au_pct", "mean_au_pct",
+        "green",       "yellow",   "red",           "na",
         NULL};
     struct csv_writer w;
     char month[8];
@@ -146,8 +174,8 @@ bool report_csv_portfolio(FILE *out, const struct facts *f)
 bool report_csv_candidates(FILE *out, const struct facts *f)
 {
     static const char *const header[] = {
-        "as_of_month", "region", "tenant_id", "customer_name", "fm",
-        "focus_area", "workload", "detail", "users_to_goal", NULL};
+        "as_of_month", "region",   "tenant_id", "customer_name", "fm",
+        "focus_area",  "workload", "detail",    "users_to_goal", NULL};
     struct csv_writer w;
     char month[8];
     kpi_month_format(f->as_of_month, month);

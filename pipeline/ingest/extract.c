@@ -1,5 +1,5 @@
 /*
- * pipeline/extract.c - schemas, header mapping and row validation.
+ * pipeline/ingest/extract.c - schemas, header mapping and row validation.
  */
 #include "extract.h"
 
@@ -9,8 +9,8 @@
 #include <strings.h>
 
 #include "kpi/date.h"
-#include "pipeline/csv_reader.h"
-#include "pipeline/utf8.h"
+#include "pipeline/ingest/csv_reader.h"
+#include "pipeline/base/utf8.h"
 
 #define FIELD_MAX 4096
 #define TENANT_ID_MAX 64
@@ -37,8 +37,18 @@ static const struct column_spec customers_cols[] = {
     {"gateway_date", false, COL_DATE, FIELD_MAX},
     {"kickoff_date", false, COL_DATE, FIELD_MAX},
 };
-enum { C_TENANT, C_NAME, C_REGION, C_SEATS, C_PRIORITY, C_FM, C_START,
-       C_GATEWAY, C_KICKOFF, C_COUNT };
+enum {
+    C_TENANT,
+    C_NAME,
+    C_REGION,
+    C_SEATS,
+    C_PRIORITY,
+    C_FM,
+    C_START,
+    C_GATEWAY,
+    C_KICKOFF,
+    C_COUNT
+};
 
 static const struct column_spec entitlements_cols[] = {
     {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
@@ -49,8 +59,16 @@ static const struct column_spec entitlements_cols[] = {
     {"status", false, COL_TEXT, FIELD_MAX},
     {"notes", false, COL_TEXT, FIELD_MAX},
 };
-enum { E_TENANT, E_WORKLOAD, E_AS_OF, E_QE, E_ENABLED, E_STATUS, E_NOTES,
-       E_COUNT };
+enum {
+    E_TENANT,
+    E_WORKLOAD,
+    E_AS_OF,
+    E_QE,
+    E_ENABLED,
+    E_STATUS,
+    E_NOTES,
+    E_COUNT
+};
 
 static const struct column_spec usage_cols[] = {
     {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
@@ -194,9 +212,8 @@ static bool check_columns(const struct schema *sc, const int *map,
 /* Maps the schema's columns to the header's; file errors for a missing
  * required column or a recognised column named twice. */
 static enum ftk_error map_header(const struct schema *sc,
-                                 const struct csv_record *hdr,
-                                 const char *path, int *map,
-                                 struct ftk_diag *diag)
+                                 const struct csv_record *hdr, const char *path,
+                                 int *map, struct ftk_diag *diag)
 {
     for (int c = 0; c < sc->n; c++)
         map[c] = -1;
@@ -230,8 +247,7 @@ static enum ftk_error map_header(const struct schema *sc,
         char found[512];
         size_t used = 0;
         found[0] = '\0';
-        for (size_t i = 0; i < hdr->n_fields && used < sizeof(found) - 8;
-             i++) {
+        for (size_t i = 0; i < hdr->n_fields && used < sizeof(found) - 8; i++) {
             char clean[128];
             utf8_sanitize(hdr->field[i], hdr->len[i], clean, sizeof(clean));
             int n = snprintf(found + used, sizeof(found) - used, "%s%s",
@@ -402,8 +418,7 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
 
 enum ftk_error extract_file(struct store *st, struct rejects *rj,
                             enum extract_kind kind, const char *path,
-                            struct extract_stats *stats,
-                            struct ftk_diag *diag)
+                            struct extract_stats *stats, struct ftk_diag *diag)
 {
     const struct schema *sc = &schemas[kind];
     memset(stats, 0, sizeof(*stats));
@@ -440,8 +455,8 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
         bool ok;
         if (rec->n_fields != n_header) {
             reject(&rc, REJECT_FIELD_COUNT, -1,
-                   "expected %zu fields as in the header, found %zu",
-                   n_header, rec->n_fields);
+                   "expected %zu fields as in the header, found %zu", n_header,
+                   rec->n_fields);
             ok = false;
         } else {
             ok = check_columns(sc, map, rec, val, &rc);
@@ -449,8 +464,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
                 err = accept_row(st, kind, val, &rc, &kc, &ok);
                 if (err != FTK_OK) {
                     ftk_fail(diag, err, "%s:%llu: %s", path,
-                             (unsigned long long)rec->line,
-                             ftk_strerror(err));
+                             (unsigned long long)rec->line, ftk_strerror(err));
                     break;
                 }
             }
@@ -462,8 +476,8 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
         stats->rejected++;
         stats->by_reason[rc.reason]++;
         rejects_add(rj, path, rec->line,
-                    rc.column >= 0 ? sc->col[rc.column].name : NULL,
-                    rc.reason, rc.message, rec->raw, rec->raw_len);
+                    rc.column >= 0 ? sc->col[rc.column].name : NULL, rc.reason,
+                    rc.message, rec->raw, rec->raw_len);
     }
 out:
     if (err == FTK_OK) {

@@ -1,5 +1,5 @@
 /*
- * pipeline/csv_reader.h - RFC 4180 records from a source, with libcsv.
+ * pipeline/ingest/csv_reader.h - RFC 4180 records from a source, with libcsv.
  *
  * libcsv runs in strict mode, strict at the end of the file too. Records
  * carry the physical line number of their first line (the header is line
@@ -18,8 +18,8 @@
 
 #include <stdint.h>
 
-#include "pipeline/ftk_error.h"
-#include "pipeline/source.h"
+#include "pipeline/base/ftk_error.h"
+#include "pipeline/ingest/source.h"
 
 #define CSV_READER_FIELD_MAX (1024 * 1024)
 #define CSV_READER_RECORD_MAX (8 * 1024 * 1024)

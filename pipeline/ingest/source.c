@@ -1,5 +1,5 @@
 /*
- * pipeline/source.c - chunked reading with zlib's inflate.
+ * pipeline/ingest/source.c - chunked reading with zlib's inflate.
  *
  * inflate is driven by hand rather than through gzread: gzread treats a
  * truncated stream as a short read unless gzerror is asked, and hides the
@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pipeline/testing.h"
+#include "pipeline/base/testing.h"
 
 static enum ftk_error fill_raw(struct source *src, struct ftk_diag *diag)
 {
@@ -84,8 +84,7 @@ enum ftk_error source_open(struct source *src, const char *path,
 }
 
 static enum ftk_error read_plain(struct source *src, unsigned char *buf,
-                                 size_t cap, size_t *got,
-                                 struct ftk_diag *diag)
+                                 size_t cap, size_t *got, struct ftk_diag *diag)
 {
     if (src->raw_pos == src->raw_len) {
         enum ftk_error err = fill_raw(src, diag);
@@ -116,12 +115,12 @@ static enum ftk_error next_member(struct source *src, struct ftk_diag *diag)
             }
         }
         if (src->raw[src->raw_pos] != 0x1f)
-            return ftk_fail(diag, FTK_E_DATA,
-                            "%s: corrupt gzip stream: unexpected data after "
-                            "the end of the compressed data (byte %llu)",
-                            src->path,
-                            (unsigned long long)(src->bytes - src->raw_len +
-                                                 src->raw_pos));
+            return ftk_fail(
+                diag, FTK_E_DATA,
+                "%s: corrupt gzip stream: unexpected data after "
+                "the end of the compressed data (byte %llu)",
+                src->path,
+                (unsigned long long)(src->bytes - src->raw_len + src->raw_pos));
         inflateReset(&src->zs);
         src->stream_end = false;
         return FTK_OK;
@@ -129,8 +128,7 @@ static enum ftk_error next_member(struct source *src, struct ftk_diag *diag)
 }
 
 static enum ftk_error read_gzip(struct source *src, unsigned char *buf,
-                                size_t cap, size_t *got,
-                                struct ftk_diag *diag)
+                                size_t cap, size_t *got, struct ftk_diag *diag)
 {
     z_stream *zs = &src->zs;
     zs->next_out = buf;

@@ -1,5 +1,5 @@
 /*
- * pipeline/testing.h - included last by every .c file that allocates, so
+ * pipeline/base/testing.h - included last by every .c file that allocates, so
  * that the unit tests (built with -DUNIT_TESTING) route malloc, calloc,
  * realloc and free through cmocka's allocator, which reports leaks and
  * double frees. strdup and friends are not routed: the code never uses

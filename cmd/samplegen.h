@@ -1,5 +1,5 @@
 /*
- * pipeline/samplegen.h - writes a realistic synthetic data set (customers,
+ * cmd/samplegen.h - writes a realistic synthetic data set (customers,
  * entitlements, usage extracts in the format of SPEC section 1) for
  * `ftkpi samples`, demos, tests and benchmarks.
  *
@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ftk_error.h"
+#include "pipeline/base/ftk_error.h"
 
 #define SAMPLEGEN_MAX_TENANTS 10000000u
 #define SAMPLEGEN_MAX_MONTHS 240

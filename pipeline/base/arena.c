@@ -1,12 +1,12 @@
 /*
- * pipeline/arena.c - blocks of at least 64 KiB, chained.
+ * pipeline/base/arena.c - blocks of at least 64 KiB, chained.
  */
 #include "arena.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/testing.h"
+#include "pipeline/base/testing.h"
 
 #define ARENA_BLOCK (64 * 1024)
 

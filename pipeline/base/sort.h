@@ -1,5 +1,5 @@
 /*
- * pipeline/sort.h - qsort for arrays that may be empty.
+ * pipeline/base/sort.h - qsort for arrays that may be empty.
  *
  * qsort(NULL, 0, ...) is undefined behaviour (glibc declares the pointer
  * nonnull, and UBSan reports it), yet an empty list is often still NULL.

@@ -1,5 +1,5 @@
 /*
- * pipeline/report_xlsx.c - the KPI workbook with libxlsxwriter.
+ * pipeline/report/report_xlsx.c - the KPI workbook with libxlsxwriter.
  *
  * Constant-memory mode writes each row to a temporary file as soon as the
  * next one starts, so every sheet is written top to bottom, left to right,
@@ -25,11 +25,11 @@
 #include <xlsxwriter.h>
 
 #include "kpi/date.h"
-#include "pipeline/report_csv.h"
-#include "pipeline/utf8.h"
-#include "pipeline/version.h"
-#include "pipeline/sort.h"
-#include "pipeline/testing.h"
+#include "pipeline/report/report_csv.h"
+#include "pipeline/base/utf8.h"
+#include "pipeline/base/version.h"
+#include "pipeline/base/sort.h"
+#include "pipeline/base/testing.h"
 
 /* ------------------------------------------------------------------ */
 /* Text: sanitised, cut, measured                                      */
