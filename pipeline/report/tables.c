@@ -1,0 +1,25 @@
+/*
+ * pipeline/report/tables.c - the tables of tables.h.
+ */
+#include "tables.h"
+
+#define REPORT_COL_ENTRY(id, name, type, title) [id] = {name, type, title},
+
+static const struct schema_column workload_kpis_cols[] = {
+    WORKLOAD_KPIS_COLUMNS(REPORT_COL_ENTRY)};
+static const struct schema_column customer_kpis_cols[] = {
+    CUSTOMER_KPIS_COLUMNS(REPORT_COL_ENTRY)};
+static const struct schema_column portfolio_cols[] = {
+    PORTFOLIO_COLUMNS(REPORT_COL_ENTRY)};
+static const struct schema_column candidates_cols[] = {
+    CANDIDATES_COLUMNS(REPORT_COL_ENTRY)};
+
+#define TABLE(file, cols) {file, cols, sizeof(cols) / sizeof(cols[0])}
+
+const struct schema report_workload_kpis =
+    TABLE("workload_kpis.csv", workload_kpis_cols);
+const struct schema report_customer_kpis =
+    TABLE("customer_kpis.csv", customer_kpis_cols);
+const struct schema report_portfolio = TABLE("portfolio.csv", portfolio_cols);
+const struct schema report_candidates =
+    TABLE("cohort_candidates.csv", candidates_cols);

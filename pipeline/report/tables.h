@@ -1,0 +1,101 @@
+/*
+ * pipeline/report/tables.h - the columns of the CSV facts, one table per
+ * file (docs/kpis.md lists them; pipeline/base/schema.h says what a
+ * table holds).
+ *
+ * Each file's columns are one X-macro list, X(id, name, type, title), in
+ * the file's order; it makes both the column ids (enum report_*_col) and
+ * the table. A column with a NULL name is not in the CSV but is shown on
+ * workbook sheets; one with a NULL title is only in the CSV. The writers
+ * (report_csv.c, the workbook's list sheets) and the readers of a run
+ * (pipeline/cohort/) refer to columns by id or by table, never by a name
+ * or position of their own.
+ */
+#ifndef FTK_REPORT_TABLES_H
+#define FTK_REPORT_TABLES_H
+
+#include "pipeline/base/schema.h"
+
+#define WORKLOAD_KPIS_COLUMNS(X)                                               \
+    X(WK_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
+    X(WK_TENANT_ID, "tenant_id", SCHEMA_TEXT, "Tenant ID")                     \
+    X(WK_CUSTOMER_NAME, "customer_name", SCHEMA_TEXT, "Customer")             \
+    X(WK_REGION, "region", SCHEMA_TEXT, "Region")                              \
+    X(WK_WORKLOAD, "workload", SCHEMA_CODE, "Workload")                        \
+    X(WK_QE, "qe", SCHEMA_INT, "QE")                                           \
+    X(WK_AE, "ae", SCHEMA_INT, "AE")                                           \
+    X(WK_AU_PCT, "au_pct", SCHEMA_PCT, "AU")                                   \
+    X(WK_HEALTH, "health", SCHEMA_HEALTH, "Health")                            \
+    X(WK_SCENARIO, "scenario", SCHEMA_CODE, "EXO scenario")                    \
+    X(WK_DELTA_1M_PP, "delta_1m_pp", SCHEMA_PP, "Delta 1m (pp)")               \
+    X(WK_DELTA_3M_PP, "delta_3m_pp", SCHEMA_PP, "Delta 3m (pp)")               \
+    X(WK_PLATEAU_MONTHS, "plateau_months", SCHEMA_INT, "Plateau months")       \
+    X(WK_PLATEAU, "plateau", SCHEMA_BOOL, "Plateau")                           \
+    X(WK_QE_BACKFILLED, "qe_backfilled", SCHEMA_BOOL, "QE backfilled")         \
+    X(WK_ENABLED_DATE, "enabled_date", SCHEMA_DATE, "Enabled")                 \
+    X(WK_DAYS_KICKOFF_TO_ENABLE, "days_kickoff_to_enable", SCHEMA_INT,         \
+      "Days kickoff to enable")                                                \
+    X(WK_DAYS_TO_10, "days_to_10", SCHEMA_INT, "Days to 10%")                  \
+    X(WK_DAYS_TO_40, "days_to_40", SCHEMA_INT, "Days to 40%")                  \
+    X(WK_DAYS_TO_70, "days_to_70", SCHEMA_INT, "Days to 70%")                  \
+    X(WK_USERS_TO_GOAL, "users_to_goal", SCHEMA_INT, "Users to goal")
+
+#define CUSTOMER_KPIS_COLUMNS(X)                                               \
+    X(CK_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
+    X(CK_TENANT_ID, "tenant_id", SCHEMA_TEXT, "Tenant ID")                     \
+    X(CK_CUSTOMER_NAME, "customer_name", SCHEMA_TEXT, "Customer")             \
+    X(CK_REGION, "region", SCHEMA_TEXT, "Region")                              \
+    X(CK_FM, "fm", SCHEMA_TEXT, "FM")                                          \
+    X(CK_SEATS, "seats", SCHEMA_INT, "Seats")                                  \
+    X(CK_LARGE, "large", SCHEMA_BOOL, "Large")                                 \
+    X(CK_CORE_QE, "core_qe", SCHEMA_INT, "Core QE")                            \
+    X(CK_CORE_AE, "core_ae", SCHEMA_INT, "Core AE")                            \
+    X(CK_CORE_AU_PCT, "core_au_pct", SCHEMA_PCT, "Core AU")                    \
+    X(CK_HEALTH, "health", SCHEMA_HEALTH, "Health")                            \
+    X(CK_DAYS_TO_KICKOFF, "days_to_kickoff", SCHEMA_INT, "Days to kickoff")    \
+    X(CK_DAYS_TO_GATEWAY, "days_to_gateway", SCHEMA_INT, "Days to gateway")    \
+    X(CK_USERS_TO_GOAL, "users_to_goal", SCHEMA_INT, "Users to goal")          \
+    X(CK_FOCUS_AREAS, "focus_areas", SCHEMA_CODE, "Focus areas")
+
+#define PORTFOLIO_COLUMNS(X)                                                   \
+    X(PF_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
+    X(PF_WORKLOAD, "workload", SCHEMA_CODE, "Workload")                        \
+    X(PF_CUSTOMERS, "customers", SCHEMA_INT, "Customers")                      \
+    X(PF_QE, "qe", SCHEMA_INT, "\xCE\xA3 QE")                                  \
+    X(PF_MEASURED, "measured", SCHEMA_INT, "Measured")                         \
+    X(PF_AE, "ae", SCHEMA_INT, "\xCE\xA3 AE")                                  \
+    X(PF_POOLED_AU_PCT, "pooled_au_pct", SCHEMA_PCT, "Pooled AU")              \
+    X(PF_MEAN_AU_PCT, "mean_au_pct", SCHEMA_PCT, "Mean AU")                    \
+    X(PF_GREEN, "green", SCHEMA_INT, "Green")                                  \
+    X(PF_YELLOW, "yellow", SCHEMA_INT, "Yellow")                               \
+    X(PF_RED, "red", SCHEMA_INT, "Red")                                        \
+    X(PF_NA, "na", SCHEMA_INT, "N/A")
+
+#define CANDIDATES_COLUMNS(X)                                                  \
+    X(CC_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
+    X(CC_REGION, "region", SCHEMA_TEXT, "Region")                              \
+    X(CC_TENANT_ID, "tenant_id", SCHEMA_TEXT, "Tenant ID")                     \
+    X(CC_CUSTOMER_NAME, "customer_name", SCHEMA_TEXT, "Customer")             \
+    X(CC_FM, "fm", SCHEMA_TEXT, "FM")                                          \
+    X(CC_FOCUS_AREA, "focus_area", SCHEMA_CODE, "Focus area")                  \
+    X(CC_WORKLOAD, "workload", SCHEMA_CODE, "Workload")                        \
+    X(CC_DETAIL, "detail", SCHEMA_TEXT, "Detail")                              \
+    X(CC_USERS_TO_GOAL, "users_to_goal", SCHEMA_INT, "Users to goal")
+
+#define REPORT_COL_ENUM(id, name, type, title) id,
+enum report_workload_kpis_col {
+    WORKLOAD_KPIS_COLUMNS(REPORT_COL_ENUM) WK_COUNT
+};
+enum report_customer_kpis_col {
+    CUSTOMER_KPIS_COLUMNS(REPORT_COL_ENUM) CK_COUNT
+};
+enum report_portfolio_col { PORTFOLIO_COLUMNS(REPORT_COL_ENUM) PF_COUNT };
+enum report_candidates_col { CANDIDATES_COLUMNS(REPORT_COL_ENUM) CC_COUNT };
+#undef REPORT_COL_ENUM
+
+extern const struct schema report_workload_kpis; /* workload_kpis.csv */
+extern const struct schema report_customer_kpis; /* customer_kpis.csv */
+extern const struct schema report_portfolio;     /* portfolio.csv */
+extern const struct schema report_candidates;    /* cohort_candidates.csv */
+
+#endif
