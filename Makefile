@@ -130,7 +130,7 @@ samples: $(FTKPI)
 
 # Every C file of the project, formatted by the root .clang-format;
 # format-check (run by .ci/run) fails on any difference.
-C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || \
+C_FILES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || \
 	find cmd kpi pipeline tests -name '*.[ch]')
 
 format:
