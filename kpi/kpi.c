@@ -365,10 +365,12 @@ bool kpi_mean_au(const struct kpi_au *vals, size_t n, kpi_centi *out)
     return true;
 }
 
-static bool is_hashtag_char(char c)
+/* An ASCII letter, digit or '_': what a hashtag is made of, and what may
+ * not stand right before an Expecting tag ("NotExpecting<50" is none). */
+static bool is_word_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
-           c == '_' || c == '-';
+           c == '_';
 }
 
 static char ascii_lower(char c)
@@ -422,13 +424,14 @@ static size_t add_tag(char *out, size_t cap, size_t used, const char *tag,
 }
 
 /* At notes[i]: "Expecting<50" or "Expecting>50", case-insensitive, not
- * followed by another digit ("Expecting<500" is a different statement). */
+ * glued to a word before it and not followed by another digit
+ * ("Expecting<500" is a different statement). */
 static const char *expecting_at(const char *notes, size_t len, size_t i)
 {
     static const size_t tlen = sizeof "Expecting<50" - 1;
-    if (len - i < tlen || !equal_ci(notes + i, "expecting", 9) ||
-        notes[i + 10] != '5' || notes[i + 11] != '0' ||
-        (i + tlen < len && is_digit(notes[i + tlen])))
+    if (len - i < tlen || (i > 0 && is_word_char(notes[i - 1])) ||
+        !equal_ci(notes + i, "expecting", 9) || notes[i + 10] != '5' ||
+        notes[i + 11] != '0' || (i + tlen < len && is_digit(notes[i + tlen])))
         return NULL;
     if (notes[i + 9] == '<')
         return "Expecting<50";
@@ -445,9 +448,12 @@ size_t kpi_notes_tags(const char *notes, size_t len, char *out, size_t cap)
     out[0] = '\0';
     for (size_t i = 0; i < len;) {
         const char *exp;
-        if (notes[i] == '#') {
+        if (notes[i] == '#' && i + 1 < len &&
+            expecting_at(notes, len, i + 1) != NULL) {
+            i++; /* "#Expecting<50" is the tag Expecting<50 */
+        } else if (notes[i] == '#') {
             size_t j = i + 1;
-            while (j < len && is_hashtag_char(notes[j]))
+            while (j < len && is_word_char(notes[j]))
                 j++;
             if (j > i + 1)
                 used = add_tag(out, cap, used, notes + i, j - i);

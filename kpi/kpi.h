@@ -125,12 +125,16 @@ bool kpi_users_to_goal(const struct kpi_au *v, kpi_pct target, int64_t *out);
  * in GMP itself). */
 bool kpi_mean_au(const struct kpi_au *vals, size_t n, kpi_centi *out);
 
-/* Extracts the tags of an entitlement note: "Expecting<50", "Expecting>50"
- * (matched case-insensitively, written in this spelling) and hashtags ('#'
- * followed by one or more ASCII letters, digits, '_' or '-'), in order of
- * first appearance, without repeats, joined by single spaces into out
- * (always NUL-terminated; a tag that does not fit whole is left out).
- * Returns the length written. */
+/* Extracts the tags of an entitlement note (docs/kpis.md, "Notes tags"):
+ * "Expecting<50" and "Expecting>50", matched case-insensitively where no
+ * ASCII letter, digit or '_' stands before them and no digit after, written
+ * in this spelling ("#Expecting<50" is this tag too); and hashtags, '#'
+ * followed by one or more ASCII letters, digits or '_', running to the
+ * first other character. In order of first appearance, without repeats
+ * (ASCII case-insensitive; a hashtag keeps its first spelling), joined by
+ * single spaces into out (always NUL-terminated; a tag that does not fit
+ * whole is left out: 2 * len + 1 bytes always fit). Returns the length
+ * written. */
 size_t kpi_notes_tags(const char *notes, size_t len, char *out, size_t cap);
 
 /* The focus areas of SPEC section 5, in the order of its table. */

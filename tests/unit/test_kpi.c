@@ -639,7 +639,7 @@ static void test_kpi__notes_tags_expecting_and_hashtags(void **state)
     check_tags("expecting>50 then EXPECTING>50, eXpEcTiNg<50", 256,
                "Expecting>50 Expecting<50");
     check_tags("#SPOblocker, #SPO_blocker-2. #a.b", 256,
-               "#SPOblocker #SPO_blocker-2 #a");
+               "#SPOblocker #SPO_blocker #a");
     check_tags("#Compete#Pilot", 256, "#Compete #Pilot");
     check_tags("", 256, "");
     check_tags("no tags here", 256, "");
@@ -652,6 +652,24 @@ static void test_kpi__notes_tags_rejects_lookalikes(void **state)
     check_tags("Expecting<500 seats", 256, "");
     check_tags("Expecting 50, Expecting=50, Expecting<5", 256, "");
     check_tags("#Caf\xc3\xa9", 256, "#Caf");
+    check_tags("NotExpecting<50, my_Expecting>50, 2Expecting<50", 256, "");
+    check_tags("Expecting <50, Expecting< 50, #\xc3\x9c", 256, "");
+}
+
+/* The readings of docs/kpis.md "Notes tags", as the playbooks use them:
+ * tags inside other text, glued to punctuation, in any case. */
+static void test_kpi__notes_tags_inside_other_text(void **state)
+{
+    (void)state;
+    check_tags("#Compete,#Pilot", 256, "#Compete #Pilot");
+    check_tags("x,Expecting<50%", 256, "Expecting<50");
+    check_tags("Expecting<50-phased", 256, "Expecting<50");
+    check_tags("#Expecting<50", 256, "Expecting<50");
+    check_tags("#Expecting<500", 256, "#Expecting");
+    check_tags("#SPOblocker: legacy", 256, "#SPOblocker");
+    check_tags("EXPECTING>50 #pilot, #Pilot", 256, "Expecting>50 #pilot");
+    check_tags("line one\r\n#Unresponsive\nExpecting<50", 256,
+               "#Unresponsive Expecting<50");
 }
 
 static void test_kpi__notes_tags_respects_len(void **state)
@@ -867,6 +885,7 @@ int main(void)
         cmocka_unit_test(test_kpi__mean_empty_is_false),
         cmocka_unit_test(test_kpi__notes_tags_expecting_and_hashtags),
         cmocka_unit_test(test_kpi__notes_tags_rejects_lookalikes),
+        cmocka_unit_test(test_kpi__notes_tags_inside_other_text),
         cmocka_unit_test(test_kpi__notes_tags_respects_len),
         cmocka_unit_test(test_kpi__notes_tags_cap_never_writes_partial_tag),
         cmocka_unit_test(test_kpi__focus_codes_and_milestones),
