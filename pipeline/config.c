@@ -29,6 +29,7 @@ struct load_state {
     int error_line;  /* its line */
     int line;        /* the line inih is on, counted by read_line */
     bool failed;
+    bool in_rules; /* the section is one of pipeline/playbook/rules.h */
 };
 
 static bool config_error(struct load_state *st, const char *fmt, ...)
@@ -391,6 +392,16 @@ static bool section_other(struct load_state *st, const char *section,
                         section);
 }
 
+static bool section_rules(struct load_state *st, const char *section,
+                          const char *name, const char *value)
+{
+    char err[sizeof(st->error)];
+    if (!rules_key(&st->cfg->rules, st->cfg, section, name, value, st->line,
+                   err, sizeof(err)))
+        return config_error(st, "%s", err);
+    return true;
+}
+
 static int handler(void *user, const char *section, const char *name,
                    const char *raw_value)
 {
@@ -415,6 +426,8 @@ static int handler(void *user, const char *section, const char *name,
         ok = section_focus(st, name, v);
     else if (strcasecmp(section, "goals") == 0)
         ok = section_goals(st, name, v);
+    else if (rules_is_section(section, strlen(section)))
+        ok = section_rules(st, section, name, v);
     else
         ok = section_other(st, section, name, v);
     return ok ? 1 : 0;
@@ -449,6 +462,14 @@ static void check_section(struct load_state *st, const char *line)
     if (!end)
         return; /* inih reports the syntax error */
     size_t len = (size_t)(end - line - 1);
+    st->in_rules = rules_is_section(line + 1, len);
+    if (st->in_rules) {
+        char err[sizeof(st->error)];
+        if (!rules_section(&st->cfg->rules, line + 1, len, st->line, err,
+                           sizeof(err)))
+            config_error(st, "%s", err);
+        return;
+    }
     for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
         if (strlen(sections[i]) == len &&
             strncasecmp(sections[i], line + 1, len) == 0)
@@ -456,8 +477,30 @@ static void check_section(struct load_state *st, const char *line)
     config_error(st,
                  "unknown section [%.*s]: expected program, workloads, "
                  "core, thresholds, customer_health, plateau, focus, "
-                 "goals or ingest",
+                 "goals, ingest, workload_names or rule NAME",
                  (int)len, line + 1);
+}
+
+/* inih ends a value at a ';' that follows white space, taking the rest
+ * for a comment. The playbooks' words use ';' ("FM: deliver the BVD;
+ * then ..."), so in their sections a cut would silently lose words: it is
+ * an error instead, and comments go on lines of their own. */
+static void check_inline_comment(struct load_state *st, const char *line)
+{
+    if (!st->in_rules || line[0] == ';' || line[0] == '#' || line[0] == '[')
+        return;
+    const char *v = line + strcspn(line, "=:");
+    if (!*v)
+        return; /* inih reports the syntax error */
+    for (v++; *v == ' ' || *v == '\t'; v++)
+        ;
+    for (const char *c = v; *c; c++)
+        if (*c == ';' && c > v && isspace((unsigned char)c[-1])) {
+            config_error(st, "';' after a space starts a comment and would cut "
+                             "the value here: write ';' right after a word, or "
+                             "put the comment on a line of its own");
+            return;
+        }
 }
 
 /* The lines inih parses: from the --config file, or else from the text
@@ -504,6 +547,7 @@ static char *read_line(char *buf, int size, void *stream)
     size_t lead = strspn(buf, " \t");
     memmove(buf, buf + lead, (size_t)n - lead + 1);
     check_section(lr->st, buf);
+    check_inline_comment(lr->st, buf);
     return buf;
 }
 
@@ -514,7 +558,16 @@ static enum ftk_error parse(struct load_state *st, FILE *f, const char *text,
     struct line_reader lr = {.st = st, .f = f, .text = text};
     st->failed = false;
     st->line = 0;
+    st->in_rules = false;
+    rules_file_start(&st->cfg->rules);
     int rc = ini_parse_stream(read_line, &lr, handler, st);
+    int at;
+    char err[sizeof(st->error)];
+    if (rc == 0 && !st->failed &&
+        !rules_file_end(&st->cfg->rules, &at, err, sizeof(err))) {
+        st->line = at;
+        config_error(st, "%s", err);
+    }
     if (rc == -2)
         return ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory", file);
     if (f && ferror(f))
@@ -562,6 +615,7 @@ enum ftk_error config_load(struct config *cfg, const char *path,
 
 void config_release(struct config *cfg)
 {
+    rules_release(&cfg->rules);
     for (size_t i = 0; i < cfg->n_aliases; i++)
         free(cfg->alias[i].name);
     free(cfg->alias);

@@ -11,6 +11,7 @@
 
 #include "kpi/kpi.h"
 #include "pipeline/base/ftk_error.h"
+#include "pipeline/playbook/rules.h"
 
 #define CONFIG_MAX_WORKLOADS 64
 #define CONFIG_CODE_MAX 16
@@ -41,6 +42,7 @@ struct config {
     kpi_pct max_reject_pct;
     struct config_alias *alias; /* sorted by name */
     size_t n_aliases;
+    struct rules rules; /* [rule NAME], [workload_names]: the playbooks */
 };
 
 /* Loads the defaults, then path when it is not NULL. On error cfg is
