@@ -656,6 +656,7 @@ def playbook_rules():
     k.cust("O2"); one("O2", "EXO", 100, 60); one("O2", "INTUNE", 5)
     k.cust("O2b"); one("O2b", "EXO", 100, 60); one("O2b", "INTUNE", 0)
     one("O2b", "AADP", 1200)
+    k.cust("O2c"); one("O2c", "EXO", 100, 60); one("O2c", "INTUNE", 0)
     k.cust("O3"); one("O3", "EXO", 100, 60); one("O3", "OLM", 10000, 3999)
     k.cust("O4"); one("O4", "EXO", 100, 60); one("O4", "OLM", 100, 40)
     k.cust("O5"); one("O5", "EXO", 100, 60); one("O5", "OLM", 0, 5)
@@ -723,6 +724,11 @@ def playbook_summaries():
     k.use("L1", "OD", "2026-03-20", 30001)
     k.use("L1", "OD", "2026-06-20", 30000)     # -0.001 pp -> 0.00
     k.ent("L1", "OPP", "2026-01-01", 100, notes=q("#Pilot, #pilot #Wave_2"))
+    # multi-line notes (CRLF and LF inside the quotes), a formula-like name
+    k.c.append('M1,"=Formula, Inc",NA,100,Low,Megan,,,')
+    k.ent("M1", "EXO", "2026-01-01", 100,
+          notes=q("line one\r\n#pilot: wave 2\nEXPECTING<50 - phased"))
+    k.use("M1", "EXO", "2026-06-20", 30)
     return k
 
 

@@ -807,7 +807,8 @@ LONG_NAMES = {
 }
 
 # §9.1 default rules, in table order: (rule, workload, task_id, action).
-# The action is the table's words verbatim (R1); OM_BVD's deck choice is
+# The action is the table's words verbatim (R1; the same words as the
+# [rule NAME] sections of templates/ftkpi.ini); OM_BVD's deck choice is
 # folded in through {deck} (R2); "—" is an empty task_id (R3).
 RULES = [
     ("SPO_BVD", "SPO", "3737",
@@ -977,7 +978,8 @@ def next_actions_of(rows, areas, m):
     """§9.1: the rules that apply to one customer in month m, in table
     order, as (rule, workload, task_id, action, reason). rows: the
     customer's workload KPI rows by code; areas: its (focus area, workload)
-    pairs in candidates order."""
+    pairs in candidates order. The reasons are the parts R12 derives from
+    each rule's condition, written out here rule by rule."""
     mt = month_text(m)
     first, end = month_first_day(m), month_last_day(m)
     out = []
@@ -993,6 +995,12 @@ def next_actions_of(rows, areas, m):
 
     def enabled(r):  # R5: an enabled date on or before the month's end
         return r["enabled"] is not None and r["enabled"] <= end
+
+    def qe_part(w):  # R12: `INTUNE QE 5`, `INTUNE QE 0`, `no INTUNE QE`
+        r = rows.get(w)
+        if r is None or r["qe"] is None:
+            return "no %s QE" % w
+        return "%s QE %s" % (w, fmt_count(r["qe"]))
 
     spo = rows.get("SPO")
     if spo is not None:
@@ -1027,15 +1035,16 @@ def next_actions_of(rows, areas, m):
     olm = rows.get("OLM")
     if qe_pos("EXO") and (olm is None or olm["ae"] is None or
                           olm["au"] is None or olm["health"] == "Red"):
-        parts = ["EXO QE " + fmt_count(exo["qe"]), figure("OLM", olm, mt)]
+        parts = [qe_part("EXO"), figure("OLM", olm, mt)]
         if olm is not None and olm["health"] == "Red":
             parts.append("health Red")
         ems = [w for w in ("INTUNE", "AADP") if qe_pos(w)]
         if ems:
-            parts += ["%s QE %s" % (w, fmt_count(rows[w]["qe"])) for w in ems]
+            parts += [qe_part(w) for w in ems]
             deck = "with EMS"
         else:
-            parts.append("no INTUNE or AADP QE")
+            # R12: the deck's condition failed: each of its QE figures
+            parts += [qe_part(w) for w in ("INTUNE", "AADP")]
             deck = "EXO attach"
         add("OM_BVD", parts, deck=deck)
     if olm is not None and olm["enabled"] is not None \
@@ -1047,10 +1056,10 @@ def next_actions_of(rows, areas, m):
         if enabled(opp) and opp["au"] is not None \
                 and opp["au"] <= OPP_DEPLOY_MAX:
             add("OPP_DEPLOY", [figure("OPP", opp, mt),
-                               "enabled " + fmt_date(opp["enabled"])])
+                               "OPP enabled " + fmt_date(opp["enabled"])])
         if not enabled(opp):
-            add("OPP_PITCH", ["OPP QE " + fmt_count(opp["qe"]),
-                              "not enabled by " + fmt_date(end)])
+            add("OPP_PITCH", [qe_part("OPP"),
+                              "OPP not enabled by " + fmt_date(end)])
 
     if areas:
         add("REVIEW", ["focus areas: " + ", ".join(

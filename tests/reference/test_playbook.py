@@ -170,7 +170,7 @@ class Rules(unittest.TestCase):
         self.assertEqual(r["action"], 'FM: deliver the Outlook Mobile BVD — '
                          'the "EXO attach" deck; FE assists on security')
         self.assertEqual(r["reason"], "EXO QE 100; OLM no usage in 2026-06; "
-                         "no INTUNE or AADP QE")
+                         "no INTUNE QE; no AADP QE")
         r = action(self.a, "O2", "OM_BVD")
         self.assertEqual(r["action"], 'FM: deliver the Outlook Mobile BVD — '
                          'the "with EMS" deck; FE assists on security')
@@ -178,13 +178,18 @@ class Rules(unittest.TestCase):
                          "INTUNE QE 5")
         self.assertEqual(action(self.a, "O2b", "OM_BVD")["reason"],
                          "EXO QE 100; OLM no usage in 2026-06; AADP QE 1,200")
+        # the deck's condition failed: both of its figures, as they are
+        r = action(self.a, "O2c", "OM_BVD")
+        self.assertIn("EXO attach", r["action"])
+        self.assertEqual(r["reason"], "EXO QE 100; OLM no usage in 2026-06; "
+                         "INTUNE QE 0; no AADP QE")
         self.assertEqual(action(self.a, "O3", "OM_BVD")["reason"],
                          "EXO QE 100; OLM AU 39.99 % (3,999 of 10,000); "
-                         "health Red; no INTUNE or AADP QE")
+                         "health Red; no INTUNE QE; no AADP QE")
         self.assertEqual(self.rules("O4"), [])
         self.assertEqual(action(self.a, "O5", "OM_BVD")["reason"],
                          "EXO QE 100; OLM AU undefined (5 active, QE 0); "
-                         "no INTUNE or AADP QE")
+                         "no INTUNE QE; no AADP QE")
         self.assertEqual(self.rules("O6"), [])
 
     def test_om_handshake(self):
@@ -198,11 +203,11 @@ class Rules(unittest.TestCase):
     def test_opp(self):
         self.assertEqual(self.rules("P70"), ["OPP_DEPLOY"])
         self.assertEqual(action(self.a, "P70", "OPP_DEPLOY")["reason"],
-                         "OPP AU 70.00 % (70 of 100); enabled 2026-01-01")
+                         "OPP AU 70.00 % (70 of 100); OPP enabled 2026-01-01")
         self.assertEqual(self.rules("P7001"), [])
         self.assertEqual(self.rules("Pne"), ["OPP_PITCH"])
         self.assertEqual(action(self.a, "Pne", "OPP_PITCH")["reason"],
-                         "OPP QE 100; not enabled by 2026-06-30")
+                         "OPP QE 100; OPP not enabled by 2026-06-30")
         self.assertEqual(self.rules("Pfut"), ["OPP_PITCH"])
         self.assertEqual(self.rules("Pnov"), [])
         self.assertEqual(self.rules("Pqe0"), [])
@@ -305,6 +310,19 @@ class Summaries(unittest.TestCase):
                          "Partially Deployed")
         self.assertIn("   - [OD] OneDrive for Business - AU undefined, QE "
                       "unknown (N/A)", self.s["Q1"]["note"])
+
+    def test_multiline_notes_and_formula_name(self):
+        note = self.s["M1"]["note"].split("\n")
+        self.assertEqual(note[1], "- DESCRIBE THE CUSTOMER: =Formula, Inc, "
+                         "NA, 100 seats, priority Low")
+        self.assertEqual(note[6], "   - [EXO] Exchange Online - AU 30.00 % "
+                         "(Yellow); #pilot, Expecting<50. Next: record the "
+                         "reason for the low expectation and offer an SME")
+        self.assertEqual(self.s["M1"]["customer_name"], "'=Formula, Inc")
+        self.assertEqual(action(self.a, "M1", "EXO_EXPECTING_LOW")["reason"],
+                         "EXO AU 30.00 % (30 of 100); notes: Expecting<50")
+        self.assertIn(b'2026-06,Megan,NA,M1,"\'=Formula, Inc",EXO,'
+                      b'EXO_EXPECTING_LOW,,', self.raw["next_actions.csv"])
 
     def test_lines(self):
         note = self.s["L1"]["note"].split("\n")
