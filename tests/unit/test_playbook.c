@@ -384,8 +384,8 @@ static void test_playbook__deployment_progress(void **state)
     done(fx);
 }
 
-/* SPEC 9.2's example customer, with a Green OLM (without which OM_BVD
- * would add an OLM line). */
+/* The example customer of docs/playbooks.md (the guidance's), with a
+ * Green OLM (without which OM_BVD would add an OLM line). */
 static void test_playbook__template_note_byte_for_byte(void **state)
 {
     struct fixture *fx = *state;
