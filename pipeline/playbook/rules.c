@@ -935,7 +935,7 @@ static void explain(const struct eval *ev, const struct rule_expr *e, int i,
 
 static const char *code_of(const struct eval *ev, int w)
 {
-    return ev->in->facts->st->cfg->workload[w].code;
+    return facts_code(ev->in->facts, w);
 }
 
 /* SPO AU 4.00 % (8 of 200), SPO no usage in 2026-06 (QE 200),
