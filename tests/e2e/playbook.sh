@@ -29,6 +29,22 @@ compare() { # compare LABEL DIR [--as-of M]
     fi
 }
 
+# A rule the program cannot read stops any command that reads the
+# configuration: exit 78, file and line, nothing published.
+printf '[rule SPO_BVD]\nenabled = yes\nwhen = qe > 0 and au is 10\n' >"$T/bad.ini"
+run_status 78 "unknown condition" run --in samples --config "$T/bad.ini" --out "$T/bad"
+contains "$T/err.txt" "$T/bad.ini:3: unknown condition 'au is 10' in when" "unknown condition"
+check "nothing published" test ! -e "$T/bad/workload_kpis.csv"
+printf '[rule OM_BVD]\nalt_if = EMS qe > 0\n' >"$T/bad.ini"
+run_status 78 "unknown workload" validate --in samples --config "$T/bad.ini"
+contains "$T/err.txt" "$T/bad.ini:2: unknown workload 'EMS' in alt_if" "unknown workload"
+printf '\n[rule REVIEW]\ncolour = red\n' >"$T/bad.ini"
+run_status 78 "unknown key" run --in samples --config "$T/bad.ini" --out "$T/bad"
+contains "$T/err.txt" "$T/bad.ini:3: unknown key 'colour' in [rule REVIEW]" "unknown key"
+printf '[rule SPO_CANCEL]\naction = FM: mark it ; then stop\n' >"$T/bad.ini"
+run_status 78 "inline comment" run --in samples --config "$T/bad.ini" --out "$T/bad"
+contains "$T/err.txt" "$T/bad.ini:2: ';' after a space starts a comment" "inline comment"
+
 compare "samples/" samples
 compare "samples/ --as-of 2026-06" samples --as-of 2026-06
 for spec in "300 20 7" "500 24 1" "50 6 3" "400 14 11 --gzip"; do
