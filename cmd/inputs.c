@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kpi/date.h"
+#include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
 
 static const char *const kind_flag[3] = {"--customers", "--entitlements",
@@ -18,7 +19,8 @@ static const char *const kind_flag[3] = {"--customers", "--entitlements",
 
 static int add_file(struct inputs *in, int kind, const char *path)
 {
-    char **grown = realloc(in->files[kind], (in->n[kind] + 1) * sizeof(char *));
+    char **grown = grow_array(in->files[kind], &in->cap[kind], in->n[kind] + 1,
+                              sizeof(char *));
     if (!grown)
         return 74;
     in->files[kind] = grown;
@@ -186,7 +188,7 @@ void inputs_release(struct inputs *in)
             free(in->files[k][i]);
         free(in->files[k]);
         in->files[k] = NULL;
-        in->n[k] = 0;
+        in->n[k] = in->cap[k] = 0;
     }
 }
 

@@ -16,7 +16,7 @@
 
 struct inputs {
     char **files[3]; /* per extract_kind, in command-line order; owned */
-    size_t n[3];
+    size_t n[3], cap[3];
     const char *in_dir;
     const char *config_path;
     const char *out_dir;

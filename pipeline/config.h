@@ -40,7 +40,7 @@ struct config {
     struct kpi_focus_limits focus;
     kpi_pct max_reject_pct;
     struct config_alias *alias; /* sorted by name */
-    size_t n_aliases;
+    size_t n_aliases, cap_aliases;
 };
 
 /* Loads the defaults, then path when it is not NULL. On error cfg is

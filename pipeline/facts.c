@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kpi/date.h"
+#include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
 #include "pipeline/base/testing.h"
 
@@ -87,14 +88,10 @@ static int plateau(const struct store_series *s, int32_t month,
         struct kpi_au v = slot_value(s, &s->month[i], window_end, NULL);
         if (!kpi_au_defined(&v))
             break;
-        if (n == *cap) {
-            size_t c = *cap ? *cap * 2 : 64;
-            struct kpi_au *p = realloc(*buf, c * sizeof(*p));
-            if (!p)
-                return -1;
-            *buf = p;
-            *cap = c;
-        }
+        struct kpi_au *p = grow_array(*buf, cap, n + 1, sizeof(*p));
+        if (!p)
+            return -1;
+        *buf = p;
         (*buf)[n++] = v;
         if (i == 0 || s->month[i - 1].month != s->month[i].month - 1)
             break;
@@ -501,14 +498,11 @@ static enum ftk_error add_candidate(struct facts *f, size_t *cap,
 {
     if (!text)
         return FTK_E_NOMEM;
-    if (f->n_candidates == *cap) {
-        size_t n = *cap ? *cap * 2 : 256;
-        struct fact_candidate *p = realloc(f->candidate, n * sizeof(*p));
-        if (!p)
-            return FTK_E_NOMEM;
-        f->candidate = p;
-        *cap = n;
-    }
+    struct fact_candidate *p =
+        grow_array(f->candidate, cap, f->n_candidates + 1, sizeof(*p));
+    if (!p)
+        return FTK_E_NOMEM;
+    f->candidate = p;
     f->candidate[f->n_candidates++] =
         (struct fact_candidate){.customer = customer,
                                 .area = area,
