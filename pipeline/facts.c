@@ -17,18 +17,20 @@
 #include "pipeline/base/sort.h"
 #include "pipeline/base/testing.h"
 
-static const struct store *sort_store; /* for qsort's comparators only */
-
-static int tenant_cmp(const void *a, const void *b)
+/* Tenant indices by tenant_id bytes; ctx is the store. */
+static int tenant_cmp(const void *a, const void *b, void *ctx)
 {
-    return strcmp(sort_store->tenant[*(const uint32_t *)a].id,
-                  sort_store->tenant[*(const uint32_t *)b].id);
+    const struct store *st = ctx;
+    return strcmp(st->tenant[*(const uint32_t *)a].id,
+                  st->tenant[*(const uint32_t *)b].id);
 }
 
-static int code_cmp(const void *a, const void *b)
+/* Workload indices by code bytes; ctx is the store. */
+static int code_cmp(const void *a, const void *b, void *ctx)
 {
-    return strcmp(sort_store->cfg->workload[*(const int *)a].code,
-                  sort_store->cfg->workload[*(const int *)b].code);
+    const struct store *st = ctx;
+    return strcmp(st->cfg->workload[*(const int *)a].code,
+                  st->cfg->workload[*(const int *)b].code);
 }
 
 const char *facts_code(const struct facts *f, int workload)
@@ -470,12 +472,11 @@ static const char *customer_detail(struct build *b,
                   (int)(f->month_end - t->engagement_start), s);
 }
 
-static const struct facts *cand_facts; /* for qsort only */
-
-static int candidate_cmp(const void *x, const void *y)
+/* Candidates in the order of cohort_candidates.csv; ctx is the facts. */
+static int candidate_cmp(const void *x, const void *y, void *ctx)
 {
     const struct fact_candidate *a = x, *b = y;
-    const struct facts *f = cand_facts;
+    const struct facts *f = ctx;
     const struct fact_customer *ca = &f->customer[a->customer];
     const struct fact_customer *cb = &f->customer[b->customer];
     const struct store_tenant *ta = &f->st->tenant[ca->tenant];
@@ -546,9 +547,8 @@ static enum ftk_error candidates(struct build *b)
     }
     if (err != FTK_OK)
         return err;
-    cand_facts = f;
-    sort_array(f->candidate, f->n_candidates, sizeof(*f->candidate),
-               candidate_cmp);
+    sort_array_r(f->candidate, f->n_candidates, sizeof(*f->candidate),
+                 candidate_cmp, f);
     return FTK_OK;
 }
 
@@ -578,10 +578,11 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
         order[i] = i;
     for (int w = 0; w < cfg->n_workloads; w++)
         f->workload_order[w] = w;
-    sort_store = st;
-    sort_array(order, st->n_tenants, sizeof(*order), tenant_cmp);
-    sort_array(f->workload_order, (size_t)cfg->n_workloads,
-               sizeof(*f->workload_order), code_cmp);
+    /* qsort_r's context is not const: the comparators only read it */
+    void *ctx = (void *)st;
+    sort_array_r(order, st->n_tenants, sizeof(*order), tenant_cmp, ctx);
+    sort_array_r(f->workload_order, (size_t)cfg->n_workloads,
+                 sizeof(*f->workload_order), code_cmp, ctx);
 
     for (uint32_t i = 0; i < st->n_tenants; i++) {
         const struct store_tenant *t = &st->tenant[order[i]];
