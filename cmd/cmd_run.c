@@ -110,7 +110,7 @@ static int write_output(struct run *r, const char *name, csv_report report)
         return fail(err, &diag);
     if (!report(f, &r->facts) || fflush(f) != 0) {
         fprintf(stderr, "ftkpi run: %s: write failed\n", name);
-        return 74;
+        return ftk_exit_code(FTK_E_IO);
     }
     struct manifest_output *o = &r->output[r->n_outputs++];
     o->name = name;
@@ -182,7 +182,7 @@ static int publish_all(struct run *r)
     FILE *rejects = r->rj.out.f;
     if (fflush(rejects) != 0 || csv_writer_error(&r->rj.out)) {
         fprintf(stderr, "ftkpi run: rejects.csv: write failed\n");
-        return 74;
+        return ftk_exit_code(FTK_E_IO);
     }
     struct manifest_output *o = &r->output[r->n_outputs++];
     o->name = "rejects.csv";
@@ -214,7 +214,7 @@ static int publish_all(struct run *r)
     };
     if (!manifest_write(f, &m)) {
         fprintf(stderr, "ftkpi run: run.json: write failed\n");
-        return 74;
+        return ftk_exit_code(FTK_E_IO);
     }
     /* Test hook: die the way a killed job would, everything written and
      * nothing renamed yet (tests/e2e/run.sh). */
@@ -252,7 +252,7 @@ static int run(struct inputs *in)
     rejects_init(&r.rj, rejects_file);
     r.stats = calloc(inputs_count(in), sizeof(*r.stats));
     if (!r.stats) {
-        rc = 74;
+        rc = ftk_exit_code(FTK_E_NOMEM);
         goto out;
     }
     rc = inputs_ingest(in, "run", &r.st, &r.rj, r.stats);
@@ -261,7 +261,7 @@ static int run(struct inputs *in)
     if (inputs_over_threshold("run", &r.cfg, r.stats, inputs_count(in),
                               &r.rj)) {
         fprintf(stderr, "ftkpi run: nothing published\n");
-        rc = 65;
+        rc = ftk_exit_code(FTK_E_REJECTS);
         goto out;
     }
     stage_done(&r, "ingest");
@@ -270,7 +270,7 @@ static int run(struct inputs *in)
     if (month == KPI_NO_DATE) {
         fprintf(stderr, "ftkpi run: no accepted usage snapshot to take the "
                         "as-of month from: give --as-of YYYY-MM\n");
-        rc = 65;
+        rc = ftk_exit_code(FTK_E_DATA);
         goto out;
     }
     err = facts_build(&r.facts, &r.st, month, &diag);
@@ -312,7 +312,7 @@ int cmd_run(int argc, char **argv)
         fputs("ftkpi run: no output folder: give --out DIR\n"
               "try 'ftkpi run --help'\n",
               stderr);
-        rc = 64;
+        rc = ftk_exit_code(FTK_E_USAGE);
     }
     if (rc < 0)
         rc = run(&in);

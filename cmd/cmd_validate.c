@@ -78,7 +78,7 @@ static int validate(struct inputs *in)
     rejects_init(&rj, rejects_file);
     stats = calloc(inputs_count(in), sizeof(*stats));
     if (!stats) {
-        rc = 74;
+        rc = ftk_exit_code(FTK_E_NOMEM);
         goto out;
     }
     rc = inputs_ingest(in, "validate", &st, &rj, stats);
@@ -98,7 +98,7 @@ static int validate(struct inputs *in)
             goto out;
         }
     }
-    rc = over ? 65 : 0;
+    rc = ftk_exit_code(over ? FTK_E_REJECTS : FTK_OK);
     if (!over && rj.total > 0 && in->verbosity >= 0)
         fprintf(stderr,
                 "ftkpi validate: %llu rows rejected (within the threshold)%s\n",
