@@ -225,6 +225,8 @@ static int publish_all(struct run *r)
     return err == FTK_OK ? 0 : fail(err, &diag);
 }
 
+/* Everything in r starts zeroed and is released at out: whatever was
+ * reached; every release is safe on a zeroed struct. */
 static int run(struct inputs *in)
 {
     struct run r;
@@ -232,19 +234,18 @@ static int run(struct inputs *in)
     memset(&r, 0, sizeof(r));
     r.in = in;
     clock_gettime(CLOCK_MONOTONIC, &r.mark);
+    FILE *rejects_file = NULL;
     int rc;
-    bool have_pub = false, have_facts = false;
 
     enum ftk_error err = config_load(&r.cfg, in->config_path, &diag);
-    if (err != FTK_OK)
-        return fail(err, &diag);
-    store_init(&r.st, &r.cfg);
-    FILE *rejects_file = NULL;
-    err = publish_open(&r.pub, in->out_dir, &diag);
-    if (err == FTK_OK) {
-        have_pub = true;
-        err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
+    if (err != FTK_OK) {
+        rc = fail(err, &diag);
+        goto out;
     }
+    store_init(&r.st, &r.cfg);
+    err = publish_open(&r.pub, in->out_dir, &diag);
+    if (err == FTK_OK)
+        err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;
@@ -278,7 +279,6 @@ static int run(struct inputs *in)
         rc = fail(err, &diag);
         goto out;
     }
-    have_facts = true;
     stage_done(&r, "kpis");
     rc = publish_all(&r);
     if (rc == 0 && in->verbosity >= 0) {
@@ -293,10 +293,8 @@ static int run(struct inputs *in)
             fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }
 out:
-    if (have_facts)
-        facts_release(&r.facts);
-    if (have_pub)
-        publish_release(&r.pub);
+    facts_release(&r.facts);
+    publish_release(&r.pub);
     free(r.stats);
     store_release(&r.st);
     config_release(&r.cfg);

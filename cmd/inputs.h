@@ -58,6 +58,7 @@ enum {
 int inputs_parse(struct inputs *in, const char *cmd, const char *usage,
                  const struct option *options, int argc, char **argv);
 
+/* Frees the file lists. Safe on a zeroed struct and when called twice. */
 void inputs_release(struct inputs *in);
 
 /* Reads every file into the store, in the order customers, entitlements,

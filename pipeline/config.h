@@ -48,7 +48,8 @@ struct config {
 enum ftk_error config_load(struct config *cfg, const char *path,
                            struct ftk_diag *diag);
 
-/* Frees what config_load took. Safe on a released or zeroed config. */
+/* Frees what config_load took. Safe on a zeroed struct and when called
+ * twice. */
 void config_release(struct config *cfg);
 
 /* The workload index of a code or alias, matched case-insensitively

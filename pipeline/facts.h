@@ -101,10 +101,12 @@ struct facts {
     struct arena strings;
 };
 
-/* Computes every KPI for as_of_month. */
+/* Computes every KPI for as_of_month. On error f is released (facts_release
+ * may be called on it again). */
 enum ftk_error facts_build(struct facts *f, const struct store *st,
                            int32_t as_of_month, struct ftk_diag *diag);
 
+/* Frees the rows. Safe on a zeroed struct and when called twice. */
 void facts_release(struct facts *f);
 
 /* The workload code of a row or portfolio entry. */

@@ -80,6 +80,9 @@ struct store {
 enum store_added { STORE_ADDED, STORE_DUPLICATE };
 
 void store_init(struct store *st, const struct config *cfg);
+
+/* Frees what the store holds. Safe on a zeroed struct and when called
+ * twice. */
 void store_release(struct store *st);
 
 /* The index of tenant id, or -1. */
