@@ -2,7 +2,6 @@
  * cmd/cmd_run.c - `ftkpi run`: the nightly job. Ingest, KPIs, reports,
  * publish; all or nothing.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,11 +215,6 @@ static int publish_all(struct run *r)
         fprintf(stderr, "ftkpi run: run.json: write failed\n");
         return ftk_exit_code(FTK_E_IO);
     }
-    /* Test hook: die the way a killed job would, everything written and
-     * nothing renamed yet (tests/e2e/run.sh). */
-    const char *crash = getenv("FTKPI_TEST_CRASH");
-    if (crash && strcmp(crash, "before-publish") == 0)
-        raise(SIGKILL);
     err = publish_commit(&r->pub, &diag);
     return err == FTK_OK ? 0 : fail(err, &diag);
 }
