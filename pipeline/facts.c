@@ -1,5 +1,5 @@
 /*
- * pipeline/facts.c - from the store to the rows of SPEC section 7.
+ * pipeline/facts.c - from the store to the rows of the CSV facts.
  *
  * The window is every day up to the last day of the as-of month m: month
  * values of months after m are never looked at, entitlement snapshots

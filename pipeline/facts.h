@@ -2,10 +2,10 @@
  * pipeline/facts.h - the KPIs of one as-of month, as rows for the reports.
  *
  * facts_build walks the store once and, with the pure functions of kpi/,
- * computes every row of SPEC section 7 (workload rows, customer rows,
- * portfolio rows, opportunity-review candidates), already sorted as the
- * spec orders them. The report writers (CSV, workbook, cohorts) only format
- * these rows; no KPI is computed twice.
+ * computes every row of the CSV facts of docs/kpis.md (workload rows,
+ * customer rows, portfolio rows, opportunity-review candidates), already
+ * sorted as the files are. The report writers (CSV, workbook, cohorts) only
+ * format these rows; no KPI is computed twice.
  */
 #ifndef FTK_FACTS_H
 #define FTK_FACTS_H
@@ -94,7 +94,7 @@ struct facts {
     size_t n_customers;
     struct fact_portfolio *portfolio; /* by workload code */
     size_t n_portfolio;
-    struct fact_candidate *candidate; /* in SPEC section 7's order */
+    struct fact_candidate *candidate; /* as docs/kpis.md sorts them */
     size_t n_candidates;
     uint64_t health_count[4]; /* customers by enum kpi_health */
     int *workload_order;      /* workload indices by code, bytewise */

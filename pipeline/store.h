@@ -114,7 +114,7 @@ enum ftk_error store_add_usage(struct store *st, uint32_t tenant, int workload,
 const struct store_series *store_series_of(const struct store *st,
                                            uint32_t tenant, int workload);
 
-/* The QE of a series on date d by the as-of join of SPEC section 3, using
+/* The QE of a series on date d by the as-of join of docs/kpis.md, using
  * only snapshots dated on or before window_end: the snapshot with the
  * greatest as_of <= d, else the earliest one (*backfilled = true). Returns
  * false when no snapshot is in the window. */

@@ -25,7 +25,7 @@ struct column_spec {
     size_t max_len;
 };
 
-/* In the order of SPEC section 1's tables: the order checks are made in. */
+/* In the order of docs/inputs.md's table: the order checks are made in. */
 static const struct column_spec customers_cols[] = {
     {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
     {"customer_name", true, COL_TEXT, FIELD_MAX},

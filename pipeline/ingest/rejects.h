@@ -15,8 +15,9 @@
 #include "pipeline/base/csv_writer.h"
 #include "pipeline/base/schema.h"
 
-/* X(enum name, code in rejects.csv, title). In SPEC section 1's order of
- * precedence; values only ever appended before REJECT_COUNT. */
+/* X(enum name, code in rejects.csv, title). In the order of precedence
+ * of docs/inputs.md (row accounting); values only ever appended before
+ * REJECT_COUNT. */
 #define REJECT_REASONS(X)                                                      \
     X(REJECT_FIELD_COUNT, "wrong_field_count", "wrong number of fields")       \
     X(REJECT_INVALID_UTF8, "invalid_utf8", "invalid UTF-8")                    \

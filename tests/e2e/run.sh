@@ -1,6 +1,6 @@
 # End-to-end: `ftkpi run` - the hand-checked fixture (tests/fixtures/kpi,
 # see its README), byte-identical reruns, all-or-nothing publishing, the
-# lock, and the exit codes of SPEC section 8.
+# lock, and the exit codes of docs/running.md.
 . tests/e2e/lib.sh
 
 fx=tests/fixtures/kpi

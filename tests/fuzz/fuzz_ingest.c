@@ -4,7 +4,7 @@
  *
  * The first byte picks which extract the rest of the input is (customers,
  * entitlements or usage); the other two are small fixed files. Besides the
- * sanitizers' findings, it checks the row accounting of SPEC section 1:
+ * sanitizers' findings, it checks the row accounting of docs/inputs.md:
  * read = accepted + rejected for every file, and that no KPI row escapes
  * the writers' checks. `make fuzz` runs it; every input that ever failed is
  * kept in tests/fuzz/regressions and replayed by tests/unit/test_fuzz.c.

@@ -159,11 +159,11 @@ static void test_config__defaults(void **state)
     config_release(cfg); /* safe twice */
 }
 
-static void test_config__every_spec_alias_resolves(void **state)
+static void test_config__every_default_alias_resolves(void **state)
 {
     struct fixture *fx = *state;
     load_ok(fx, NULL);
-    /* SPEC section 2, in mixed case */
+    /* templates/ftkpi.ini's [workloads], in mixed case */
     static const char *const table[][2] = {
         {"EXO", "exchange"},
         {"EXO", "EXCHANGE ONLINE"},
@@ -487,7 +487,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_config__defaults),
-        T(test_config__every_spec_alias_resolves),
+        T(test_config__every_default_alias_resolves),
         T(test_config__override_one_key_keeps_the_rest),
         T(test_config__default_threshold_applies_to_the_rest),
         T(test_config__add_an_alias),
