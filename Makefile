@@ -57,32 +57,38 @@ all: $(FTKPI)
 deps:
 	@sh scripts/deps.sh
 
-$(FTKPI): $(CMD_OBJS) $(LIB_OBJS)
+# When a goal sets up the machine (run, test, bench, or deps named
+# itself), every compile waits for deps, an order-only prerequisite: with
+# -j2 nothing compiles while apt-get is still installing the headers it
+# needs. Plain `make` (all) installs nothing and does not wait.
+DEPS_FIRST := $(if $(filter deps run test bench,$(MAKECMDGOALS)),deps)
+
+$(FTKPI): $(CMD_OBJS) $(LIB_OBJS) | $(DEPS_FIRST)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tobj/%.o: %.c
+$(BUILD)/tobj/%.o: %.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -c -o $@ $<
 
-$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tobj/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/tobj/gen/%.o: $(BUILD)/gen/%.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -c -o $@ $<
 
 # The default configuration ships inside the binary, taken byte for byte
 # from templates/ftkpi.ini, so the program needs no file at run time.
-$(BUILD)/gen/default_config.c: templates/ftkpi.ini scripts/embed.sh
+$(BUILD)/gen/default_config.c: templates/ftkpi.ini scripts/embed.sh | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh config_default_text $< > $@
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB_OBJS) $(UNIT_LIB)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB_OBJS) $(UNIT_LIB) | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DUNIT_TESTING -o $@ $< $(filter %.o,$^) $(LIBS) -lcmocka -lmd
 
