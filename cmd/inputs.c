@@ -230,6 +230,8 @@ int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
             err = store_customers_done(st);
         else if (k == EXTRACT_ENTITLEMENTS)
             store_entitlements_done(st);
+        else
+            store_usage_done(st);
         if (err != FTK_OK) {
             fprintf(stderr, "ftkpi %s: out of memory\n", cmd);
             return ftk_exit_code(err);

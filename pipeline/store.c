@@ -250,6 +250,22 @@ void store_entitlements_done(struct store *st)
     }
 }
 
+void store_usage_done(struct store *st)
+{
+    for (uint32_t i = 0; i < st->n_series; i++) {
+        struct store_series *s = &st->series[i];
+        if (s->n_month == 0 || s->n_month == s->cap_month)
+            continue;
+        /* a failed shrink keeps the larger array, which is fine */
+        struct store_month *fit =
+            realloc(s->month, s->n_month * sizeof(*s->month));
+        if (fit) {
+            s->month = fit;
+            s->cap_month = s->n_month;
+        }
+    }
+}
+
 /* The index of the last snapshot with as_of <= d, or -1. */
 static int64_t ent_at(const struct store_series *s, int32_t d)
 {

@@ -85,6 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (ok && k == EXTRACT_ENTITLEMENTS)
             store_entitlements_done(&st);
+        if (ok && k == EXTRACT_USAGE)
+            store_usage_done(&st);
     }
     if (ok) {
         int32_t month = st.latest_usage_date == KPI_NO_DATE

@@ -89,6 +89,35 @@ static void test_store__loads_and_finds(void **state)
     config_release(&cfg);
 }
 
+/* store_usage_done fits the month arrays and keeps every month; usage
+ * added afterwards still goes in. */
+static void test_store__usage_done_keeps_months(void **state)
+{
+    (void)state;
+    struct config cfg;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(config_load(&cfg, NULL, &diag), FTK_OK);
+    struct store st;
+    load_one(&st, &cfg);
+    int exo = config_workload_lookup(&cfg, "EXO", 3);
+    const struct store_series *s = store_series_of(&st, 0, exo);
+    assert_true(s->cap_month > s->n_month);
+    store_usage_done(&st);
+    assert_int_equal(s->n_month, 2);
+    assert_int_equal(s->cap_month, 2);
+    assert_int_equal(store_month_of(s, 2024 * 12 + 1)->ae, 30);
+    assert_int_equal(store_month_of(s, 2024 * 12 + 2)->ae, 45);
+    enum store_added added;
+    assert_int_equal(store_add_usage(&st, 0, exo, day(2024, 1, 3), 7, &added),
+                     FTK_OK);
+    assert_int_equal(added, STORE_ADDED);
+    assert_int_equal(s->n_month, 3);
+    assert_int_equal(store_month_of(s, 2024 * 12)->ae, 7);
+    assert_int_equal(store_month_of(s, 2024 * 12 + 2)->ae, 45);
+    store_release(&st);
+    config_release(&cfg);
+}
+
 /* cmd/ zero-initialises and always releases. */
 static void test_store__release_safe_on_zeroed_and_twice(void **state)
 {
@@ -152,6 +181,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store__loads_and_finds),
+        cmocka_unit_test(test_store__usage_done_keeps_months),
         cmocka_unit_test(test_store__release_safe_on_zeroed_and_twice),
         cmocka_unit_test(test_store__facts_release_safe_on_zeroed_and_twice),
         cmocka_unit_test(test_store__arena_release_safe_on_zeroed_and_twice),
