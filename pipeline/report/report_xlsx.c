@@ -1103,168 +1103,10 @@ static void write_workload(struct xw *x, int w)
 /* ------------------------------------------------------------------ */
 /* Velocity, Plateau, Biggest losers: worst first                      */
 
-struct order_key {
-    int64_t k1, k2; /* ascending */
-    uint32_t index;
-};
-
-static int order_cmp(const void *a, const void *b)
-{
-    const struct order_key *x = a, *y = b;
-    if (x->k1 != y->k1)
-        return x->k1 < y->k1 ? -1 : 1;
-    if (x->k2 != y->k2)
-        return x->k2 < y->k2 ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-static const unsigned velocity_areas = (1u << KPI_FOCUS_SLOW_KICKOFF) |
-                                       (1u << KPI_FOCUS_SLOW_ENABLE) |
-                                       (1u << KPI_FOCUS_SLOW_RAMP);
-
-static int64_t later(int64_t m, int32_t days)
-{
-    return days != KPI_NO_DAYS && days > m ? days : m;
-}
-
-/* The largest velocity figure of a core row, or INT64_MIN. */
-static int64_t row_slowest(const struct fact_workload *row)
-{
-    int64_t m = later(INT64_MIN, row->days_kickoff_to_enable);
-    for (int i = 0; i < KPI_MILESTONES; i++)
-        m = later(m, row->days_to[i]);
-    return m;
-}
-
-/* The largest velocity figure of a customer and one of its core rows
- * (row may be NULL), or INT64_MIN when none is known. */
-static int64_t slowest(const struct fact_customer *c,
-                       const struct fact_workload *row)
-{
-    int64_t m = later(INT64_MIN, c->days_to_kickoff);
-    m = later(m, c->days_to_gateway);
-    if (row) {
-        int64_t r = row_slowest(row);
-        m = r > m ? r : m;
-    }
-    return m;
-}
-
-/* The velocity focus areas of a customer and one of its core rows. */
-static unsigned velocity_focus(const struct fact_customer *c,
-                               const struct fact_workload *row)
-{
-    unsigned m = c->focus & (1u << KPI_FOCUS_SLOW_KICKOFF);
-    if (row && row->slow_enable)
-        m |= 1u << KPI_FOCUS_SLOW_ENABLE;
-    if (row && row->slow_ramp)
-        m |= 1u << KPI_FOCUS_SLOW_RAMP;
-    return m;
-}
-
-/* Appends text to a growing buffer; false when out of memory. */
-static bool buf_append(struct text_buf *b, size_t *len, const char *text)
-{
-    size_t n = strlen(text);
-    if (*len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < *len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return false;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + *len, text, n + 1);
-    *len += n;
-    return true;
-}
-
-/* One line of the Velocity sheet: a customer and one of its core rows, or
- * the customer alone when it has none. */
-struct velocity_line {
-    uint32_t customer;
-    int64_t row; /* index into facts.row, or -1 */
-};
-
-/* The velocity candidates' details of a customer that concern workload w
- * (or the customer as a whole), joined by "; ". */
-static bool velocity_findings(const struct xw *x, const int64_t *head,
-                              const int64_t *next, uint32_t customer, int w,
-                              struct text_buf *out)
-{
-    const struct facts *f = x->f;
-    size_t len = 0;
-    bool ok = buf_append(out, &len, "");
-    for (int64_t k = head[customer]; ok && k >= 0; k = next[k]) {
-        const struct fact_candidate *cd = &f->candidate[k];
-        if (cd->workload >= 0 && cd->workload != w)
-            continue;
-        if (len > 0)
-            ok = buf_append(out, &len, "; ");
-        ok = ok && buf_append(out, &len, cd->detail);
-    }
-    return ok;
-}
-
-/* Velocity: one line per customer and core workload that has a figure
- * (days kickoff to enable, to 10/40/70 %) or a velocity focus area
- * (SLOW_KICKOFF, SLOW_ENABLE, SLOW_RAMP), or one line for the customer
- * alone when it has days to gateway/kickoff or SLOW_KICKOFF but no such
- * workload. Lines in a focus area first, then by their slowest figure,
- * largest first. */
+/* Velocity: the lines of facts.velocity, in their order. */
 static void write_velocity(struct xw *x)
 {
     const struct facts *f = x->f;
-    size_t cap = f->n_rows + f->n_customers + 1;
-    int64_t *head = malloc((f->n_customers + 1) * sizeof(*head));
-    int64_t *next = malloc((f->n_candidates + 1) * sizeof(*next));
-    struct velocity_line *line = malloc(cap * sizeof(*line));
-    struct order_key *key = malloc(cap * sizeof(*key));
-    struct text_buf findings = {NULL, 0};
-    if (!head || !next || !line || !key) {
-        xw_fail(x, FTK_E_NOMEM, "sheet 'Velocity': out of memory");
-        goto out;
-    }
-    /* each customer's velocity candidates, in facts order */
-    for (size_t i = 0; i < f->n_customers; i++)
-        head[i] = -1;
-    for (size_t i = f->n_candidates; i-- > 0;) {
-        const struct fact_candidate *cd = &f->candidate[i];
-        if (!(velocity_areas & (1u << cd->area)))
-            continue;
-        next[i] = head[cd->customer];
-        head[cd->customer] = (int64_t)i;
-    }
-    uint32_t n = 0;
-    for (size_t i = 0; i < f->n_customers; i++) {
-        const struct fact_customer *c = &f->customer[i];
-        bool any = false;
-        for (uint32_t k = c->first_row; k <= c->first_row + c->n_rows; k++) {
-            const struct fact_workload *row = NULL;
-            if (k < c->first_row + c->n_rows) {
-                row = &f->row[k];
-                if (!row->core || (!row->slow_enable && !row->slow_ramp &&
-                                   row_slowest(row) == INT64_MIN))
-                    continue;
-                any = true;
-            } else if (any) {
-                break;
-            }
-            bool flagged = velocity_focus(c, row) != 0;
-            int64_t slow = slowest(c, row);
-            if (!flagged && slow == INT64_MIN)
-                continue;
-            line[n] =
-                (struct velocity_line){(uint32_t)i, row ? (int64_t)k : -1};
-            key[n] = (struct order_key){
-                flagged ? 0 : 1, slow == INT64_MIN ? INT64_MAX : -slow, n};
-            n++;
-        }
-    }
-    sort_array(key, n, sizeof(*key), order_cmp);
-
     static const char *const titles[] = {
         "Tenant ID",   "Customer",        "Region",
         "FM",          "Velocity focus",  "Engagement start",
@@ -1278,8 +1120,8 @@ static void write_velocity(struct xw *x)
                     (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 2);
     lxw_row_t r;
     char areas[128], cust_sheet[48], wl_sheet[48];
-    for (uint32_t i = 0; i < n && next_row(&s, &r); i++) {
-        const struct velocity_line *l = &line[key[i].index];
+    for (size_t i = 0; i < f->n_velocity && next_row(&s, &r); i++) {
+        const struct fact_velocity *l = &f->velocity[i];
         const struct fact_customer *c = &f->customer[l->customer];
         const struct fact_workload *row = l->row >= 0 ? &f->row[l->row] : NULL;
         const struct store_tenant *t = tenant_of(x, c->tenant);
@@ -1292,7 +1134,7 @@ static void write_velocity(struct xw *x)
             put_link(&s, r, 1, cust_sheet, cr, t->name);
         put_text(&s, r, 2, t->region);
         put_text(&s, r, 3, t->fm);
-        kpi_focus_join(velocity_focus(c, row), areas, sizeof(areas));
+        kpi_focus_join(l->focus, areas, sizeof(areas));
         put_text(&s, r, 4, areas);
         put_date(&s, r, 5, t->engagement_start);
         put_date(&s, r, 6, t->kickoff_date);
@@ -1307,36 +1149,14 @@ static void write_velocity(struct xw *x)
             for (int j = 0; j < KPI_MILESTONES; j++)
                 put_days(&s, r, (lxw_col_t)(12 + j), row->days_to[j]);
         }
-        if (!velocity_findings(x, head, next, l->customer,
-                               row ? row->workload : -1, &findings)) {
-            xw_fail(x, FTK_E_NOMEM, "sheet 'Velocity': out of memory");
-            break;
-        }
-        put_text(&s, r, 15, findings.p);
+        put_text(&s, r, 15, l->findings);
     }
     sheet_close(&s);
-out:
-    free(head);
-    free(next);
-    free(line);
-    free(key);
-    free(findings.p);
 }
 
 static void write_plateau(struct xw *x)
 {
     const struct facts *f = x->f;
-    struct order_key *key = malloc((f->n_rows + 1) * sizeof(*key));
-    if (!key) {
-        xw_fail(x, FTK_E_NOMEM, "sheet 'Plateau': out of memory");
-        return;
-    }
-    uint32_t n = 0;
-    for (size_t i = 0; i < f->n_rows; i++)
-        if (f->row[i].plateau)
-            key[n++] =
-                (struct order_key){-f->row[i].plateau_months, 0, (uint32_t)i};
-    sort_array(key, n, sizeof(*key), order_cmp);
     static const char *const titles[] = {"Tenant ID",
                                          "Customer",
                                          "Region",
@@ -1357,8 +1177,8 @@ static void write_plateau(struct xw *x)
     list_sheet_open(&s, x, "Plateau", titles,
                     (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 2);
     lxw_row_t r;
-    for (uint32_t i = 0; i < n && next_row(&s, &r); i++) {
-        const struct fact_workload *row = put_row_head(&s, r, x, key[i].index);
+    for (size_t i = 0; i < f->n_plateau && next_row(&s, &r); i++) {
+        const struct fact_workload *row = put_row_head(&s, r, x, f->plateau[i]);
         put_yes_no(&s, r, 5, row->core);
         put_opt_count(&s, r, 6, row->qe_known, row->qe);
         put_opt_count(&s, r, 7, row->value.has_value, row->value.ae);
@@ -1376,22 +1196,11 @@ static void write_plateau(struct xw *x)
         put_text(&s, r, 15, row->tags);
     }
     sheet_close(&s);
-    free(key);
 }
 
 static void write_losers(struct xw *x)
 {
     const struct facts *f = x->f;
-    struct order_key *key = malloc((f->n_rows + 1) * sizeof(*key));
-    if (!key) {
-        xw_fail(x, FTK_E_NOMEM, "sheet 'Biggest losers': out of memory");
-        return;
-    }
-    uint32_t n = 0;
-    for (size_t i = 0; i < f->n_rows; i++)
-        if (f->row[i].core && f->row[i].loser && f->row[i].has_delta_3m)
-            key[n++] = (struct order_key){f->row[i].delta_3m, 0, (uint32_t)i};
-    sort_array(key, n, sizeof(*key), order_cmp);
     static const char *const titles[] = {"Tenant ID",
                                          "Customer",
                                          "Region",
@@ -1410,8 +1219,8 @@ static void write_losers(struct xw *x)
     list_sheet_open(&s, x, "Biggest losers", titles,
                     (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 2);
     lxw_row_t r;
-    for (uint32_t i = 0; i < n && next_row(&s, &r); i++) {
-        const struct fact_workload *row = put_row_head(&s, r, x, key[i].index);
+    for (size_t i = 0; i < f->n_losers && next_row(&s, &r); i++) {
+        const struct fact_workload *row = put_row_head(&s, r, x, f->loser[i]);
         put_opt_count(&s, r, 5, row->qe_known, row->qe);
         put_opt_count(&s, r, 6, row->value.has_value, row->value.ae);
         bool before = kpi_au_defined(&row->value_3m_ago);
@@ -1427,7 +1236,6 @@ static void write_losers(struct xw *x)
         put_text(&s, r, 13, row->tags);
     }
     sheet_close(&s);
-    free(key);
 }
 
 /* ------------------------------------------------------------------ */

@@ -25,9 +25,8 @@
  * the workload index) and ignored by the others. Text the value is made of
  * (focus areas joined) is written to buf, REPORT_VALUE_BUF bytes, and the
  * value borrows it; other text is borrowed from the facts and the store. */
-typedef struct schema_value report_value_fn(const struct facts *f,
-                                            size_t item, int col, int arg,
-                                            char *buf);
+typedef struct schema_value report_value_fn(const struct facts *f, size_t item,
+                                            int col, int arg, char *buf);
 
 /* workload_kpis.csv; item indexes facts.row. */
 struct schema_value report_workload_value(const struct facts *f, size_t item,
