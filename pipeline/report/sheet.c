@@ -14,6 +14,7 @@
 #include "kpi/date.h"
 #include "pipeline/base/testing.h"
 #include "pipeline/base/utf8.h"
+#include "pipeline/report/values.h"
 
 /* ------------------------------------------------------------------ */
 /* Text: sanitised, cut, measured                                      */
@@ -208,7 +209,7 @@ static void sheet_note_width(struct sheet *s, lxw_col_t c, double w)
         s->col[c].width = w;
 }
 
-/* Sets up a sheet of n_cols columns; titles follow with sheet_column_title. */
+/* Sets up a sheet of n_cols columns; titles follow with column_title. */
 void sheet_init(struct sheet *s, struct sheet_book *x, const char *base,
                 lxw_col_t n_cols, bool list, lxw_col_t freeze_cols)
 {
@@ -225,7 +226,10 @@ void sheet_init(struct sheet *s, struct sheet_book *x, const char *base,
         s->col[c].max_width = REPORT_XLSX_MAX_WIDTH;
 }
 
-void sheet_column_title(struct sheet *s, lxw_col_t c, const char *fmt, ...)
+static void column_title(struct sheet *s, lxw_col_t c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void column_title(struct sheet *s, lxw_col_t c, const char *fmt, ...)
 {
     if (!s->col)
         return;
@@ -354,18 +358,6 @@ void sheet_open(struct sheet *s)
         part_open(s);
 }
 
-/* Starts a list sheet: one bold header row of titles, frozen, with an
- * autofilter, and freeze_cols columns frozen on the left. */
-void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
-                     const char *const *titles, lxw_col_t n_cols,
-                     lxw_col_t freeze_cols)
-{
-    sheet_init(s, x, name, n_cols, true, freeze_cols);
-    for (lxw_col_t c = 0; c < n_cols; c++)
-        sheet_column_title(s, c, "%s", titles[c]);
-    sheet_open(s);
-}
-
 void sheet_close(struct sheet *s)
 {
     part_finish(s);
@@ -398,17 +390,6 @@ void sheet_put_text(struct sheet *s, lxw_row_t r, lxw_col_t c, const char *text)
     sheet_put_text_fmt(s, r, c, text, NULL, true);
 }
 
-/* The four columns every customer list starts with: tenant id, name,
- * region and FM. */
-void sheet_put_customer(struct sheet *s, lxw_row_t r,
-                        const struct store_tenant *t)
-{
-    sheet_put_text(s, r, 0, t->id);
-    sheet_put_text(s, r, 1, t->name);
-    sheet_put_text(s, r, 2, t->region);
-    sheet_put_text(s, r, 3, t->fm);
-}
-
 /* A number; never NaN or Inf (every figure comes from integers, so this
  * guard only keeps a bug from reaching a cell). */
 void sheet_put_number(struct sheet *s, lxw_row_t r, lxw_col_t c, double v,
@@ -426,19 +407,6 @@ void sheet_put_count(struct sheet *s, lxw_row_t r, lxw_col_t c, int64_t v)
                      sheet_count_width(v));
 }
 
-void sheet_put_opt_count(struct sheet *s, lxw_row_t r, lxw_col_t c, bool known,
-                         int64_t v)
-{
-    if (known)
-        sheet_put_count(s, r, c, v);
-}
-
-void sheet_put_days(struct sheet *s, lxw_row_t r, lxw_col_t c, int32_t days)
-{
-    if (days != KPI_NO_DAYS)
-        sheet_put_count(s, r, c, days);
-}
-
 /* A percent: the CSV's rounded value / 100, shown as 0.00%. */
 void sheet_put_pct(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
                    kpi_centi v)
@@ -449,8 +417,8 @@ void sheet_put_pct(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
 }
 
 /* Percentage points, shown as 0.00. */
-void sheet_put_pp(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
-                  kpi_centi v)
+static void put_pp(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
+                   kpi_centi v)
 {
     if (defined)
         sheet_put_number(s, r, c, (double)v / 100.0, s->x->fmt[FMT_PP],
@@ -476,7 +444,7 @@ void sheet_put_date_fmt(struct sheet *s, lxw_row_t r, lxw_col_t c, int32_t days,
         sheet_note_width(s, c, width);
 }
 
-void sheet_put_date(struct sheet *s, lxw_row_t r, lxw_col_t c, int32_t days)
+static void put_date(struct sheet *s, lxw_row_t r, lxw_col_t c, int32_t days)
 {
     sheet_put_date_fmt(s, r, c, days, s->x->fmt[FMT_DATE], 11);
 }
@@ -507,8 +475,8 @@ void sheet_put_yes_no(struct sheet *s, lxw_row_t r, lxw_col_t c, bool b)
 
 /* Text that links to row `row` (0-based) of sheet `target`, within the
  * workbook. Past Excel's 65,530 links on a sheet the text stays plain. */
-void sheet_put_link(struct sheet *s, lxw_row_t r, lxw_col_t c,
-                    const char *target, lxw_row_t row, const char *text)
+static void put_link(struct sheet *s, lxw_row_t r, lxw_col_t c,
+                     const char *target, lxw_row_t row, const char *text)
 {
     struct sheet_book *x = s->x;
     if (x->err != FTK_OK || !text || !text[0])
@@ -537,6 +505,40 @@ void sheet_put_link(struct sheet *s, lxw_row_t r, lxw_col_t c,
         sheet_note_width(s, c, sheet_text_width(t));
 }
 
+void sheet_put_value(struct sheet *s, lxw_row_t r, lxw_col_t c,
+                     enum schema_type type, const struct schema_value *v)
+{
+    if (!v->known)
+        return;
+    switch (type) {
+    case SCHEMA_TEXT:
+    case SCHEMA_CODE:
+        sheet_put_text(s, r, c, v->s);
+        return;
+    case SCHEMA_INT:
+        sheet_put_count(s, r, c, v->i);
+        return;
+    case SCHEMA_PCT:
+        sheet_put_pct(s, r, c, true, (kpi_centi)v->i);
+        return;
+    case SCHEMA_PP:
+        put_pp(s, r, c, true, (kpi_centi)v->i);
+        return;
+    case SCHEMA_BOOL:
+        sheet_put_yes_no(s, r, c, v->i != 0);
+        return;
+    case SCHEMA_DATE:
+        put_date(s, r, c, (int32_t)v->i);
+        return;
+    case SCHEMA_MONTH:
+        sheet_put_month(s, r, c, (int32_t)v->i);
+        return;
+    case SCHEMA_HEALTH:
+        sheet_put_health(s, r, c, (enum kpi_health)v->i);
+        return;
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Where rows land                                                     */
 
@@ -546,8 +548,8 @@ static uint32_t rows_per_part(const struct sheet_book *x)
 }
 
 /* The sheet and row of the item at `index` of a list sheet. */
-lxw_row_t sheet_place(const struct sheet_book *x, const char *base,
-                      uint64_t index, char *name, size_t cap)
+static lxw_row_t place(const struct sheet_book *x, const char *base,
+                       uint64_t index, char *name, size_t cap)
 {
     uint32_t per = rows_per_part(x);
     part_name(name, cap, base, (uint32_t)(index / per) + 1);
@@ -576,32 +578,12 @@ void sheet_workload_name(const struct sheet_book *x, int w, char *out,
 }
 
 /* The sheet and row of facts row i on its workload's sheets. */
-lxw_row_t sheet_row_place(const struct sheet_book *x, size_t i, char *name,
-                          size_t cap)
+static lxw_row_t row_place(const struct sheet_book *x, size_t i, char *name,
+                           size_t cap)
 {
     char base[32];
     sheet_workload_name(x, x->f->row[i].workload, base, sizeof(base));
-    return sheet_place(x, base, x->wl_pos[i], name, cap);
-}
-
-const struct store_tenant *sheet_tenant(const struct sheet_book *x, uint32_t t)
-{
-    return &x->f->st->tenant[t];
-}
-
-/* The five columns a list of workload rows starts with: the customer's,
- * then the workload code linked to the row on its workload sheet. Returns
- * facts row i. */
-const struct fact_workload *sheet_put_row_head(struct sheet *s, lxw_row_t r,
-                                               const struct sheet_book *x,
-                                               size_t i)
-{
-    const struct fact_workload *row = &x->f->row[i];
-    char sheet[48];
-    lxw_row_t wr = sheet_row_place(x, i, sheet, sizeof(sheet));
-    sheet_put_customer(s, r, sheet_tenant(x, row->tenant));
-    sheet_put_link(s, r, 4, sheet, wr, facts_code(x->f, row->workload));
-    return row;
+    return place(x, base, x->wl_pos[i], name, cap);
 }
 
 /* ------------------------------------------------------------------ */
@@ -623,23 +605,33 @@ void sheet_section(struct sheet *s, lxw_row_t *r, const char *title)
     sheet_title_row(s, r, title, FMT_SECTION, 18);
 }
 
-/* A bold header row of a table inside a sheet. */
+/* One title of a header row inside a sheet; true when it takes two
+ * lines. */
+static bool header_cell(struct sheet *s, lxw_row_t r, lxw_col_t c,
+                        const char *title, double extra)
+{
+    bool two;
+    sheet_put_text_fmt(s, r, c, title, s->x->fmt[FMT_HEADER], false);
+    sheet_note_width(s, c, header_width(title, &two) + extra);
+    return two;
+}
+
+/* A header row whose titles take two lines is made tall enough. */
+static void header_height(struct sheet *s, lxw_row_t r, bool any_two)
+{
+    if (any_two)
+        sheet_check(s, r, 0, worksheet_set_row(s->ws, r, 30, NULL));
+}
+
 void sheet_header_row(struct sheet *s, lxw_row_t *r, const char *const *titles,
                       size_t n, double extra)
 {
     if (!sheet_next_row(s, r))
         return;
     bool any_two = false;
-    for (size_t c = 0; c < n; c++) {
-        bool two;
-        sheet_put_text_fmt(s, *r, (lxw_col_t)c, titles[c],
-                           s->x->fmt[FMT_HEADER], false);
-        sheet_note_width(s, (lxw_col_t)c,
-                         header_width(titles[c], &two) + extra);
-        any_two |= two;
-    }
-    if (any_two)
-        sheet_check(s, *r, 0, worksheet_set_row(s->ws, *r, 30, NULL));
+    for (size_t c = 0; c < n; c++)
+        any_two |= header_cell(s, *r, (lxw_col_t)c, titles[c], extra);
+    header_height(s, *r, any_two);
 }
 
 void sheet_blank_row(struct sheet *s)
@@ -699,4 +691,97 @@ void sheet_book_formats(struct sheet_book *x)
     format_set_align(x->fmt[FMT_LEFT], LXW_ALIGN_LEFT);
     format_set_num_format(x->fmt[FMT_COUNT_LEFT], "#,##0");
     format_set_align(x->fmt[FMT_COUNT_LEFT], LXW_ALIGN_LEFT);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lists: rows written from a column list                              */
+
+/* The title of column k of a list. */
+static const char *list_title(const struct sheet_list *l, size_t k)
+{
+    const struct sheet_list_col *col = &l->col[k];
+    return col->title ? col->title : l->src->table->col[col->id].title;
+}
+
+void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
+                     const struct sheet_list *l, lxw_col_t freeze_cols)
+{
+    sheet_init(s, x, name, (lxw_col_t)l->n_cols, true, freeze_cols);
+    for (size_t k = 0; k < l->n_cols; k++)
+        column_title(s, (lxw_col_t)k, "%s", list_title(l, k));
+    s->rows = l;
+    sheet_open(s);
+}
+
+bool sheet_list_row(struct sheet *s, size_t item)
+{
+    lxw_row_t r;
+    if (!sheet_next_row(s, &r))
+        return false;
+    sheet_put_item(s, r, s->rows, item);
+    return s->x->err == FTK_OK;
+}
+
+void sheet_list_header(struct sheet *s, lxw_row_t *r,
+                       const struct sheet_list *l, double extra)
+{
+    if (!sheet_next_row(s, r))
+        return;
+    bool any_two = false;
+    for (size_t k = 0; k < l->n_cols; k++)
+        any_two |= header_cell(s, *r, (lxw_col_t)k, list_title(l, k), extra);
+    header_height(s, *r, any_two);
+}
+
+int sheet_list_find(const struct sheet_list *l, int id)
+{
+    for (size_t k = 0; k < l->n_cols; k++)
+        if (l->col[k].id == id)
+            return (int)k;
+    return -1;
+}
+
+/* The sheet and row a link of kind `kind` to index points at; false when
+ * there is no such kind. */
+static bool link_place(const struct sheet_book *x, enum sheet_link kind,
+                       size_t index, char *name, size_t cap, lxw_row_t *row)
+{
+    switch (kind) {
+    case SHEET_LINK_CUSTOMER:
+        *row = place(x, "Customers", index, name, cap);
+        return true;
+    case SHEET_LINK_WORKLOAD_ROW:
+        *row = row_place(x, index, name, cap);
+        return true;
+    case SHEET_LINK_WORKLOAD:
+        sheet_workload_name(x, (int)index, name, cap);
+        *row = 0;
+        return true;
+    case SHEET_LINK_NONE:
+        break;
+    }
+    return false;
+}
+
+void sheet_put_item(struct sheet *s, lxw_row_t r, const struct sheet_list *l,
+                    size_t item)
+{
+    const struct sheet_source *src = l->src;
+    const struct facts *f = s->x->f;
+    char buf[REPORT_VALUE_BUF], target[48];
+    for (size_t k = 0; k < l->n_cols && s->x->err == FTK_OK; k++) {
+        const struct sheet_list_col *col = &l->col[k];
+        struct schema_value v = src->value(f, item, col->id, col->arg, buf);
+        size_t index;
+        lxw_row_t row;
+        if (!v.known)
+            continue;
+        if (col->link != SHEET_LINK_NONE && src->target &&
+            src->target(f, item, col->link, &index) &&
+            link_place(s->x, col->link, index, target, sizeof(target), &row))
+            put_link(s, r, (lxw_col_t)k, target, row, v.s);
+        else
+            sheet_put_value(s, r, (lxw_col_t)k, src->table->col[col->id].type,
+                            &v);
+    }
 }

@@ -24,7 +24,9 @@
 #include <stdint.h>
 #include <xlsxwriter.h>
 
+#include "pipeline/base/schema.h"
 #include "pipeline/report/report_xlsx.h"
+#include "pipeline/report/values.h"
 
 /* A buffer that only grows; p is NULL until first used. */
 struct text_buf {
@@ -81,6 +83,41 @@ struct sheet_col {
     double max_width;
 };
 
+/* What a link in a list points at. */
+enum sheet_link {
+    SHEET_LINK_NONE,
+    SHEET_LINK_CUSTOMER,     /* the customer's row on Customers */
+    SHEET_LINK_WORKLOAD_ROW, /* the facts row's place on its workload sheet */
+    SHEET_LINK_WORKLOAD      /* the top of the workload's sheet */
+};
+
+/* Where the rows of a list come from: a table of tables.h and its value
+ * function (values.h); item is an index of the table's facts array. */
+struct sheet_source {
+    const struct schema *table;
+    report_value_fn *value;
+    /* The index (a customer, a facts row or a workload, by kind) that a
+     * link of item points at; false: no link, the text stays plain. NULL
+     * when the source's lists have no links. */
+    bool (*target)(const struct facts *f, size_t item, enum sheet_link kind,
+                   size_t *index);
+};
+
+/* One column of a list: a column of the source's table, by id. */
+struct sheet_list_col {
+    int id;               /* in the table's enum */
+    enum sheet_link link; /* its text links there, when the item has one */
+    const char *title;    /* NULL: the table's title */
+    int arg;              /* for the value function (values.h) */
+};
+
+/* The columns of a list sheet or of a table inside a sheet, in order. */
+struct sheet_list {
+    const struct sheet_source *src;
+    const struct sheet_list_col *col;
+    size_t n_cols;
+};
+
 /* A sheet, written in parts "NAME", "NAME (2)", ... when a list. */
 struct sheet {
     struct sheet_book *x;
@@ -94,6 +131,7 @@ struct sheet {
     lxw_col_t n_cols;
     lxw_row_t row; /* rows used on this part */
     uint32_t links;
+    const struct sheet_list *rows; /* a list sheet's columns */
 };
 
 /* ---- text ---- */
@@ -125,19 +163,12 @@ bool sheet_check(struct sheet *s, lxw_row_t r, lxw_col_t c, lxw_error e);
 
 /* ---- sheets ---- */
 
-/* Sets up a sheet of n_cols columns; a list sheet has a header row of the
- * titles (set with sheet_column_title before sheet_open), an autofilter,
- * freeze_cols columns frozen, and continues on a next part at max_rows. */
+/* Sets up a sheet of n_cols columns, opened with sheet_open; a list sheet
+ * (sheet_list_open) has a header row of titles, an autofilter, freeze_cols
+ * columns frozen, and continues on a next part at max_rows. */
 void sheet_init(struct sheet *s, struct sheet_book *x, const char *base,
                 lxw_col_t n_cols, bool list, lxw_col_t freeze_cols);
-void sheet_column_title(struct sheet *s, lxw_col_t c, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 void sheet_open(struct sheet *s);
-
-/* sheet_init, the titles and sheet_open of a list sheet. */
-void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
-                     const char *const *titles, lxw_col_t n_cols,
-                     lxw_col_t freeze_cols);
 
 /* Sets the widths (and the autofilter of a list) of the last part and
  * frees the sheet's columns. */
@@ -171,23 +202,18 @@ void sheet_put_text(struct sheet *s, lxw_row_t r, lxw_col_t c,
 void sheet_put_number(struct sheet *s, lxw_row_t r, lxw_col_t c, double v,
                       lxw_format *fmt, double width);
 
-/* An integer shown as #,##0; the _opt and _days ones only when known. */
+/* An integer shown as #,##0. */
 void sheet_put_count(struct sheet *s, lxw_row_t r, lxw_col_t c, int64_t v);
-void sheet_put_opt_count(struct sheet *s, lxw_row_t r, lxw_col_t c, bool known,
-                         int64_t v);
-void sheet_put_days(struct sheet *s, lxw_row_t r, lxw_col_t c, int32_t days);
 
-/* A percent (the CSV's rounded value / 100, 0.00%) or percentage points
- * (0.00), when defined. */
+/* A percent, when defined: the CSV's rounded value / 100, shown as 0.00%
+ * (37.50 is the number 0.375). */
 void sheet_put_pct(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
                    kpi_centi v);
-void sheet_put_pp(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
-                  kpi_centi v);
 
-/* A date (nothing for KPI_NO_DATE; ISO text before 1900) or a month. */
+/* A date in format fmt, width wide (nothing for KPI_NO_DATE; ISO text
+ * before 1900), or a month shown as yyyy-mm. */
 void sheet_put_date_fmt(struct sheet *s, lxw_row_t r, lxw_col_t c, int32_t days,
                         lxw_format *fmt, double width);
-void sheet_put_date(struct sheet *s, lxw_row_t r, lxw_col_t c, int32_t days);
 void sheet_put_month(struct sheet *s, lxw_row_t r, lxw_col_t c, int32_t month);
 
 /* The health word in its colour; "Yes" / "No", centred. */
@@ -195,39 +221,51 @@ void sheet_put_health(struct sheet *s, lxw_row_t r, lxw_col_t c,
                       enum kpi_health h);
 void sheet_put_yes_no(struct sheet *s, lxw_row_t r, lxw_col_t c, bool b);
 
-/* Text that links to row `row` (0-based) of sheet `target`, within the
- * workbook. Past Excel's 65,530 links on a sheet the text stays plain. */
-void sheet_put_link(struct sheet *s, lxw_row_t r, lxw_col_t c,
-                    const char *target, lxw_row_t row, const char *text);
+/* A value of a table column of type `type`, as that type is shown: TEXT
+ * and CODE a string, INT #,##0, PCT 0.00% (the CSV's rounded percent /
+ * 100), PP 0.00, BOOL "Yes" / "No" centred, DATE yyyy-mm-dd, MONTH
+ * yyyy-mm, HEALTH the word in its colour; each keeps the column as wide
+ * as its text. Nothing for an unknown value. */
+void sheet_put_value(struct sheet *s, lxw_row_t r, lxw_col_t c,
+                     enum schema_type type, const struct schema_value *v);
 
 /* ---- where rows land ---- */
-
-/* The sheet (name, cap bytes) and row of the item at `index` of the list
- * sheet `base`. */
-lxw_row_t sheet_place(const struct sheet_book *x, const char *base,
-                      uint64_t index, char *name, size_t cap);
 
 /* The sheet name of workload w: its code, or "CODE (workload)" when the
  * code is the name of a fixed sheet. */
 void sheet_workload_name(const struct sheet_book *x, int w, char *out,
                          size_t cap);
 
-/* The sheet and row of facts row i on its workload's sheets. */
-lxw_row_t sheet_row_place(const struct sheet_book *x, size_t i, char *name,
-                          size_t cap);
+/* ---- lists: every cell from a column list ---- */
 
-const struct store_tenant *sheet_tenant(const struct sheet_book *x, uint32_t t);
+/* Starts a list sheet of the columns of l (which must outlive the sheet):
+ * a bold header row of their titles, frozen, with an autofilter, and
+ * freeze_cols columns frozen on the left. */
+void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
+                     const struct sheet_list *l, lxw_col_t freeze_cols);
 
-/* The four columns every customer list starts with: tenant id, name,
- * region and FM. */
-void sheet_put_customer(struct sheet *s, lxw_row_t r,
-                        const struct store_tenant *t);
+/* Writes item as the next row of a list sheet; false once an error is
+ * kept (the caller stops). */
+bool sheet_list_row(struct sheet *s, size_t item);
 
-/* The five columns a list of workload rows starts with: the customer's,
- * then the workload code linked to the row on its workload sheet. Returns
- * facts row i. */
-const struct fact_workload *sheet_put_row_head(struct sheet *s, lxw_row_t r,
-                                               const struct sheet_book *x,
-                                               size_t i);
+/* Writes item in row r, a cell per column of l from column 0: the value
+ * the source gives, linked when the column links and the item has a
+ * target, else written as its type says (sheet_put_value). */
+void sheet_put_item(struct sheet *s, lxw_row_t r, const struct sheet_list *l,
+                    size_t item);
+
+/* The list of the columns cols (an array) of source src. */
+#define SHEET_LIST(src, cols)                                                  \
+    {                                                                          \
+        &(src), (cols), sizeof(cols) / sizeof((cols)[0])                       \
+    }
+
+/* A bold header row of the titles of l, inside a sheet, each column at
+ * least as wide as its title plus extra. */
+void sheet_list_header(struct sheet *s, lxw_row_t *r,
+                       const struct sheet_list *l, double extra);
+
+/* The position of the column with table id `id` in l, or -1. */
+int sheet_list_find(const struct sheet_list *l, int id);
 
 #endif

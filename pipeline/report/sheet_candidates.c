@@ -4,31 +4,35 @@
  */
 #include "sheets.h"
 
+static bool candidate_target(const struct facts *f, size_t item,
+                             enum sheet_link kind, size_t *index)
+{
+    *index = f->candidate[item].customer;
+    return kind == SHEET_LINK_CUSTOMER;
+}
+
+static const struct sheet_source candidates = {
+    &report_candidates, report_candidate_value, candidate_target};
+
+static const struct sheet_list_col candidates_cols[] = {
+    {.id = CC_REGION},
+    {.id = CC_TENANT_ID},
+    {.id = CC_CUSTOMER_NAME, .link = SHEET_LINK_CUSTOMER},
+    {.id = CC_FM},
+    {.id = CC_FOCUS_AREA},
+    {.id = CC_WORKLOAD},
+    {.id = CC_DETAIL},
+    {.id = CC_USERS_TO_GOAL},
+};
+
 void sheet_candidates_write(struct sheet_book *x)
 {
-    const struct facts *f = x->f;
-    static const char *const titles[] = {"Region", "Tenant ID",    "Customer",
-                                         "FM",     "Focus area",   "Workload",
-                                         "Detail", "Users to goal"};
+    static const struct sheet_list list =
+        SHEET_LIST(candidates, candidates_cols);
     struct sheet s;
-    sheet_list_open(&s, x, "Candidates", titles,
-                    (lxw_col_t)(sizeof(titles) / sizeof(titles[0])), 3);
-    lxw_row_t r;
-    char cust_sheet[48];
-    for (size_t i = 0; i < f->n_candidates && sheet_next_row(&s, &r); i++) {
-        const struct fact_candidate *cd = &f->candidate[i];
-        const struct fact_customer *c = &f->customer[cd->customer];
-        const struct store_tenant *t = sheet_tenant(x, c->tenant);
-        sheet_put_text(&s, r, 0, t->region);
-        sheet_put_text(&s, r, 1, t->id);
-        lxw_row_t cr = sheet_place(x, "Customers", cd->customer, cust_sheet,
-                                   sizeof(cust_sheet));
-        sheet_put_link(&s, r, 2, cust_sheet, cr, t->name);
-        sheet_put_text(&s, r, 3, t->fm);
-        sheet_put_text(&s, r, 4, kpi_focus_code(cd->area));
-        sheet_put_text(&s, r, 5, facts_code(f, cd->workload));
-        sheet_put_text(&s, r, 6, cd->detail);
-        sheet_put_count(&s, r, 7, c->users_to_goal);
-    }
+    sheet_list_open(&s, x, "Candidates", &list, 3);
+    for (size_t i = 0; i < x->f->n_candidates; i++)
+        if (!sheet_list_row(&s, i))
+            break;
     sheet_close(&s);
 }

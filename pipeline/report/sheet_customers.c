@@ -1,139 +1,105 @@
 /*
  * pipeline/report/sheet_customers.c - the Customers sheet and one sheet
- * per workload (docs/workbook.md).
+ * per workload (docs/workbook.md): lists of the columns of
+ * customer_kpis.csv and workload_kpis.csv.
  */
 #include "sheets.h"
 
+#include <stdio.h>
 #include <string.h>
 
-/* The facts row of workload w of customer c, or NULL. */
-static const struct fact_workload *customer_row(const struct sheet_book *x,
-                                                const struct fact_customer *c,
-                                                int w, size_t *index)
-{
-    for (uint32_t k = c->first_row; k < c->first_row + c->n_rows; k++)
-        if (x->f->row[k].workload == w) {
-            if (index)
-                *index = k;
-            return &x->f->row[k];
-        }
-    return NULL;
-}
+static const struct sheet_source customers = {&report_customer_kpis,
+                                              report_customer_value, NULL};
 
+static const struct sheet_source workload_rows = {&report_workload_kpis,
+                                                  report_workload_value, NULL};
+
+/* Customers: before the per-core-workload AU columns, and after them. */
+static const struct sheet_list_col customers_before[] = {
+    {.id = CK_TENANT_ID},   {.id = CK_CUSTOMER_NAME}, {.id = CK_REGION},
+    {.id = CK_FM},          {.id = CK_SEATS},         {.id = CK_LARGE},
+    {.id = CK_HEALTH},      {.id = CK_CORE_QE},       {.id = CK_CORE_AE},
+    {.id = CK_CORE_AU_PCT},
+};
+static const struct sheet_list_col customers_after[] = {
+    {.id = CK_USERS_TO_GOAL},
+    {.id = CK_FOCUS_AREAS},
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One row per customer; between its core figures and users to goal, the
+ * AU of each core workload ("AU EXO", ...). */
 void sheet_customers_write(struct sheet_book *x)
 {
-    const struct facts *f = x->f;
-    struct sheet s;
-    lxw_row_t r;
-    static const char *const before[] = {
-        "Tenant ID", "Customer", "Region",  "FM",      "Seats",
-        "Large",     "Health",   "Core QE", "Core AE", "Core AU"};
-    lxw_col_t nb = 10;
-    lxw_col_t n_cols = (lxw_col_t)(nb + x->n_core + 2);
-    sheet_init(&s, x, "Customers", n_cols, true, 2);
-    for (lxw_col_t c = 0; c < nb; c++)
-        sheet_column_title(&s, c, "%s", before[c]);
-    for (int k = 0; k < x->n_core; k++)
-        sheet_column_title(&s, (lxw_col_t)(nb + k), "AU %s",
-                           facts_code(f, x->core[k]));
-    sheet_column_title(&s, (lxw_col_t)(nb + x->n_core), "Users to goal");
-    sheet_column_title(&s, (lxw_col_t)(nb + x->n_core + 1), "Focus areas");
-    sheet_open(&s);
-    char areas[128];
-    for (size_t i = 0; i < f->n_customers && sheet_next_row(&s, &r); i++) {
-        const struct fact_customer *c = &f->customer[i];
-        const struct store_tenant *t = sheet_tenant(x, c->tenant);
-        sheet_put_customer(&s, r, t);
-        sheet_put_opt_count(&s, r, 4, t->seats >= 0, t->seats);
-        if (c->large_known)
-            sheet_put_yes_no(&s, r, 5, c->large);
-        sheet_put_health(&s, r, 6, c->health);
-        sheet_put_count(&s, r, 7, (int64_t)c->core_qe);
-        sheet_put_count(&s, r, 8, (int64_t)c->core_ae);
-        sheet_put_pct(&s, r, 9, c->core_au_defined, c->core_au);
-        for (int k = 0; k < x->n_core; k++) {
-            const struct fact_workload *row =
-                customer_row(x, c, x->core[k], NULL);
-            if (row)
-                sheet_put_pct(&s, r, (lxw_col_t)(nb + k), row->au_defined,
-                              row->au);
-        }
-        sheet_put_count(&s, r, (lxw_col_t)(nb + x->n_core), c->users_to_goal);
-        kpi_focus_join(c->focus, areas, sizeof(areas));
-        sheet_put_text(&s, r, (lxw_col_t)(nb + x->n_core + 1), areas);
+    struct sheet_list_col
+        col[N(customers_before) + CONFIG_MAX_WORKLOADS + N(customers_after)];
+    char title[CONFIG_MAX_WORKLOADS][64];
+    size_t n = 0;
+    for (size_t k = 0; k < N(customers_before); k++)
+        col[n++] = customers_before[k];
+    for (int k = 0; k < x->n_core; k++) {
+        snprintf(title[k], sizeof(title[k]), "%s %s",
+                 report_customer_kpis.col[CK_CORE_WORKLOAD_AU_PCT].title,
+                 facts_code(x->f, x->core[k]));
+        col[n++] = (struct sheet_list_col){.id = CK_CORE_WORKLOAD_AU_PCT,
+                                           .title = title[k],
+                                           .arg = x->core[k]};
     }
+    for (size_t k = 0; k < N(customers_after); k++)
+        col[n++] = customers_after[k];
+    const struct sheet_list list = {&customers, col, n};
+    struct sheet s;
+    sheet_list_open(&s, x, "Customers", &list, 2);
+    for (size_t i = 0; i < x->f->n_customers; i++)
+        if (!sheet_list_row(&s, i))
+            break;
     sheet_close(&s);
 }
 
-/* ------------------------------------------------------------------ */
-/* One sheet per workload                                              */
+/* A workload sheet; the EXO scenario only on EXO's. */
+static const struct sheet_list_col workload_cols[] = {
+    {.id = WK_TENANT_ID},
+    {.id = WK_CUSTOMER_NAME},
+    {.id = WK_REGION},
+    {.id = WK_QE},
+    {.id = WK_AE},
+    {.id = WK_AU_PCT},
+    {.id = WK_HEALTH},
+    {.id = WK_SCENARIO},
+    {.id = WK_DELTA_1M_PP},
+    {.id = WK_DELTA_3M_PP},
+    {.id = WK_PLATEAU_MONTHS},
+    {.id = WK_PLATEAU},
+    {.id = WK_QE_BACKFILLED},
+    {.id = WK_ENABLED_DATE},
+    {.id = WK_DAYS_KICKOFF_TO_ENABLE},
+    {.id = WK_DAYS_TO_10},
+    {.id = WK_DAYS_TO_40},
+    {.id = WK_DAYS_TO_70},
+    {.id = WK_USERS_TO_GOAL},
+    {.id = WK_NOTES_TAGS},
+    {.id = WK_STATUS},
+};
 
+/* The rows of workload w, in facts order: a link to a row (the engine's
+ * row_place) counts on it. */
 void sheet_workload_write(struct sheet_book *x, int w)
 {
     const struct facts *f = x->f;
     bool exo = strcmp(facts_code(f, w), "EXO") == 0;
-    static const char *const titles[] = {"Tenant ID",
-                                         "Customer",
-                                         "Region",
-                                         "QE",
-                                         "AE",
-                                         "AU",
-                                         "Health",
-                                         "EXO scenario",
-                                         "Delta 1m (pp)",
-                                         "Delta 3m (pp)",
-                                         "Plateau months",
-                                         "Plateau",
-                                         "QE backfilled",
-                                         "Enabled",
-                                         "Days kickoff to enable",
-                                         "Days to 10%",
-                                         "Days to 40%",
-                                         "Days to 70%",
-                                         "Users to goal",
-                                         "Notes tags",
-                                         "Status"};
-    enum { N_TITLES = sizeof(titles) / sizeof(titles[0]) };
+    struct sheet_list_col col[N(workload_cols)];
+    size_t n = 0;
+    for (size_t k = 0; k < N(workload_cols); k++)
+        if (exo || workload_cols[k].id != WK_SCENARIO)
+            col[n++] = workload_cols[k];
+    const struct sheet_list list = {&workload_rows, col, n};
     char name[32];
     sheet_workload_name(x, w, name, sizeof(name));
     struct sheet s;
-    sheet_init(&s, x, name, exo ? N_TITLES : N_TITLES - 1, true, 2);
-    lxw_col_t c = 0;
-    for (size_t k = 0; k < N_TITLES; k++)
-        if (exo || k != 7)
-            sheet_column_title(&s, c++, "%s", titles[k]);
-    sheet_open(&s);
-    lxw_row_t r;
-    for (size_t i = 0; i < f->n_rows; i++) {
-        const struct fact_workload *row = &f->row[i];
-        if (row->workload != w)
-            continue;
-        if (!sheet_next_row(&s, &r))
+    sheet_list_open(&s, x, name, &list, 2);
+    for (size_t i = 0; i < f->n_rows; i++)
+        if (f->row[i].workload == w && !sheet_list_row(&s, i))
             break;
-        const struct store_tenant *t = sheet_tenant(x, row->tenant);
-        sheet_put_text(&s, r, 0, t->id);
-        sheet_put_text(&s, r, 1, t->name);
-        sheet_put_text(&s, r, 2, t->region);
-        sheet_put_opt_count(&s, r, 3, row->qe_known, row->qe);
-        sheet_put_opt_count(&s, r, 4, row->value.has_value, row->value.ae);
-        sheet_put_pct(&s, r, 5, row->au_defined, row->au);
-        sheet_put_health(&s, r, 6, row->health);
-        c = 7;
-        if (exo)
-            sheet_put_text(&s, r, c++, row->scenario);
-        sheet_put_pp(&s, r, c++, row->has_delta_1m, row->delta_1m);
-        sheet_put_pp(&s, r, c++, row->has_delta_3m, row->delta_3m);
-        sheet_put_count(&s, r, c++, row->plateau_months);
-        sheet_put_yes_no(&s, r, c++, row->plateau);
-        sheet_put_yes_no(&s, r, c++, row->qe_backfilled);
-        sheet_put_date(&s, r, c++, row->enabled_date);
-        sheet_put_days(&s, r, c++, row->days_kickoff_to_enable);
-        for (int k = 0; k < KPI_MILESTONES; k++)
-            sheet_put_days(&s, r, c++, row->days_to[k]);
-        sheet_put_opt_count(&s, r, c++, row->has_users_to_goal,
-                            row->users_to_goal);
-        sheet_put_text(&s, r, c++, row->tags);
-        sheet_put_text(&s, r, c++, row->status);
-    }
     sheet_close(&s);
 }

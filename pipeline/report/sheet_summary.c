@@ -9,11 +9,49 @@
 
 #include "kpi/date.h"
 
-static const char *const health_word[] = {"Green", "Yellow", "Red", "N/A"};
 static const enum kpi_health health_order[] = {
     KPI_HEALTH_GREEN, KPI_HEALTH_YELLOW, KPI_HEALTH_RED, KPI_HEALTH_NA};
-static const lxw_color_t health_color[] = {0x63BE7B, 0xFFC000, 0xE0504A,
-                                           0xBFBFBF};
+
+/* A workload's portfolio row links to the top of its sheet. */
+static bool portfolio_target(const struct facts *f, size_t item,
+                             enum sheet_link kind, size_t *index)
+{
+    *index = (size_t)f->portfolio[item].workload;
+    return kind == SHEET_LINK_WORKLOAD;
+}
+
+static const struct sheet_source portfolio = {
+    &report_portfolio, report_portfolio_value, portfolio_target};
+
+/* Portfolio by workload: the columns of portfolio.csv, with the health
+ * counts last for the chart beside it. */
+static const struct sheet_list_col portfolio_cols[] = {
+    {.id = PF_WORKLOAD, .link = SHEET_LINK_WORKLOAD},
+    {.id = PF_CUSTOMERS},
+    {.id = PF_QE},
+    {.id = PF_AE},
+    {.id = PF_MEASURED},
+    {.id = PF_POOLED_AU_PCT},
+    {.id = PF_MEAN_AU_PCT},
+    {.id = PF_GREEN},
+    {.id = PF_YELLOW},
+    {.id = PF_RED},
+    {.id = PF_NA},
+};
+
+static const struct sheet_list portfolio_list =
+    SHEET_LIST(portfolio, portfolio_cols);
+
+/* The health chart's series: a portfolio column each, in its colour. */
+static const struct {
+    int id;
+    lxw_color_t color;
+} health_series[] = {
+    {PF_GREEN, 0x63BE7B},
+    {PF_YELLOW, 0xFFC000},
+    {PF_RED, 0xE0504A},
+    {PF_NA, 0xBFBFBF},
+};
 
 static lxw_chart *add_chart(struct sheet_book *x, uint8_t type)
 {
@@ -36,6 +74,8 @@ static lxw_chart_series *add_series(struct sheet_book *x, lxw_chart *ch)
     return se;
 }
 
+/* Stacked health counts per workload, from the portfolio table in rows
+ * first..last. */
 static void health_chart(struct sheet *s, lxw_row_t first, lxw_row_t last,
                          lxw_row_t at, lxw_col_t at_col)
 {
@@ -43,15 +83,20 @@ static void health_chart(struct sheet *s, lxw_row_t first, lxw_row_t last,
     lxw_chart *ch = add_chart(x, LXW_CHART_COLUMN_STACKED);
     if (!ch)
         return;
-    for (int h = 0; h < 4; h++) {
+    lxw_col_t workload =
+        (lxw_col_t)sheet_list_find(&portfolio_list, PF_WORKLOAD);
+    for (size_t h = 0; h < sizeof(health_series) / sizeof(health_series[0]);
+         h++) {
         lxw_chart_series *se = add_series(x, ch);
         if (!se)
             return;
-        chart_series_set_categories(se, s->name, first, 0, last, 0);
-        chart_series_set_values(se, s->name, first, (lxw_col_t)(7 + h), last,
-                                (lxw_col_t)(7 + h));
-        chart_series_set_name(se, health_word[h]);
-        lxw_chart_fill fill = {.color = health_color[h]};
+        int id = health_series[h].id;
+        lxw_col_t c = (lxw_col_t)sheet_list_find(&portfolio_list, id);
+        chart_series_set_categories(se, s->name, first, workload, last,
+                                    workload);
+        chart_series_set_values(se, s->name, first, c, last, c);
+        chart_series_set_name(se, report_portfolio.col[id].title);
+        lxw_chart_fill fill = {.color = health_series[h].color};
         chart_series_set_fill(se, &fill);
     }
     char title[96];
@@ -108,10 +153,13 @@ void sheet_summary_write(struct sheet_book *x)
     for (size_t i = 0; i < f->n_portfolio; i++)
         if (cfg->workload[f->portfolio[i].workload].core)
             trend[n_trend++] = &f->portfolio[i];
-    lxw_col_t n_cols = (lxw_col_t)(n_trend + 1 > 11 ? n_trend + 1 : 11);
+    /* as wide as the portfolio table, or the trend's month and series */
+    size_t n_cols = portfolio_list.n_cols;
+    if ((size_t)n_trend + 1 > n_cols)
+        n_cols = (size_t)n_trend + 1;
     struct sheet s;
     lxw_row_t r;
-    sheet_init(&s, x, "Summary", n_cols, false, 0);
+    sheet_init(&s, x, "Summary", (lxw_col_t)n_cols, false, 0);
     sheet_open(&s);
 
     char text[512];
@@ -141,34 +189,10 @@ void sheet_summary_write(struct sheet_book *x)
 
     /* Portfolio by workload */
     sheet_section(&s, &r, "Portfolio by workload");
-    static const char *const pf_head[] = {"Workload",
-                                          "Customers",
-                                          "\xCE\xA3 QE",
-                                          "\xCE\xA3 AE",
-                                          "Measured customers",
-                                          "Pooled AU",
-                                          "Mean AU",
-                                          "Green",
-                                          "Yellow",
-                                          "Red",
-                                          "N/A"};
-    sheet_header_row(&s, &r, pf_head, 11, 0);
+    sheet_list_header(&s, &r, &portfolio_list, 0);
     lxw_row_t pf_first = s.row;
-    for (size_t i = 0; i < f->n_portfolio && sheet_next_row(&s, &r); i++) {
-        const struct fact_portfolio *p = &f->portfolio[i];
-        char sheet[32];
-        sheet_workload_name(x, p->workload, sheet, sizeof(sheet));
-        sheet_put_link(&s, r, 0, sheet, 0, facts_code(f, p->workload));
-        sheet_put_count(&s, r, 1, (int64_t)p->customers);
-        sheet_put_count(&s, r, 2, (int64_t)p->qe);
-        sheet_put_count(&s, r, 3, (int64_t)p->ae);
-        sheet_put_count(&s, r, 4, (int64_t)p->measured);
-        sheet_put_pct(&s, r, 5, p->pooled_defined, p->pooled_au);
-        sheet_put_pct(&s, r, 6, p->mean_defined, p->mean_au);
-        for (int h = 0; h < 4; h++)
-            sheet_put_count(&s, r, (lxw_col_t)(7 + h),
-                            (int64_t)p->count[health_order[h]]);
-    }
+    for (size_t i = 0; i < f->n_portfolio && sheet_next_row(&s, &r); i++)
+        sheet_put_item(&s, r, &portfolio_list, i);
     lxw_row_t pf_last = s.row - 1;
     if (f->n_portfolio == 0 && sheet_next_row(&s, &r))
         sheet_put_text(&s, r, 0, "no workload has a row this month");

@@ -36,6 +36,23 @@ static const struct store_tenant *tenant(const struct facts *f, uint32_t t)
     return &f->st->tenant[t];
 }
 
+/* The AU of a month value, as a percent, when defined. */
+static struct schema_value au_value(const struct kpi_au *v)
+{
+    bool defined = kpi_au_defined(v);
+    return int_value(defined, defined ? kpi_au_centi(v->ae, v->qe) : 0);
+}
+
+/* The facts row of workload w of customer c, or NULL. */
+static const struct fact_workload *
+customer_row(const struct facts *f, const struct fact_customer *c, int w)
+{
+    for (uint32_t k = c->first_row; k < c->first_row + c->n_rows; k++)
+        if (f->row[k].workload == w)
+            return &f->row[k];
+    return NULL;
+}
+
 struct schema_value report_workload_value(const struct facts *f, size_t item,
                                           int col, int arg, char *buf)
 {
@@ -86,6 +103,18 @@ struct schema_value report_workload_value(const struct facts *f, size_t item,
         return days_value(r->days_to[2]);
     case WK_USERS_TO_GOAL:
         return int_value(r->has_users_to_goal, r->users_to_goal);
+    case WK_FM:
+        return text_value(t->fm);
+    case WK_CORE:
+        return int_value(true, r->core);
+    case WK_ANCHOR_AU_PCT:
+        return au_value(&r->plateau_anchor);
+    case WK_AU_3M_AGO_PCT:
+        return au_value(&r->value_3m_ago);
+    case WK_NOTES_TAGS:
+        return text_value(r->tags);
+    case WK_STATUS:
+        return text_value(r->status);
     case WK_COUNT:
         break;
     }
@@ -97,7 +126,7 @@ struct schema_value report_customer_value(const struct facts *f, size_t item,
 {
     const struct fact_customer *c = &f->customer[item];
     const struct store_tenant *t = tenant(f, c->tenant);
-    (void)arg;
+    const struct fact_workload *r;
     switch ((enum report_customer_kpis_col)col) {
     case CK_AS_OF_MONTH:
         return int_value(true, f->as_of_month);
@@ -130,6 +159,9 @@ struct schema_value report_customer_value(const struct facts *f, size_t item,
     case CK_FOCUS_AREAS:
         kpi_focus_join(c->focus, buf, REPORT_VALUE_BUF);
         return text_value(buf);
+    case CK_CORE_WORKLOAD_AU_PCT:
+        r = customer_row(f, c, arg);
+        return int_value(r && r->au_defined, r ? r->au : 0);
     case CK_COUNT:
         break;
     }
@@ -204,4 +236,61 @@ struct schema_value report_candidate_value(const struct facts *f, size_t item,
         break;
     }
     return unknown();
+}
+
+struct schema_value report_velocity_value(const struct facts *f, size_t item,
+                                          int col, int arg, char *buf)
+{
+    const struct fact_velocity *v = &f->velocity[item];
+    const struct store_tenant *t = tenant(f, f->customer[v->customer].tenant);
+    size_t c = v->customer;
+    (void)arg;
+    /* the figures of the line's workload, when it has one */
+    int wk = -1;
+    switch ((enum report_velocity_col)col) {
+    case VL_TENANT_ID:
+        return report_customer_value(f, c, CK_TENANT_ID, 0, buf);
+    case VL_CUSTOMER_NAME:
+        return report_customer_value(f, c, CK_CUSTOMER_NAME, 0, buf);
+    case VL_REGION:
+        return report_customer_value(f, c, CK_REGION, 0, buf);
+    case VL_FM:
+        return report_customer_value(f, c, CK_FM, 0, buf);
+    case VL_FOCUS:
+        kpi_focus_join(v->focus, buf, REPORT_VALUE_BUF);
+        return text_value(buf);
+    case VL_ENGAGEMENT_START:
+        return date_value(t->engagement_start);
+    case VL_KICKOFF_DATE:
+        return date_value(t->kickoff_date);
+    case VL_DAYS_TO_GATEWAY:
+        return report_customer_value(f, c, CK_DAYS_TO_GATEWAY, 0, buf);
+    case VL_DAYS_TO_KICKOFF:
+        return report_customer_value(f, c, CK_DAYS_TO_KICKOFF, 0, buf);
+    case VL_WORKLOAD:
+        wk = WK_WORKLOAD;
+        break;
+    case VL_ENABLED_DATE:
+        wk = WK_ENABLED_DATE;
+        break;
+    case VL_DAYS_KICKOFF_TO_ENABLE:
+        wk = WK_DAYS_KICKOFF_TO_ENABLE;
+        break;
+    case VL_DAYS_TO_10:
+        wk = WK_DAYS_TO_10;
+        break;
+    case VL_DAYS_TO_40:
+        wk = WK_DAYS_TO_40;
+        break;
+    case VL_DAYS_TO_70:
+        wk = WK_DAYS_TO_70;
+        break;
+    case VL_FINDINGS:
+        return text_value(v->findings);
+    case VL_COUNT:
+        break;
+    }
+    if (wk < 0 || v->row < 0)
+        return unknown();
+    return report_workload_value(f, (size_t)v->row, wk, 0, buf);
 }

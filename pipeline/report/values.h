@@ -21,8 +21,8 @@
 #define REPORT_VALUE_BUF 128
 
 /* The value of column col (an id of the table's enum) of item `item` of
- * the facts. arg is for the columns that take one (CK_CORE_WORKLOAD_AU:
- * the workload index) and ignored by the others. Text the value is made of
+ * the facts. arg is for the columns that take one (CK_CORE_WORKLOAD_AU_PCT:
+ * a workload index) and ignored by the others. Text the value is made of
  * (focus areas joined) is written to buf, REPORT_VALUE_BUF bytes, and the
  * value borrows it; other text is borrowed from the facts and the store. */
 typedef struct schema_value report_value_fn(const struct facts *f, size_t item,
@@ -32,7 +32,8 @@ typedef struct schema_value report_value_fn(const struct facts *f, size_t item,
 struct schema_value report_workload_value(const struct facts *f, size_t item,
                                           int col, int arg, char *buf);
 
-/* customer_kpis.csv; item indexes facts.customer. */
+/* customer_kpis.csv; item indexes facts.customer. CK_CORE_WORKLOAD_AU_PCT
+ * is the AU of the customer's row of workload arg, when it has one. */
 struct schema_value report_customer_value(const struct facts *f, size_t item,
                                           int col, int arg, char *buf);
 
@@ -43,5 +44,11 @@ struct schema_value report_portfolio_value(const struct facts *f, size_t item,
 /* cohort_candidates.csv; item indexes facts.candidate. */
 struct schema_value report_candidate_value(const struct facts *f, size_t item,
                                            int col, int arg, char *buf);
+
+/* The Velocity sheet; item indexes facts.velocity. The customer's columns
+ * are its customer_kpis values, the workload's its workload_kpis values
+ * (unknown for a line of the customer alone). */
+struct schema_value report_velocity_value(const struct facts *f, size_t item,
+                                          int col, int arg, char *buf);
 
 #endif
