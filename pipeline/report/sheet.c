@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "kpi/date.h"
+#include "pipeline/base/grow.h"
 #include "pipeline/base/testing.h"
 #include "pipeline/base/utf8.h"
 #include "pipeline/report/values.h"
@@ -43,14 +44,11 @@ static const char *clean_text(struct text_buf *b, const char *s, size_t n)
     if (n <= REPORT_XLSX_MAX_TEXT && utf8_valid_prefix(s, n) == n)
         return s;
     /* Each invalid byte becomes 3 bytes (U+FFFD). */
-    size_t need = n * 3 + sizeof(REPORT_XLSX_CUT_MARK) + 1;
-    if (need > b->cap) {
-        char *p = realloc(b->p, need);
-        if (!p)
-            return NULL;
-        b->p = p;
-        b->cap = need;
-    }
+    char *p =
+        grow_array(b->p, &b->cap, n * 3 + sizeof(REPORT_XLSX_CUT_MARK) + 1, 1);
+    if (!p)
+        return NULL;
+    b->p = p;
     size_t len = utf8_sanitize(s, n, b->p, b->cap);
     size_t units = 0, keep = 0;
     const size_t room = REPORT_XLSX_MAX_TEXT - 6; /* the mark is 6 units */
