@@ -52,7 +52,7 @@ struct schema_column {
 };
 
 struct schema {
-    const char *file; /* "workload_kpis.csv" */
+    const char *file; /* "workload_kpis.csv"; NULL: a workbook sheet's list */
     const struct schema_column *col;
     size_t n_cols;
 };
