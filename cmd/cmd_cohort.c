@@ -14,7 +14,9 @@
 
 #include "cmd/commands.h"
 #include "kpi/date.h"
-#include "pipeline/cohort/cohort.h"
+#include "pipeline/cohort/review.h"
+#include "pipeline/cohort/rules.h"
+#include "pipeline/cohort/view.h"
 #include "pipeline/config.h"
 #include "pipeline/base/csv_writer.h"
 #include "pipeline/publish.h"

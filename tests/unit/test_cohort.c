@@ -18,7 +18,9 @@
 #include <cmocka.h>
 
 #include "kpi/date.h"
-#include "pipeline/cohort/cohort.h"
+#include "pipeline/cohort/review.h"
+#include "pipeline/cohort/rules.h"
+#include "pipeline/cohort/view.h"
 #include "tests/unit/scratch.h"
 
 struct fixture {
