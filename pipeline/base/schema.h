@@ -46,7 +46,7 @@ enum schema_type {
 };
 
 struct schema_column {
-    const char *name;  /* in the CSV header; NULL: only on workbook sheets */
+    const char *name; /* in the CSV header; NULL: only on workbook sheets */
     enum schema_type type;
     const char *title; /* on a workbook sheet; NULL: only in the CSV */
 };

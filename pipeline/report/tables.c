@@ -14,7 +14,10 @@ static const struct schema_column portfolio_cols[] = {
 static const struct schema_column candidates_cols[] = {
     CANDIDATES_COLUMNS(REPORT_COL_ENTRY)};
 
-#define TABLE(file, cols) {file, cols, sizeof(cols) / sizeof(cols[0])}
+#define TABLE(file, cols)                                                      \
+    {                                                                          \
+        file, cols, sizeof(cols) / sizeof(cols[0])                             \
+    }
 
 const struct schema report_workload_kpis =
     TABLE("workload_kpis.csv", workload_kpis_cols);

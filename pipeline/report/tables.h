@@ -19,7 +19,7 @@
 #define WORKLOAD_KPIS_COLUMNS(X)                                               \
     X(WK_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
     X(WK_TENANT_ID, "tenant_id", SCHEMA_TEXT, "Tenant ID")                     \
-    X(WK_CUSTOMER_NAME, "customer_name", SCHEMA_TEXT, "Customer")             \
+    X(WK_CUSTOMER_NAME, "customer_name", SCHEMA_TEXT, "Customer")              \
     X(WK_REGION, "region", SCHEMA_TEXT, "Region")                              \
     X(WK_WORKLOAD, "workload", SCHEMA_CODE, "Workload")                        \
     X(WK_QE, "qe", SCHEMA_INT, "QE")                                           \
@@ -43,7 +43,7 @@
 #define CUSTOMER_KPIS_COLUMNS(X)                                               \
     X(CK_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
     X(CK_TENANT_ID, "tenant_id", SCHEMA_TEXT, "Tenant ID")                     \
-    X(CK_CUSTOMER_NAME, "customer_name", SCHEMA_TEXT, "Customer")             \
+    X(CK_CUSTOMER_NAME, "customer_name", SCHEMA_TEXT, "Customer")              \
     X(CK_REGION, "region", SCHEMA_TEXT, "Region")                              \
     X(CK_FM, "fm", SCHEMA_TEXT, "FM")                                          \
     X(CK_SEATS, "seats", SCHEMA_INT, "Seats")                                  \
@@ -75,7 +75,7 @@
     X(CC_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
     X(CC_REGION, "region", SCHEMA_TEXT, "Region")                              \
     X(CC_TENANT_ID, "tenant_id", SCHEMA_TEXT, "Tenant ID")                     \
-    X(CC_CUSTOMER_NAME, "customer_name", SCHEMA_TEXT, "Customer")             \
+    X(CC_CUSTOMER_NAME, "customer_name", SCHEMA_TEXT, "Customer")              \
     X(CC_FM, "fm", SCHEMA_TEXT, "FM")                                          \
     X(CC_FOCUS_AREA, "focus_area", SCHEMA_CODE, "Focus area")                  \
     X(CC_WORKLOAD, "workload", SCHEMA_CODE, "Workload")                        \
