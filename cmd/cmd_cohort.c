@@ -888,50 +888,6 @@ static void show_text(const struct cohort_state *st,
     }
 }
 
-static bool show_csv(const struct cohort_state *st, const struct cohort_view *v)
-{
-    static const char *const header[] = {
-        "cohort_month",  "date",      "region",
-        "status",        "tenant_id", "customer_name",
-        "since",         "change",    "effective_on",
-        "recorded_on",   "reason",    "focus_areas",
-        "users_to_goal", NULL};
-    struct csv_writer w;
-    char m[8], d[11], since[11], eff[11], rec[11], areas[128];
-    kpi_month_format(st->month, m);
-    kpi_date_format(v->date, d);
-    csv_writer_init(&w, stdout, false);
-    csv_writer_header(&w, header);
-    for (size_t i = 0; i < v->n; i++) {
-        const struct cohort_view_row *r = &v->row[i];
-        const struct cohort_change *c = r->event ? r->event : r->added;
-        csv_writer_plain(&w, m);
-        csv_writer_plain(&w, d);
-        csv_writer_str(&w, r->region);
-        csv_writer_plain(&w, cohort_status_name(r->status));
-        csv_writer_str(&w, r->tenant_id);
-        csv_writer_str(&w, r->customer_name);
-        kpi_date_format(r->since, since);
-        csv_writer_plain(&w, r->status == COHORT_JOINING ? "" : since);
-        if (c) {
-            kpi_date_format(c->effective_on, eff);
-            kpi_date_format(c->recorded_on, rec);
-            csv_writer_int(&w, c->number);
-            csv_writer_plain(&w, eff);
-            csv_writer_plain(&w, rec);
-            csv_writer_str(&w, c->reason);
-        } else {
-            for (int k = 0; k < 4; k++)
-                csv_writer_empty(&w);
-        }
-        kpi_focus_join(r->baseline->focus, areas, sizeof(areas));
-        csv_writer_plain(&w, areas);
-        csv_writer_int(&w, r->baseline->users_to_goal);
-        csv_writer_end(&w);
-    }
-    return !csv_writer_error(&w);
-}
-
 static int show(struct opts *o)
 {
     int rc = require(o, o->state, "no state folder: give --state DIR");
@@ -958,7 +914,7 @@ static int show(struct opts *o)
     } else {
         bool ok = true;
         if (o->csv)
-            ok = show_csv(&st, &v);
+            ok = cohort_view_write_csv(stdout, &st, &v);
         else
             show_text(&st, &v);
         rc = ok && fflush(stdout) == 0 && !ferror(stdout) ? 0 : 74;

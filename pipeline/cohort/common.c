@@ -222,12 +222,19 @@ void cohort_safe_name(const char *s, char *out, size_t cap)
     out[i] = '\0';
 }
 
-void cohort_opt_centi(struct csv_writer *w, bool known, kpi_centi v)
+struct schema_value cohort_num(bool known, int64_t i)
 {
-    if (known)
-        csv_writer_centi(w, v);
-    else
-        csv_writer_empty(w);
+    return (struct schema_value){known, known ? i : 0, NULL};
+}
+
+struct schema_value cohort_text(const char *s)
+{
+    return (struct schema_value){s != NULL, 0, s};
+}
+
+struct schema_value cohort_none(void)
+{
+    return (struct schema_value){false, 0, NULL};
 }
 
 /* "dir/name", owned by the caller, or NULL when out of memory. */

@@ -17,6 +17,7 @@
 #include "pipeline/base/arena.h"
 #include "pipeline/base/csv_writer.h"
 #include "pipeline/base/ftk_error.h"
+#include "pipeline/base/schema.h"
 #include "pipeline/ingest/csv_reader.h"
 
 typedef unsigned long long ull;
@@ -82,8 +83,12 @@ void cohort_month_text(int32_t month, char out[8]);
  * - _ written as '_'. */
 void cohort_safe_name(const char *s, char *out, size_t cap);
 
-/* An optional percent: empty when !known. */
-void cohort_opt_centi(struct csv_writer *w, bool known, kpi_centi v);
+/* A value to write (schema.h): a number known when known (INT, PCT, PP,
+ * BOOL, DATE, MONTH, HEALTH), a text known unless s is NULL (TEXT, CODE;
+ * borrowed), nothing. */
+struct schema_value cohort_num(bool known, int64_t i);
+struct schema_value cohort_text(const char *s);
+struct schema_value cohort_none(void);
 
 /* "dir/name", owned by the caller, or NULL when out of memory. */
 char *cohort_path_join(const char *dir, const char *name);

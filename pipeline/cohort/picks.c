@@ -11,6 +11,7 @@
 #include "pipeline/base/csv_writer.h"
 #include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
+#include "pipeline/cohort/columns.h"
 #include "pipeline/cohort/common.h"
 #include "pipeline/ingest/csv_reader.h"
 
@@ -54,40 +55,63 @@ region_candidates(const struct cohort_run *run, const char *region, size_t *n)
     return list;
 }
 
+/* A row of a picking sheet. */
+struct sheet_row {
+    const struct cohort_customer *c;
+    int32_t cohort_month, as_of_month;
+};
+
+static struct schema_value sheet_value(const void *row, int w, size_t col,
+                                       char *buf, size_t cap)
+{
+    const struct sheet_row *r = row;
+    const struct cohort_customer *c = r->c;
+    (void)w;
+    switch ((enum cohort_sheet_col)col) {
+    case PS_PICK:
+        return cohort_none(); /* for the lead */
+    case PS_TENANT_ID:
+        return cohort_text(c->tenant_id);
+    case PS_CUSTOMER_NAME:
+        return cohort_text(c->customer_name);
+    case PS_REGION:
+        return cohort_text(c->region);
+    case PS_FM:
+        return cohort_text(c->fm);
+    case PS_USERS_TO_GOAL:
+        return cohort_num(true, c->kpis.users_to_goal);
+    case PS_HEALTH:
+        return cohort_num(true, c->kpis.health);
+    case PS_CORE_AU_PCT:
+        return cohort_num(c->kpis.core_au_defined, c->kpis.core_au);
+    case PS_FOCUS_AREAS:
+        kpi_focus_join(c->kpis.focus, buf, cap);
+        return cohort_text(buf);
+    case PS_FOCUS_DETAILS:
+        return cohort_text(c->details ? c->details : "");
+    case PS_COHORT_MONTH:
+        return cohort_num(true, r->cohort_month);
+    case PS_AS_OF_MONTH:
+        return cohort_num(true, r->as_of_month);
+    case PS_COUNT:
+        break;
+    }
+    return cohort_none();
+}
+
 bool cohort_pick_write(FILE *f, const struct cohort_run *run,
                        const char *region, int32_t month)
 {
-    static const char *const header[] = {
-        "pick",        "tenant_id",     "customer_name", "region",
-        "fm",          "users_to_goal", "health",        "core_au_pct",
-        "focus_areas", "focus_details", "cohort_month",  "as_of_month",
-        NULL};
     size_t n;
     const struct cohort_customer **list = region_candidates(run, region, &n);
     if (!list)
         return false;
     struct csv_writer w;
-    char m[8], as_of[8], areas[128];
-    kpi_month_format(month, m);
-    kpi_month_format(run->as_of_month, as_of);
     csv_writer_init(&w, f, true);
-    csv_writer_header(&w, header);
+    schema_csv_header(&w, &cohort_sheet_table);
     for (size_t i = 0; i < n; i++) {
-        const struct cohort_customer *c = list[i];
-        csv_writer_empty(&w);
-        csv_writer_str(&w, c->tenant_id);
-        csv_writer_str(&w, c->customer_name);
-        csv_writer_str(&w, c->region);
-        csv_writer_str(&w, c->fm);
-        csv_writer_int(&w, c->kpis.users_to_goal);
-        csv_writer_plain(&w, kpi_health_name(c->kpis.health));
-        cohort_opt_centi(&w, c->kpis.core_au_defined, c->kpis.core_au);
-        kpi_focus_join(c->kpis.focus, areas, sizeof(areas));
-        csv_writer_plain(&w, areas);
-        csv_writer_str(&w, c->details ? c->details : "");
-        csv_writer_plain(&w, m);
-        csv_writer_plain(&w, as_of);
-        csv_writer_end(&w);
+        struct sheet_row row = {list[i], month, run->as_of_month};
+        cohort_table_row(&w, &cohort_sheet_table, sheet_value, &row);
     }
     free(list);
     return !csv_writer_error(&w);

@@ -12,6 +12,7 @@
 #include "kpi/date.h"
 #include "pipeline/base/csv_writer.h"
 #include "pipeline/base/sort.h"
+#include "pipeline/cohort/columns.h"
 #include "pipeline/cohort/common.h"
 
 #include "pipeline/base/testing.h"
@@ -122,260 +123,142 @@ void cohort_review_name(const struct cohort_review *r, char *out, size_t cap)
     snprintf(out, cap, "review-%s-%s-%s", m, safe, d);
 }
 
-/* The review's cells, one kind per column, shared by the CSV and the
- * workbook. */
-enum cell_kind { K_TEXT, K_INT, K_PCT, K_PP };
-
-struct out_cell {
-    enum cell_kind kind;
-    bool empty;
-    const char *text;
-    int64_t num; /* K_INT; K_PCT and K_PP in hundredths */
-};
-
-/* The columns of a review, in order: a name and a function filling the
- * cell of a row. */
-#define REVIEW_FIXED_COLS 29
-#define REVIEW_WL_COLS 5
-#define REVIEW_TAIL_COLS 2
-
-struct review_ctx {
+/* A row of the review as written: the row and its rank in the meeting. */
+struct review_out {
     const struct cohort_review *r;
     const struct cohort_review_row *row;
     size_t rank;
-    char buf[4][128];
 };
 
-static struct out_cell text(const char *s)
+/* Column col of workload w's group (enum cohort_review_wl_col). */
+static struct schema_value review_wl_value(const struct review_out *x, int w,
+                                           size_t col)
 {
-    return (struct out_cell){K_TEXT, s == NULL, s ? s : "", 0};
+    const struct cohort_wl *b = &x->row->v->baseline->wl[w];
+    const struct cohort_wl *n = x->row->now ? &x->row->now->kpis.wl[w] : NULL;
+    switch ((enum cohort_review_wl_col)col) {
+    case RW_AU_PCT_AT_FREEZE:
+        return cohort_num(b->au_defined, b->au);
+    case RW_AU_PCT_NOW:
+        return cohort_num(n && n->au_defined, n ? n->au : 0);
+    case RW_AU_CHANGE_PP:
+        return cohort_num(n && n->au_defined && b->au_defined,
+                          n ? n->au - b->au : 0);
+    case RW_HEALTH_AT_FREEZE:
+        return cohort_num(true, b->health);
+    case RW_HEALTH_NOW:
+        return cohort_num(n != NULL, n ? n->health : 0);
+    case RW_COUNT:
+        break;
+    }
+    return cohort_none();
 }
 
-static struct out_cell num(bool known, int64_t v, enum cell_kind k)
+/* Column col of the review (enum cohort_review_col), or of workload w's
+ * group; buf holds a text. */
+static struct schema_value review_value(const void *out, int w, size_t col,
+                                        char *buf, size_t cap)
 {
-    return (struct out_cell){k, !known, "", v};
-}
-
-static struct out_cell date_cell(char *buf, int32_t d)
-{
-    if (d == KPI_NO_DATE)
-        return text(NULL);
-    kpi_date_format(d, buf);
-    return text(buf);
-}
-
-static const char *const review_fixed_names[REVIEW_FIXED_COLS] = {
-    "cohort_month",
-    "region",
-    "review_date",
-    "rank",
-    "tenant_id",
-    "customer_name",
-    "fm",
-    "status",
-    "pending_effective_on",
-    "pending_reason",
-    "member_since",
-    "focus_status",
-    "focus_areas_at_freeze",
-    "focus_areas_now",
-    "still_in_focus_areas",
-    "left_focus_areas",
-    "health_at_freeze",
-    "health_now",
-    "core_au_pct_at_freeze",
-    "core_au_pct_now",
-    "core_au_change_pp",
-    "users_to_goal_at_freeze",
-    "users_to_goal_now",
-    "users_to_goal_change",
-    "core_ae_at_freeze",
-    "core_ae_now",
-    "core_ae_change",
-    "core_qe_at_freeze",
-    "core_qe_now",
-};
-
-static const char *const review_wl_suffix[REVIEW_WL_COLS] = {
-    "_au_pct_at_freeze", "_au_pct_now", "_au_change_pp", "_health_at_freeze",
-    "_health_now"};
-
-static const char *const review_tail_names[REVIEW_TAIL_COLS] = {
-    "as_of_month_at_freeze", "as_of_month_now"};
-
-static struct out_cell review_fixed(struct review_ctx *x, int col)
-{
+    const struct review_out *x = out;
+    if (w >= 0)
+        return review_wl_value(x, w, col);
     const struct cohort_review_row *row = x->row;
     const struct cohort_view_row *v = row->v;
     const struct cohort_kpis *b = v->baseline;
     const struct cohort_kpis *n = row->now ? &row->now->kpis : NULL;
-    switch (col) {
-    case 0:
-        kpi_month_format(x->r->cohort_month, x->buf[0]);
-        return text(x->buf[0]);
-    case 1:
-        return text(v->region);
-    case 2:
-        return date_cell(x->buf[0], x->r->date);
-    case 3:
-        return num(true, (int64_t)x->rank, K_INT);
-    case 4:
-        return text(v->tenant_id);
-    case 5:
-        return text(v->customer_name);
-    case 6:
-        return text(row->now ? row->now->fm : v->fm);
-    case 7:
-        return text(cohort_status_name(v->status));
-    case 8:
-        return date_cell(x->buf[0],
-                         v->event ? v->event->effective_on : KPI_NO_DATE);
-    case 9:
-        return text(v->event ? v->event->reason : NULL);
-    case 10:
-        return date_cell(x->buf[0], v->since);
-    case 11:
-        return text(cohort_focus_status_name(row->focus_status));
-    case 12:
-        kpi_focus_join(b->focus, x->buf[0], sizeof(x->buf[0]));
-        return text(x->buf[0]);
-    case 13:
+    switch ((enum cohort_review_col)col) {
+    case RV_COHORT_MONTH:
+        return cohort_num(true, x->r->cohort_month);
+    case RV_REGION:
+        return cohort_text(v->region);
+    case RV_REVIEW_DATE:
+        return cohort_num(x->r->date != KPI_NO_DATE, x->r->date);
+    case RV_RANK:
+        return cohort_num(true, (int64_t)x->rank);
+    case RV_TENANT_ID:
+        return cohort_text(v->tenant_id);
+    case RV_CUSTOMER_NAME:
+        return cohort_text(v->customer_name);
+    case RV_FM:
+        return cohort_text(row->now ? row->now->fm : v->fm);
+    case RV_STATUS:
+        return cohort_text(cohort_status_name(v->status));
+    case RV_PENDING_EFFECTIVE_ON:
+        return cohort_num(v->event != NULL,
+                          v->event ? v->event->effective_on : 0);
+    case RV_PENDING_REASON:
+        return cohort_text(v->event ? v->event->reason : NULL);
+    case RV_MEMBER_SINCE:
+        return cohort_num(v->since != KPI_NO_DATE, v->since);
+    case RV_FOCUS_STATUS:
+        return cohort_text(cohort_focus_status_name(row->focus_status));
+    case RV_FOCUS_AREAS_AT_FREEZE:
+        kpi_focus_join(b->focus, buf, cap);
+        return cohort_text(buf);
+    case RV_FOCUS_AREAS_NOW:
         if (!n)
-            return text(NULL);
-        kpi_focus_join(n->focus, x->buf[0], sizeof(x->buf[0]));
-        return text(x->buf[0]);
-    case 14:
+            return cohort_none();
+        kpi_focus_join(n->focus, buf, cap);
+        return cohort_text(buf);
+    case RV_STILL_IN_FOCUS_AREAS:
         if (!n)
-            return text(NULL);
-        kpi_focus_join(row->still_in, x->buf[0], sizeof(x->buf[0]));
-        return text(x->buf[0]);
-    case 15:
+            return cohort_none();
+        kpi_focus_join(row->still_in, buf, cap);
+        return cohort_text(buf);
+    case RV_LEFT_FOCUS_AREAS:
         if (!n)
-            return text(NULL);
-        kpi_focus_join(row->left, x->buf[0], sizeof(x->buf[0]));
-        return text(x->buf[0]);
-    case 16:
-        return text(kpi_health_name(b->health));
-    case 17:
-        return text(n ? kpi_health_name(n->health) : NULL);
-    case 18:
-        return num(b->core_au_defined, b->core_au, K_PCT);
-    case 19:
-        return num(n && n->core_au_defined, n ? n->core_au : 0, K_PCT);
-    case 20:
-        return num(n && n->core_au_defined && b->core_au_defined,
-                   n ? n->core_au - b->core_au : 0, K_PP);
-    case 21:
-        return num(true, b->users_to_goal, K_INT);
-    case 22:
-        return num(n != NULL, n ? n->users_to_goal : 0, K_INT);
-    case 23:
-        return num(n != NULL, n ? n->users_to_goal - b->users_to_goal : 0,
-                   K_INT);
-    case 24:
-        return num(true, b->core_ae, K_INT);
-    case 25:
-        return num(n != NULL, n ? n->core_ae : 0, K_INT);
-    case 26:
-        return num(n != NULL, n ? n->core_ae - b->core_ae : 0, K_INT);
-    case 27:
-        return num(true, b->core_qe, K_INT);
-    case 28:
-        return num(n != NULL, n ? n->core_qe : 0, K_INT);
+            return cohort_none();
+        kpi_focus_join(row->left, buf, cap);
+        return cohort_text(buf);
+    case RV_HEALTH_AT_FREEZE:
+        return cohort_num(true, b->health);
+    case RV_HEALTH_NOW:
+        return cohort_num(n != NULL, n ? n->health : 0);
+    case RV_CORE_AU_PCT_AT_FREEZE:
+        return cohort_num(b->core_au_defined, b->core_au);
+    case RV_CORE_AU_PCT_NOW:
+        return cohort_num(n && n->core_au_defined, n ? n->core_au : 0);
+    case RV_CORE_AU_CHANGE_PP:
+        return cohort_num(n && n->core_au_defined && b->core_au_defined,
+                          n ? n->core_au - b->core_au : 0);
+    case RV_USERS_TO_GOAL_AT_FREEZE:
+        return cohort_num(true, b->users_to_goal);
+    case RV_USERS_TO_GOAL_NOW:
+        return cohort_num(n != NULL, n ? n->users_to_goal : 0);
+    case RV_USERS_TO_GOAL_CHANGE:
+        return cohort_num(n != NULL,
+                          n ? n->users_to_goal - b->users_to_goal : 0);
+    case RV_CORE_AE_AT_FREEZE:
+        return cohort_num(true, b->core_ae);
+    case RV_CORE_AE_NOW:
+        return cohort_num(n != NULL, n ? n->core_ae : 0);
+    case RV_CORE_AE_CHANGE:
+        return cohort_num(n != NULL, n ? n->core_ae - b->core_ae : 0);
+    case RV_CORE_QE_AT_FREEZE:
+        return cohort_num(true, b->core_qe);
+    case RV_CORE_QE_NOW:
+        return cohort_num(n != NULL, n ? n->core_qe : 0);
+    case RV_AS_OF_MONTH_AT_FREEZE:
+        return cohort_num(b->as_of_month != KPI_NO_DATE, b->as_of_month);
+    case RV_AS_OF_MONTH_NOW:
+        return cohort_num(n && x->r->now_month != KPI_NO_DATE, x->r->now_month);
+    case RV_COUNT:
+        break;
     }
-    return text(NULL);
-}
-
-static struct out_cell review_wl(struct review_ctx *x, int w, int col)
-{
-    const struct cohort_wl *b = &x->row->v->baseline->wl[w];
-    const struct cohort_wl *n = x->row->now ? &x->row->now->kpis.wl[w] : NULL;
-    switch (col) {
-    case 0:
-        return num(b->au_defined, b->au, K_PCT);
-    case 1:
-        return num(n && n->au_defined, n ? n->au : 0, K_PCT);
-    case 2:
-        return num(n && n->au_defined && b->au_defined, n ? n->au - b->au : 0,
-                   K_PP);
-    case 3:
-        return text(kpi_health_name(b->health));
-    case 4:
-        return text(n ? kpi_health_name(n->health) : NULL);
-    }
-    return text(NULL);
-}
-
-static struct out_cell review_tail(struct review_ctx *x, int col)
-{
-    int32_t m = col == 0 ? x->row->v->baseline->as_of_month
-                         : (x->row->now ? x->r->now_month : KPI_NO_DATE);
-    cohort_month_text(m, x->buf[1]);
-    return text(m == KPI_NO_DATE ? NULL : x->buf[1]);
-}
-
-static size_t review_columns(const struct cohort_review *r)
-{
-    return REVIEW_FIXED_COLS + REVIEW_WL_COLS * (size_t)r->st->n_workloads +
-           REVIEW_TAIL_COLS;
-}
-
-static void review_name(const struct cohort_review *r, size_t col, char *out,
-                        size_t cap)
-{
-    if (col < REVIEW_FIXED_COLS) {
-        snprintf(out, cap, "%s", review_fixed_names[col]);
-        return;
-    }
-    col -= REVIEW_FIXED_COLS;
-    size_t wl_cols = REVIEW_WL_COLS * (size_t)r->st->n_workloads;
-    if (col < wl_cols) {
-        snprintf(out, cap, "%s%s", r->st->workload[col / REVIEW_WL_COLS],
-                 review_wl_suffix[col % REVIEW_WL_COLS]);
-        return;
-    }
-    snprintf(out, cap, "%s", review_tail_names[col - wl_cols]);
-}
-
-static struct out_cell review_cell(struct review_ctx *x, size_t col)
-{
-    if (col < REVIEW_FIXED_COLS)
-        return review_fixed(x, (int)col);
-    col -= REVIEW_FIXED_COLS;
-    size_t wl_cols = REVIEW_WL_COLS * (size_t)x->r->st->n_workloads;
-    if (col < wl_cols)
-        return review_wl(x, (int)(col / REVIEW_WL_COLS),
-                         (int)(col % REVIEW_WL_COLS));
-    return review_tail(x, (int)(col - wl_cols));
+    return cohort_none();
 }
 
 bool cohort_review_write_csv(FILE *f, const struct cohort_review *r)
 {
+    const char *wl[COHORT_MAX_WORKLOADS];
+    cohort_state_workloads(r->st, wl);
     struct csv_writer w;
     csv_writer_init(&w, f, true);
-    size_t cols = review_columns(r);
-    char name[CONFIG_CODE_MAX + 64];
-    for (size_t c = 0; c < cols; c++) {
-        review_name(r, c, name, sizeof(name));
-        csv_writer_plain(&w, name);
-    }
-    csv_writer_end(&w);
-    struct review_ctx x = {.r = r};
+    cohort_layout_header(&w, &cohort_review_layout, wl, r->st->n_workloads);
     for (size_t i = 0; i < r->n; i++) {
-        x.row = &r->row[i];
-        x.rank = i + 1;
-        for (size_t c = 0; c < cols; c++) {
-            struct out_cell v = review_cell(&x, c);
-            if (v.empty)
-                csv_writer_empty(&w);
-            else if (v.kind == K_TEXT)
-                csv_writer_str(&w, v.text);
-            else if (v.kind == K_INT)
-                csv_writer_int(&w, v.num);
-            else
-                csv_writer_centi(&w, v.num);
-        }
-        csv_writer_end(&w);
+        struct review_out x = {r, &r->row[i], i + 1};
+        cohort_layout_row(&w, &cohort_review_layout, r->st->n_workloads,
+                          review_value, &x);
     }
     return !csv_writer_error(&w);
 }
@@ -391,10 +274,62 @@ static enum ftk_error xlsx_fail(lxw_error e, const char *path,
                     "%s: %s", path, lxw_strerror(e));
 }
 
+/* The review sheet's formats: one per number type. Dates, months, health
+ * and codes are text cells that read as in the CSV. */
+struct review_formats {
+    lxw_format *bold, *pct, *pp, *count;
+};
+
+/* The width of a review column: the customer's name wide, the rest 14. */
+static double review_width(int w, size_t col)
+{
+    return w < 0 && col == RV_CUSTOMER_NAME ? 36 : 14;
+}
+
+/* Writes one cell of a review row; nothing for an unknown value. */
+static lxw_error review_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+                             enum schema_type t, const struct schema_value *v,
+                             const struct review_formats *fmt)
+{
+    char text[16];
+    if (!v->known)
+        return LXW_NO_ERROR;
+    switch (t) {
+    case SCHEMA_INT:
+        return worksheet_write_number(ws, row, col, (double)v->i, fmt->count);
+    case SCHEMA_PCT:
+        return worksheet_write_number(ws, row, col, (double)v->i / 10000.0,
+                                      fmt->pct);
+    case SCHEMA_PP:
+        return worksheet_write_number(ws, row, col, (double)v->i / 100.0,
+                                      fmt->pp);
+    case SCHEMA_MONTH:
+        kpi_month_format((int32_t)v->i, text);
+        return worksheet_write_string(ws, row, col, text, NULL);
+    case SCHEMA_DATE:
+        kpi_date_format((int32_t)v->i, text);
+        return worksheet_write_string(ws, row, col, text, NULL);
+    case SCHEMA_HEALTH:
+        return worksheet_write_string(
+            ws, row, col, kpi_health_name((enum kpi_health)v->i), NULL);
+    case SCHEMA_BOOL:
+        return worksheet_write_string(ws, row, col, v->i ? "true" : "false",
+                                      NULL);
+    case SCHEMA_TEXT:
+    case SCHEMA_CODE:
+        break;
+    }
+    return worksheet_write_string(ws, row, col, v->s ? v->s : "", NULL);
+}
+
 enum ftk_error cohort_review_write_xlsx(const char *path,
                                         const struct cohort_review *r,
                                         struct ftk_diag *diag)
 {
+    const struct cohort_layout *l = &cohort_review_layout;
+    int n_wl = r->st->n_workloads;
+    const char *wl[COHORT_MAX_WORKLOADS];
+    cohort_state_workloads(r->st, wl);
     lxw_workbook *wb = workbook_new(path);
     if (!wb)
         return ftk_fail(diag, FTK_E_CANTCREAT, "%s: cannot create workbook",
@@ -408,55 +343,57 @@ enum ftk_error cohort_review_write_xlsx(const char *path,
     cohort_safe_name(r->region, safe, sizeof(safe));
     snprintf(sheet, sizeof(sheet), "%s %s", safe, m);
     lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
-    lxw_format *bold = workbook_add_format(wb);
-    lxw_format *pct = workbook_add_format(wb);
-    lxw_format *pp = workbook_add_format(wb);
-    lxw_format *count = workbook_add_format(wb);
-    if (!ws || !bold || !pct || !pp || !count) {
+    struct review_formats fmt = {
+        workbook_add_format(wb), workbook_add_format(wb),
+        workbook_add_format(wb), workbook_add_format(wb)};
+    if (!ws || !fmt.bold || !fmt.pct || !fmt.pp || !fmt.count) {
         workbook_close(wb);
         return ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory", path);
     }
-    format_set_bold(bold);
-    format_set_num_format(pct, "0.00%");
-    format_set_num_format(pp, "+0.00\" pp\";-0.00\" pp\";0.00\" pp\"");
-    format_set_num_format(count, "#,##0");
+    format_set_bold(fmt.bold);
+    format_set_num_format(fmt.pct, "0.00%");
+    format_set_num_format(fmt.pp, "+0.00\" pp\";-0.00\" pp\";0.00\" pp\"");
+    format_set_num_format(fmt.count, "#,##0");
     lxw_error e = LXW_NO_ERROR;
-    size_t cols = review_columns(r);
-    char name[CONFIG_CODE_MAX + 64];
+    size_t cols = cohort_layout_width(l, n_wl);
+    char name[CONFIG_CODE_MAX + 64], buf[512];
     for (size_t c = 0; c < cols && e == LXW_NO_ERROR; c++) {
-        review_name(r, c, name, sizeof(name));
-        e = worksheet_write_string(ws, 0, (lxw_col_t)c, name, bold);
+        cohort_layout_name(l, wl, n_wl, c, name, sizeof(name));
+        e = worksheet_write_string(ws, 0, (lxw_col_t)c, name, fmt.bold);
     }
-    struct review_ctx x = {.r = r};
     for (size_t i = 0; i < r->n && e == LXW_NO_ERROR; i++) {
-        x.row = &r->row[i];
-        x.rank = i + 1;
-        lxw_row_t row = (lxw_row_t)(i + 1);
+        struct review_out x = {r, &r->row[i], i + 1};
         for (size_t c = 0; c < cols && e == LXW_NO_ERROR; c++) {
-            struct out_cell v = review_cell(&x, c);
-            lxw_col_t col = (lxw_col_t)c;
-            if (v.empty)
-                continue;
-            if (v.kind == K_TEXT)
-                e = worksheet_write_string(ws, row, col, v.text, NULL);
-            else if (v.kind == K_INT)
-                e = worksheet_write_number(ws, row, col, (double)v.num, count);
-            else if (v.kind == K_PCT)
-                e = worksheet_write_number(ws, row, col,
-                                           (double)v.num / 10000.0, pct);
-            else
-                e = worksheet_write_number(ws, row, col, (double)v.num / 100.0,
-                                           pp);
+            int w;
+            size_t col;
+            cohort_layout_at(l, n_wl, c, &w, &col);
+            const struct schema *sc = w < 0 ? l->fixed : l->group;
+            struct schema_value v = review_value(&x, w, col, buf, sizeof(buf));
+            e = review_cell(ws, (lxw_row_t)(i + 1), (lxw_col_t)c,
+                            sc->col[col].type, &v, &fmt);
         }
     }
     if (e == LXW_NO_ERROR) {
-        worksheet_freeze_panes(ws, 1, 6);
+        /* the names stay in view: every column up to the customer's */
+        worksheet_freeze_panes(ws, 1, RV_CUSTOMER_NAME + 1);
         worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->n, (lxw_col_t)(cols - 1));
-        /* one width per column range, ranges apart (Excel rejects
-         * overlapping ones) */
-        worksheet_set_column(ws, 0, 4, 14, NULL);
-        worksheet_set_column(ws, 5, 5, 36, NULL);
-        worksheet_set_column(ws, 6, (lxw_col_t)(cols - 1), 14, NULL);
+        /* one width per run of columns of one width, runs apart (Excel
+         * rejects overlapping ones) */
+        for (size_t c = 0; c < cols;) {
+            int w;
+            size_t col;
+            cohort_layout_at(l, n_wl, c, &w, &col);
+            double width = review_width(w, col);
+            size_t end = c + 1;
+            for (; end < cols; end++) {
+                cohort_layout_at(l, n_wl, end, &w, &col);
+                if (review_width(w, col) != width)
+                    break;
+            }
+            worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)(end - 1), width,
+                                 NULL);
+            c = end;
+        }
     }
     lxw_error closed = workbook_close(wb);
     if (e == LXW_NO_ERROR)

@@ -14,77 +14,156 @@
 #include "pipeline/base/csv_writer.h"
 #include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
+#include "pipeline/cohort/columns.h"
 #include "pipeline/cohort/common.h"
 #include "pipeline/ingest/csv_reader.h"
 
 #include "pipeline/base/testing.h"
 
-static const char *const member_cols[] = {
-    "cohort_month", "region",    "tenant_id",   "customer_name",
-    "fm",           "frozen_on", "frozen_from", NULL};
-static const char *const change_cols[] = {
-    "change",    "cohort_month",  "action",      "region",
-    "tenant_id", "customer_name", "recorded_on", "effective_on",
-    "reason",    "recorded_by",   NULL};
-static const char *const kpi_cols[] = {
-    "as_of_month", "focus_areas", "health",        "core_qe",
-    "core_ae",     "core_au_pct", "users_to_goal", NULL};
-#define N_MEMBER_COLS 7
-#define N_CHANGE_COLS 10
-#define N_KPI_COLS 7
-
-static void write_header(struct csv_writer *w, const char *const *fixed,
-                         const struct cohort_state *st)
+/* The name of a column of the cohort file, of the change log. */
+static const char *cm(int col)
 {
-    for (size_t i = 0; fixed[i]; i++)
-        csv_writer_plain(w, fixed[i]);
-    for (size_t i = 0; kpi_cols[i]; i++)
-        csv_writer_plain(w, kpi_cols[i]);
-    for (int i = 0; i < st->n_workloads; i++) {
-        char name[CONFIG_CODE_MAX + 16];
-        snprintf(name, sizeof(name), "%s_au_pct", st->workload[i]);
-        csv_writer_plain(w, name);
-        snprintf(name, sizeof(name), "%s_health", st->workload[i]);
-        csv_writer_plain(w, name);
-    }
-    csv_writer_end(w);
+    return cohort_members_table.col[col].name;
 }
 
-static void write_kpis(struct csv_writer *w, const struct cohort_kpis *k,
-                       int n_workloads)
+static const char *ch(int col)
 {
-    char m[8], areas[128];
-    if (k->as_of_month == KPI_NO_DATE) {
-        for (int i = 0; i < N_KPI_COLS + 2 * n_workloads; i++)
-            csv_writer_empty(w);
-        return;
-    }
-    kpi_month_format(k->as_of_month, m);
-    kpi_focus_join(k->focus, areas, sizeof(areas));
-    csv_writer_plain(w, m);
-    csv_writer_plain(w, areas);
-    csv_writer_plain(w, kpi_health_name(k->health));
-    csv_writer_int(w, k->core_qe);
-    csv_writer_int(w, k->core_ae);
-    cohort_opt_centi(w, k->core_au_defined, k->core_au);
-    csv_writer_int(w, k->users_to_goal);
-    for (int i = 0; i < n_workloads; i++) {
-        cohort_opt_centi(w, k->wl[i].au_defined, k->wl[i].au);
-        csv_writer_plain(w, kpi_health_name(k->wl[i].health));
-    }
+    return cohort_changes_table.col[col].name;
 }
 
-/* Checks a state file's header: the fixed columns, the KPI columns, then
- * "<W>_au_pct", "<W>_health" pairs. Sets the state's workloads from the
- * first file read; the second must name the same. */
+/* Column col (enum cohort_kpi_col) of k, or of the group of workload w;
+ * nothing for the KPIs of a removal (as_of_month KPI_NO_DATE). */
+static struct schema_value kpi_value(const struct cohort_kpis *k, int w,
+                                     size_t col, char *buf, size_t cap)
+{
+    if (k->as_of_month == KPI_NO_DATE)
+        return cohort_none();
+    if (w >= 0) {
+        switch ((enum cohort_wl_col)col) {
+        case CW_AU_PCT:
+            return cohort_num(k->wl[w].au_defined, k->wl[w].au);
+        case CW_HEALTH:
+            return cohort_num(true, k->wl[w].health);
+        case CW_COUNT:
+            break;
+        }
+        return cohort_none();
+    }
+    switch ((enum cohort_kpi_col)col) {
+    case KP_AS_OF_MONTH:
+        return cohort_num(true, k->as_of_month);
+    case KP_FOCUS_AREAS:
+        kpi_focus_join(k->focus, buf, cap);
+        return cohort_text(buf);
+    case KP_HEALTH:
+        return cohort_num(true, k->health);
+    case KP_CORE_QE:
+        return cohort_num(true, k->core_qe);
+    case KP_CORE_AE:
+        return cohort_num(true, k->core_ae);
+    case KP_CORE_AU_PCT:
+        return cohort_num(k->core_au_defined, k->core_au);
+    case KP_USERS_TO_GOAL:
+        return cohort_num(true, k->users_to_goal);
+    case KP_COUNT:
+        break;
+    }
+    return cohort_none();
+}
+
+/* A row of the cohort file: a member of a month. */
+struct member_out {
+    const struct cohort_member *m;
+    int32_t month;
+};
+
+static struct schema_value member_value(const void *row, int w, size_t col,
+                                        char *buf, size_t cap)
+{
+    const struct member_out *x = row;
+    const struct cohort_member *m = x->m;
+    if (w >= 0)
+        return kpi_value(&m->kpis, w, col, buf, cap);
+    switch ((enum cohort_members_col)col) {
+    case CM_COHORT_MONTH:
+        return cohort_num(true, x->month);
+    case CM_REGION:
+        return cohort_text(m->region);
+    case CM_TENANT_ID:
+        return cohort_text(m->tenant_id);
+    case CM_CUSTOMER_NAME:
+        return cohort_text(m->customer_name);
+    case CM_FM:
+        return cohort_text(m->fm);
+    case CM_FROZEN_ON:
+        return cohort_num(true, m->frozen_on);
+    case CM_FROZEN_FROM:
+        return cohort_text(m->frozen_from);
+        COHORT_KPI_COLUMNS(COHORT_COL_CASE, CM)
+        return kpi_value(&m->kpis, -1, col - CM_AS_OF_MONTH, buf, cap);
+    case CM_COUNT:
+        break;
+    }
+    return cohort_none();
+}
+
+/* A row of the change log: a change of a month. */
+struct change_out {
+    const struct cohort_change *c;
+    int32_t month;
+};
+
+static struct schema_value change_value(const void *row, int w, size_t col,
+                                        char *buf, size_t cap)
+{
+    const struct change_out *x = row;
+    const struct cohort_change *c = x->c;
+    if (w >= 0)
+        return kpi_value(&c->kpis, w, col, buf, cap);
+    switch ((enum cohort_changes_col)col) {
+    case CH_CHANGE:
+        return cohort_num(true, c->number);
+    case CH_COHORT_MONTH:
+        return cohort_num(true, x->month);
+    case CH_ACTION:
+        return cohort_text(c->action == COHORT_ADD ? "add" : "remove");
+    case CH_REGION:
+        return cohort_text(c->region);
+    case CH_TENANT_ID:
+        return cohort_text(c->tenant_id);
+    case CH_CUSTOMER_NAME:
+        return cohort_text(c->customer_name);
+    case CH_RECORDED_ON:
+        return cohort_num(true, c->recorded_on);
+    case CH_EFFECTIVE_ON:
+        return cohort_num(true, c->effective_on);
+    case CH_REASON:
+        return cohort_text(c->reason);
+    case CH_RECORDED_BY:
+        return cohort_text(c->recorded_by);
+        COHORT_KPI_COLUMNS(COHORT_COL_CASE, CH)
+        return kpi_value(&c->kpis, -1, col - CH_AS_OF_MONTH, buf, cap);
+    case CH_COUNT:
+        break;
+    }
+    return cohort_none();
+}
+
+/* Checks a state file's header: the columns of the layout's table, then
+ * the group of each workload, <W>_au_pct and <W>_health (the messages
+ * say "pairs"). Sets the state's workloads from the first file read; the
+ * second must name the same. */
 static enum ftk_error state_header(struct cohort_state *st, const char *path,
                                    const struct csv_record *h,
-                                   const char *const *fixed, size_t n_fixed,
+                                   const struct cohort_layout *l,
                                    bool set_workloads, struct ftk_diag *diag)
 {
-    size_t head = n_fixed + N_KPI_COLS;
+    _Static_assert(CW_COUNT == 2, "the messages speak of pairs");
+    const char *au_suffix = cohort_wl_table.col[CW_AU_PCT].name;
+    const char *health_suffix = cohort_wl_table.col[CW_HEALTH].name;
+    size_t head = l->group_at;
     for (size_t i = 0; i < head; i++) {
-        const char *want = i < n_fixed ? fixed[i] : kpi_cols[i - n_fixed];
+        const char *want = l->fixed->col[i].name;
         struct cohort_cell c = cohort_cell_at(h, (int)i);
         if (i >= h->n_fields || !cohort_cell_is(c, want))
             return ftk_fail(diag, FTK_E_DATA,
@@ -94,41 +173,41 @@ static enum ftk_error state_header(struct cohort_state *st, const char *path,
                             c.len > 40 ? 40 : (int)c.len, c.s, want);
     }
     size_t extra = h->n_fields - head;
-    if (extra % 2 != 0 || extra / 2 > COHORT_MAX_WORKLOADS)
+    if (extra % CW_COUNT != 0 || extra / CW_COUNT > COHORT_MAX_WORKLOADS)
         return ftk_fail(diag, FTK_E_DATA,
                         "%s:%llu: after %s, expected pairs of columns "
-                        "<WORKLOAD>_au_pct, <WORKLOAD>_health",
-                        path, (ull)h->line, kpi_cols[N_KPI_COLS - 1]);
-    int n_wl = (int)(extra / 2);
+                        "<WORKLOAD>%s, <WORKLOAD>%s",
+                        path, (ull)h->line, l->fixed->col[head - 1].name,
+                        au_suffix, health_suffix);
+    int n_wl = (int)(extra / CW_COUNT);
     if (!set_workloads && n_wl != st->n_workloads)
         return ftk_fail(diag, FTK_E_DATA,
                         "%s:%llu: %d workloads, but %s has %d", path,
                         (ull)h->line, n_wl, st->cohort_path, st->n_workloads);
     for (int w = 0; w < n_wl; w++) {
-        struct cohort_cell au = cohort_cell_at(h, (int)(head + 2 * (size_t)w)),
-                           hl = cohort_cell_at(h,
-                                               (int)(head + 2 * (size_t)w + 1));
-        const char *suffix = "_au_pct";
-        size_t sl = strlen(suffix);
+        size_t at = cohort_layout_group_index(l, w, CW_AU_PCT),
+               ht = cohort_layout_group_index(l, w, CW_HEALTH);
+        struct cohort_cell au = cohort_cell_at(h, (int)at),
+                           hl = cohort_cell_at(h, (int)ht);
+        size_t sl = strlen(au_suffix), hs = strlen(health_suffix);
         bool ok = au.len > sl && au.len - sl < CONFIG_CODE_MAX &&
-                  memcmp(au.s + au.len - sl, suffix, sl) == 0;
+                  memcmp(au.s + au.len - sl, au_suffix, sl) == 0;
         size_t code_len = ok ? au.len - sl : 0;
-        ok = ok && hl.len == code_len + strlen("_health") &&
+        ok = ok && hl.len == code_len + hs &&
              memcmp(hl.s, au.s, code_len) == 0 &&
-             memcmp(hl.s + code_len, "_health", strlen("_health")) == 0;
+             memcmp(hl.s + code_len, health_suffix, hs) == 0;
         if (ok && !set_workloads)
             ok = strlen(st->workload[w]) == code_len &&
                  memcmp(st->workload[w], au.s, code_len) == 0;
         if (!ok)
             return ftk_fail(diag, FTK_E_DATA,
                             "%s:%llu: columns %zu and %zu are '%.*s' and "
-                            "'%.*s', expected <WORKLOAD>_au_pct and "
-                            "<WORKLOAD>_health%s%s",
-                            path, (ull)h->line, head + 2 * (size_t)w + 1,
-                            head + 2 * (size_t)w + 2,
+                            "'%.*s', expected <WORKLOAD>%s and "
+                            "<WORKLOAD>%s%s%s",
+                            path, (ull)h->line, at + 1, ht + 1,
                             au.len > 40 ? 40 : (int)au.len, au.s,
-                            hl.len > 40 ? 40 : (int)hl.len, hl.s,
-                            set_workloads ? "" : " for ",
+                            hl.len > 40 ? 40 : (int)hl.len, hl.s, au_suffix,
+                            health_suffix, set_workloads ? "" : " for ",
                             set_workloads ? "" : st->workload[w]);
         if (set_workloads) {
             memcpy(st->workload[w], au.s, code_len);
@@ -140,55 +219,66 @@ static enum ftk_error state_header(struct cohort_state *st, const char *path,
     return FTK_OK;
 }
 
-/* The KPI block of a state row, from column k on. */
+/* The KPI block of a row of a file of layout l: the KPI columns from
+ * column base on, and the workloads' groups. */
 static enum ftk_error state_kpis(const struct cohort_state *st,
                                  const char *path, const struct csv_record *rec,
-                                 size_t k, struct cohort_kpis *out,
-                                 struct ftk_diag *diag)
+                                 const struct cohort_layout *l, int base,
+                                 struct cohort_kpis *out, struct ftk_diag *diag)
 {
-    struct cohort_cell v[N_KPI_COLS];
-    for (int i = 0; i < N_KPI_COLS; i++)
-        v[i] = cohort_cell_at(rec, (int)k + i);
+    const struct schema_column *col = l->fixed->col + base;
+    struct cohort_cell v[KP_COUNT];
+    for (int i = 0; i < KP_COUNT; i++)
+        v[i] = cohort_cell_at(rec, base + i);
     uint64_t line = rec->line;
     out->wl = calloc((size_t)st->n_workloads + 1, sizeof(*out->wl));
     if (!out->wl)
         return cohort_nomem(diag);
-    if (!kpi_month_parse(v[0].s, v[0].len, &out->as_of_month))
-        return cohort_bad_cell(diag, path, line, kpi_cols[0], v[0], "YYYY-MM");
-    if (!cohort_parse_focus(v[1], &out->focus))
-        return cohort_bad_cell(diag, path, line, kpi_cols[1], v[1],
+    if (!kpi_month_parse(v[KP_AS_OF_MONTH].s, v[KP_AS_OF_MONTH].len,
+                         &out->as_of_month))
+        return cohort_bad_cell(diag, path, line, col[KP_AS_OF_MONTH].name,
+                               v[KP_AS_OF_MONTH], "YYYY-MM");
+    if (!cohort_parse_focus(v[KP_FOCUS_AREAS], &out->focus))
+        return cohort_bad_cell(diag, path, line, col[KP_FOCUS_AREAS].name,
+                               v[KP_FOCUS_AREAS],
                                "focus area codes joined by ';'");
-    if (!cohort_parse_health(v[2], &out->health))
-        return cohort_bad_cell(diag, path, line, kpi_cols[2], v[2],
-                               "Green, Yellow, Red or N/A");
-    if (!cohort_parse_count(v[3], &out->core_qe))
-        return cohort_bad_cell(diag, path, line, kpi_cols[3], v[3],
-                               "a whole number");
-    if (!cohort_parse_count(v[4], &out->core_ae))
-        return cohort_bad_cell(diag, path, line, kpi_cols[4], v[4],
-                               "a whole number");
-    out->core_au_defined = v[5].len > 0;
-    if (out->core_au_defined && !cohort_parse_centi(v[5], &out->core_au))
-        return cohort_bad_cell(diag, path, line, kpi_cols[5], v[5],
+    if (!cohort_parse_health(v[KP_HEALTH], &out->health))
+        return cohort_bad_cell(diag, path, line, col[KP_HEALTH].name,
+                               v[KP_HEALTH], "Green, Yellow, Red or N/A");
+    if (!cohort_parse_count(v[KP_CORE_QE], &out->core_qe))
+        return cohort_bad_cell(diag, path, line, col[KP_CORE_QE].name,
+                               v[KP_CORE_QE], "a whole number");
+    if (!cohort_parse_count(v[KP_CORE_AE], &out->core_ae))
+        return cohort_bad_cell(diag, path, line, col[KP_CORE_AE].name,
+                               v[KP_CORE_AE], "a whole number");
+    out->core_au_defined = v[KP_CORE_AU_PCT].len > 0;
+    if (out->core_au_defined &&
+        !cohort_parse_centi(v[KP_CORE_AU_PCT], &out->core_au))
+        return cohort_bad_cell(diag, path, line, col[KP_CORE_AU_PCT].name,
+                               v[KP_CORE_AU_PCT],
                                "a percent such as 37.50, or empty");
-    if (!cohort_parse_count(v[6], &out->users_to_goal))
-        return cohort_bad_cell(diag, path, line, kpi_cols[6], v[6],
-                               "a whole number");
+    if (!cohort_parse_count(v[KP_USERS_TO_GOAL], &out->users_to_goal))
+        return cohort_bad_cell(diag, path, line, col[KP_USERS_TO_GOAL].name,
+                               v[KP_USERS_TO_GOAL], "a whole number");
+    const char *wl_name[COHORT_MAX_WORKLOADS];
+    cohort_state_workloads(st, wl_name);
     for (int w = 0; w < st->n_workloads; w++) {
         struct cohort_wl *x = &out->wl[w];
-        struct cohort_cell au =
-                               cohort_cell_at(rec, (int)k + N_KPI_COLS + 2 * w),
-                           h = cohort_cell_at(rec,
-                                              (int)k + N_KPI_COLS + 2 * w + 1);
-        char name[CONFIG_CODE_MAX + 16];
+        size_t at = cohort_layout_group_index(l, w, CW_AU_PCT),
+               ht = cohort_layout_group_index(l, w, CW_HEALTH);
+        struct cohort_cell au = cohort_cell_at(rec, (int)at),
+                           h = cohort_cell_at(rec, (int)ht);
+        char name[CONFIG_CODE_MAX + 64];
         x->au_defined = au.len > 0;
         if (x->au_defined && !cohort_parse_centi(au, &x->au)) {
-            snprintf(name, sizeof(name), "%s_au_pct", st->workload[w]);
+            cohort_layout_name(l, wl_name, st->n_workloads, at, name,
+                               sizeof(name));
             return cohort_bad_cell(diag, path, line, name, au,
                                    "a percent such as 37.50, or empty");
         }
         if (!cohort_parse_health(h, &x->health)) {
-            snprintf(name, sizeof(name), "%s_health", st->workload[w]);
+            cohort_layout_name(l, wl_name, st->n_workloads, ht, name,
+                               sizeof(name));
             return cohort_bad_cell(diag, path, line, name, h,
                                    "Green, Yellow, Red or N/A");
         }
@@ -198,46 +288,51 @@ static enum ftk_error state_kpis(const struct cohort_state *st,
 
 static enum ftk_error state_month(const struct cohort_state *st,
                                   const char *path, uint64_t line,
-                                  struct cohort_cell c, struct ftk_diag *diag)
+                                  const char *column, struct cohort_cell c,
+                                  struct ftk_diag *diag)
 {
     int32_t m;
     if (kpi_month_parse(c.s, c.len, &m) && m == st->month)
         return FTK_OK;
     char want[8];
     kpi_month_format(st->month, want);
-    return cohort_bad_cell(diag, path, line, "cohort_month", c, want);
+    return cohort_bad_cell(diag, path, line, column, c, want);
 }
 
+/* A row of the cohort file; the header was checked, so column ids are
+ * positions. */
 static enum ftk_error member_row(struct cohort_state *st,
                                  const struct csv_record *rec,
                                  struct cohort_member *m, struct ftk_diag *diag)
 {
     const char *path = st->cohort_path;
-    struct cohort_cell v[N_MEMBER_COLS];
-    for (int i = 0; i < N_MEMBER_COLS; i++)
+    uint64_t line = rec->line;
+    struct cohort_cell v[CM_COUNT];
+    for (int i = 0; i < CM_COUNT; i++)
         v[i] = cohort_cell_at(rec, i);
     memset(m, 0, sizeof(*m));
-    m->line = rec->line;
-    enum ftk_error err =
-        state_kpis(st, path, rec, N_MEMBER_COLS, &m->kpis, diag);
+    m->line = line;
+    enum ftk_error err = state_kpis(st, path, rec, &cohort_members_layout,
+                                    CM_AS_OF_MONTH, &m->kpis, diag);
     if (err == FTK_OK)
-        err = state_month(st, path, rec->line, v[0], diag);
+        err = state_month(st, path, line, cm(CM_COHORT_MONTH),
+                          v[CM_COHORT_MONTH], diag);
     if (err != FTK_OK)
         return err;
-    if (v[1].len == 0)
-        return cohort_bad_cell(diag, path, rec->line, "region", v[1],
+    if (v[CM_REGION].len == 0)
+        return cohort_bad_cell(diag, path, line, cm(CM_REGION), v[CM_REGION],
                                "a region");
-    if (v[2].len == 0)
-        return cohort_bad_cell(diag, path, rec->line, "tenant_id", v[2],
-                               "a tenant id");
-    if (!kpi_date_parse(v[5].s, v[5].len, &m->frozen_on))
-        return cohort_bad_cell(diag, path, rec->line, "frozen_on", v[5],
-                               "YYYY-MM-DD");
-    m->region = cohort_cell_keep(&st->strings, v[1]);
-    m->tenant_id = cohort_cell_keep(&st->strings, v[2]);
-    m->customer_name = cohort_cell_keep(&st->strings, v[3]);
-    m->fm = cohort_cell_keep(&st->strings, v[4]);
-    m->frozen_from = cohort_cell_keep(&st->strings, v[6]);
+    if (v[CM_TENANT_ID].len == 0)
+        return cohort_bad_cell(diag, path, line, cm(CM_TENANT_ID),
+                               v[CM_TENANT_ID], "a tenant id");
+    if (!kpi_date_parse(v[CM_FROZEN_ON].s, v[CM_FROZEN_ON].len, &m->frozen_on))
+        return cohort_bad_cell(diag, path, line, cm(CM_FROZEN_ON),
+                               v[CM_FROZEN_ON], "YYYY-MM-DD");
+    m->region = cohort_cell_keep(&st->strings, v[CM_REGION]);
+    m->tenant_id = cohort_cell_keep(&st->strings, v[CM_TENANT_ID]);
+    m->customer_name = cohort_cell_keep(&st->strings, v[CM_CUSTOMER_NAME]);
+    m->fm = cohort_cell_keep(&st->strings, v[CM_FM]);
+    m->frozen_from = cohort_cell_keep(&st->strings, v[CM_FROZEN_FROM]);
     if (!m->region || !m->tenant_id || !m->customer_name || !m->fm ||
         !m->frozen_from)
         return cohort_nomem(diag);
@@ -246,19 +341,21 @@ static enum ftk_error member_row(struct cohort_state *st,
             return ftk_fail(diag, FTK_E_DATA,
                             "%s:%llu: tenant %s is frozen twice (also line "
                             "%llu)",
-                            path, (ull)rec->line, m->tenant_id,
+                            path, (ull)line, m->tenant_id,
                             (ull)st->member[i].line);
     return FTK_OK;
 }
 
+/* A row of the change log; the header was checked, so column ids are
+ * positions. */
 static enum ftk_error change_row(struct cohort_state *st,
                                  const struct csv_record *rec,
                                  struct cohort_change *c, struct ftk_diag *diag)
 {
     const char *path = st->changes_path;
     uint64_t line = rec->line;
-    struct cohort_cell v[N_CHANGE_COLS];
-    for (int i = 0; i < N_CHANGE_COLS; i++)
+    struct cohort_cell v[CH_COUNT];
+    for (int i = 0; i < CH_COUNT; i++)
         v[i] = cohort_cell_at(rec, i);
     memset(c, 0, sizeof(*c));
     c->line = line;
@@ -266,44 +363,50 @@ static enum ftk_error change_row(struct cohort_state *st,
     char expected[32];
     snprintf(expected, sizeof(expected), "%zu (changes count 1, 2, ...)",
              st->n_changes + 1);
-    if (!cohort_parse_count(v[0], &number) ||
+    if (!cohort_parse_count(v[CH_CHANGE], &number) ||
         number != (int64_t)st->n_changes + 1)
-        return cohort_bad_cell(diag, path, line, "change", v[0], expected);
+        return cohort_bad_cell(diag, path, line, ch(CH_CHANGE), v[CH_CHANGE],
+                               expected);
     c->number = (unsigned)number;
-    enum ftk_error err = state_month(st, path, line, v[1], diag);
+    enum ftk_error err = state_month(st, path, line, ch(CH_COHORT_MONTH),
+                                     v[CH_COHORT_MONTH], diag);
     if (err != FTK_OK)
         return err;
-    if (cohort_cell_is(v[2], "add"))
+    if (cohort_cell_is(v[CH_ACTION], "add"))
         c->action = COHORT_ADD;
-    else if (cohort_cell_is(v[2], "remove"))
+    else if (cohort_cell_is(v[CH_ACTION], "remove"))
         c->action = COHORT_REMOVE;
     else
-        return cohort_bad_cell(diag, path, line, "action", v[2],
+        return cohort_bad_cell(diag, path, line, ch(CH_ACTION), v[CH_ACTION],
                                "add or remove");
-    if (v[3].len == 0)
-        return cohort_bad_cell(diag, path, line, "region", v[3], "a region");
-    if (v[4].len == 0)
-        return cohort_bad_cell(diag, path, line, "tenant_id", v[4],
-                               "a tenant id");
-    if (!kpi_date_parse(v[6].s, v[6].len, &c->recorded_on))
-        return cohort_bad_cell(diag, path, line, "recorded_on", v[6],
+    if (v[CH_REGION].len == 0)
+        return cohort_bad_cell(diag, path, line, ch(CH_REGION), v[CH_REGION],
+                               "a region");
+    if (v[CH_TENANT_ID].len == 0)
+        return cohort_bad_cell(diag, path, line, ch(CH_TENANT_ID),
+                               v[CH_TENANT_ID], "a tenant id");
+    struct cohort_cell rec_on = v[CH_RECORDED_ON], eff_on = v[CH_EFFECTIVE_ON];
+    if (!kpi_date_parse(rec_on.s, rec_on.len, &c->recorded_on))
+        return cohort_bad_cell(diag, path, line, ch(CH_RECORDED_ON), rec_on,
                                "YYYY-MM-DD");
-    if (!kpi_date_parse(v[7].s, v[7].len, &c->effective_on))
-        return cohort_bad_cell(diag, path, line, "effective_on", v[7],
+    if (!kpi_date_parse(eff_on.s, eff_on.len, &c->effective_on))
+        return cohort_bad_cell(diag, path, line, ch(CH_EFFECTIVE_ON), eff_on,
                                "YYYY-MM-DD");
     if (c->effective_on < cohort_earliest_effective(c->recorded_on))
         return ftk_fail(diag, FTK_E_DATA,
-                        "%s:%llu: effective_on %.*s is less than %d days "
-                        "after recorded_on %.*s",
-                        path, (ull)line, (int)v[7].len, v[7].s,
-                        COHORT_NOTICE_DAYS, (int)v[6].len, v[6].s);
+                        "%s:%llu: %s %.*s is less than %d days after %s %.*s",
+                        path, (ull)line, ch(CH_EFFECTIVE_ON), (int)eff_on.len,
+                        eff_on.s, COHORT_NOTICE_DAYS, ch(CH_RECORDED_ON),
+                        (int)rec_on.len, rec_on.s);
     if (c->effective_on > kpi_month_last_day(st->month))
-        return cohort_bad_cell(diag, path, line, "effective_on", v[7],
+        return cohort_bad_cell(diag, path, line, ch(CH_EFFECTIVE_ON), eff_on,
                                "a date in the cohort's month");
-    if (v[8].len == 0)
-        return cohort_bad_cell(diag, path, line, "reason", v[8], "a reason");
+    if (v[CH_REASON].len == 0)
+        return cohort_bad_cell(diag, path, line, ch(CH_REASON), v[CH_REASON],
+                               "a reason");
     if (c->action == COHORT_ADD) {
-        err = state_kpis(st, path, rec, N_CHANGE_COLS, &c->kpis, diag);
+        err = state_kpis(st, path, rec, &cohort_changes_layout, CH_AS_OF_MONTH,
+                         &c->kpis, diag);
         if (err != FTK_OK)
             return err;
     } else {
@@ -312,11 +415,11 @@ static enum ftk_error change_row(struct cohort_state *st,
         if (!c->kpis.wl)
             return cohort_nomem(diag);
     }
-    c->region = cohort_cell_keep(&st->strings, v[3]);
-    c->tenant_id = cohort_cell_keep(&st->strings, v[4]);
-    c->customer_name = cohort_cell_keep(&st->strings, v[5]);
-    c->reason = cohort_cell_keep(&st->strings, v[8]);
-    c->recorded_by = cohort_cell_keep(&st->strings, v[9]);
+    c->region = cohort_cell_keep(&st->strings, v[CH_REGION]);
+    c->tenant_id = cohort_cell_keep(&st->strings, v[CH_TENANT_ID]);
+    c->customer_name = cohort_cell_keep(&st->strings, v[CH_CUSTOMER_NAME]);
+    c->reason = cohort_cell_keep(&st->strings, v[CH_REASON]);
+    c->recorded_by = cohort_cell_keep(&st->strings, v[CH_RECORDED_BY]);
     if (!c->region || !c->tenant_id || !c->customer_name || !c->reason ||
         !c->recorded_by)
         return cohort_nomem(diag);
@@ -342,9 +445,9 @@ static enum ftk_error state_file(struct cohort_state *st, bool members,
         err = ftk_fail(diag, FTK_E_DATA,
                        "%s: empty file: expected a header row", path);
     if (err == FTK_OK)
-        err = members ? state_header(st, path, rec, member_cols, N_MEMBER_COLS,
+        err = members ? state_header(st, path, rec, &cohort_members_layout,
                                      true, diag)
-                      : state_header(st, path, rec, change_cols, N_CHANGE_COLS,
+                      : state_header(st, path, rec, &cohort_changes_layout,
                                      !st->frozen, diag);
     size_t n_fields = err == FTK_OK ? rec->n_fields : 0;
     while (err == FTK_OK) {
@@ -620,7 +723,11 @@ static enum ftk_error state_begin(const struct cohort_state *st,
     csv_writer_init(w, f, false);
     if (exists)
         return copy_state(path, f, diag);
-    write_header(w, members ? member_cols : change_cols, st);
+    const char *wl[COHORT_MAX_WORKLOADS];
+    cohort_state_workloads(st, wl);
+    cohort_layout_header(
+        w, members ? &cohort_members_layout : &cohort_changes_layout, wl,
+        st->n_workloads);
     return FTK_OK;
 }
 
@@ -651,22 +758,12 @@ enum ftk_error cohort_state_append_members(const struct cohort_state *st,
                                            const struct cohort_member *m,
                                            size_t n, struct ftk_diag *diag)
 {
-    char month[8];
-    kpi_month_format(st->month, month);
     struct csv_writer w;
     enum ftk_error err = state_begin(st, pub, true, st->frozen, &w, diag);
     for (size_t i = 0; i < n && err == FTK_OK; i++) {
-        char date[11];
-        kpi_date_format(m[i].frozen_on, date);
-        csv_writer_plain(&w, month);
-        csv_writer_str(&w, m[i].region);
-        csv_writer_str(&w, m[i].tenant_id);
-        csv_writer_str(&w, m[i].customer_name);
-        csv_writer_str(&w, m[i].fm);
-        csv_writer_plain(&w, date);
-        csv_writer_str(&w, m[i].frozen_from);
-        write_kpis(&w, &m[i].kpis, st->n_workloads);
-        csv_writer_end(&w);
+        struct member_out row = {&m[i], st->month};
+        cohort_layout_row(&w, &cohort_members_layout, st->n_workloads,
+                          member_value, &row);
     }
     if (err == FTK_OK)
         err = state_commit(pub, &w, st->cohort_path, diag);
@@ -685,26 +782,13 @@ enum ftk_error cohort_state_append_change(const struct cohort_state *st,
                                           const struct cohort_change *c,
                                           struct ftk_diag *diag)
 {
-    char month[8], rec[11], eff[11];
-    kpi_month_format(st->month, month);
-    kpi_date_format(c->recorded_on, rec);
-    kpi_date_format(c->effective_on, eff);
     struct csv_writer w;
     bool exists = access(st->changes_path, F_OK) == 0;
     enum ftk_error err = state_begin(st, pub, false, exists, &w, diag);
     if (err != FTK_OK)
         return err;
-    csv_writer_int(&w, c->number);
-    csv_writer_plain(&w, month);
-    csv_writer_plain(&w, c->action == COHORT_ADD ? "add" : "remove");
-    csv_writer_str(&w, c->region);
-    csv_writer_str(&w, c->tenant_id);
-    csv_writer_str(&w, c->customer_name);
-    csv_writer_plain(&w, rec);
-    csv_writer_plain(&w, eff);
-    csv_writer_str(&w, c->reason);
-    csv_writer_str(&w, c->recorded_by);
-    write_kpis(&w, &c->kpis, st->n_workloads);
-    csv_writer_end(&w);
+    struct change_out row = {c, st->month};
+    cohort_layout_row(&w, &cohort_changes_layout, st->n_workloads, change_value,
+                      &row);
     return state_commit(pub, &w, st->changes_path, diag);
 }

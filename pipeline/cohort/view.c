@@ -9,6 +9,8 @@
 
 #include "kpi/date.h"
 #include "pipeline/base/sort.h"
+#include "pipeline/base/csv_writer.h"
+#include "pipeline/cohort/columns.h"
 #include "pipeline/cohort/common.h"
 
 #include "pipeline/base/testing.h"
@@ -174,4 +176,65 @@ void cohort_view_release(struct cohort_view *v)
     free(v->pending);
     free(v->applied);
     memset(v, 0, sizeof(*v));
+}
+
+/* A row of `cohort show --csv`. */
+struct show_row {
+    const struct cohort_view_row *r;
+    int32_t month, date;
+};
+
+static struct schema_value show_value(const void *row, int w, size_t col,
+                                      char *buf, size_t cap)
+{
+    const struct show_row *x = row;
+    const struct cohort_view_row *r = x->r;
+    /* the change behind the row: pending or applied, or the add */
+    const struct cohort_change *c = r->event ? r->event : r->added;
+    (void)w;
+    switch ((enum cohort_show_col)col) {
+    case SH_COHORT_MONTH:
+        return cohort_num(true, x->month);
+    case SH_DATE:
+        return cohort_num(true, x->date);
+    case SH_REGION:
+        return cohort_text(r->region);
+    case SH_STATUS:
+        return cohort_text(cohort_status_name(r->status));
+    case SH_TENANT_ID:
+        return cohort_text(r->tenant_id);
+    case SH_CUSTOMER_NAME:
+        return cohort_text(r->customer_name);
+    case SH_SINCE:
+        return cohort_num(r->status != COHORT_JOINING, r->since);
+    case SH_CHANGE:
+        return cohort_num(c != NULL, c ? c->number : 0);
+    case SH_EFFECTIVE_ON:
+        return cohort_num(c != NULL, c ? c->effective_on : 0);
+    case SH_RECORDED_ON:
+        return cohort_num(c != NULL, c ? c->recorded_on : 0);
+    case SH_REASON:
+        return cohort_text(c ? c->reason : NULL);
+    case SH_FOCUS_AREAS:
+        kpi_focus_join(r->baseline->focus, buf, cap);
+        return cohort_text(buf);
+    case SH_USERS_TO_GOAL:
+        return cohort_num(true, r->baseline->users_to_goal);
+    case SH_COUNT:
+        break;
+    }
+    return cohort_none();
+}
+
+bool cohort_view_write_csv(FILE *f, const struct cohort_state *st,
+                           const struct cohort_view *v)
+{
+    struct csv_writer w;
+    csv_writer_init(&w, f, false);
+    schema_csv_header(&w, &cohort_show_table);
+    for (size_t i = 0; i < v->n; i++) {
+        struct show_row row = {&v->row[i], st->month, v->date};
+        cohort_table_row(&w, &cohort_show_table, show_value, &row);
+    }
+    return !csv_writer_error(&w);
 }

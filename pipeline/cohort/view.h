@@ -6,8 +6,10 @@
 #ifndef FTK_COHORT_VIEW_H
 #define FTK_COHORT_VIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pipeline/base/ftk_error.h"
 #include "pipeline/cohort/state.h"
@@ -55,6 +57,13 @@ enum ftk_error cohort_view_build(struct cohort_view *v,
                                  const struct cohort_state *st, int32_t date,
                                  const char *region, struct ftk_diag *diag);
 
+/* Writes the view as CSV, one row per customer (the columns of
+ * cohort_show_table, columns.h), without a BOM: it is printed. Returns
+ * false when a write failed. */
+bool cohort_view_write_csv(FILE *f, const struct cohort_state *st,
+                           const struct cohort_view *v);
+
+/* Frees what cohort_view_build took; safe on a zeroed or released view. */
 void cohort_view_release(struct cohort_view *v);
 
 #endif
