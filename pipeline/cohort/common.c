@@ -134,8 +134,18 @@ enum ftk_error cohort_bad_cell(struct ftk_diag *diag, const char *path,
 /* Opens path and reads its header into cols (-1 for a column it lacks).
  * FTK_E_DATA for an empty file, a column named twice, a required one
  * missing, or a file separated by ';' (a spreadsheet's regional CSV). */
-enum ftk_error cohort_table_open(const char *path, struct csv_reader **r,
-                                 struct cohort_column *cols, size_t n_cols,
+/* True when column col of the table is among the needed ones. */
+static bool needed(const struct cohort_need *need, size_t n_need, int col)
+{
+    for (size_t k = 0; k < n_need; k++)
+        if (need[k].col == col)
+            return true;
+    return false;
+}
+
+enum ftk_error cohort_table_open(const char *path, const struct schema *sc,
+                                 const struct cohort_need *need, size_t n_need,
+                                 int *idx, struct csv_reader **r,
                                  size_t *n_fields, struct ftk_diag *diag)
 {
     const struct csv_record *h;
@@ -148,8 +158,8 @@ enum ftk_error cohort_table_open(const char *path, struct csv_reader **r,
                        "%s: empty file: expected a header row", path);
     if (err != FTK_OK)
         goto out;
-    for (size_t i = 0; i < n_cols; i++)
-        cols[i].index = -1;
+    for (size_t c = 0; c < sc->n_cols; c++)
+        idx[c] = -1;
     if (h->n_fields == 1 && memchr(h->field[0], ';', h->len[0])) {
         err = ftk_fail(diag, FTK_E_DATA,
                        "%s:%llu: the columns are separated by ';', not ',': "
@@ -160,25 +170,24 @@ enum ftk_error cohort_table_open(const char *path, struct csv_reader **r,
     }
     for (size_t f = 0; f < h->n_fields; f++) {
         struct cohort_cell c = cohort_cell_at(h, (int)f);
-        for (size_t i = 0; i < n_cols; i++) {
-            if (!cohort_cell_is(c, cols[i].name))
-                continue;
-            if (cols[i].index >= 0) {
-                err = ftk_fail(diag, FTK_E_DATA,
-                               "%s:%llu: column '%s' appears twice (columns "
-                               "%d and %zu)",
-                               path, (ull)h->line, cols[i].name,
-                               cols[i].index + 1, f + 1);
-                goto out;
-            }
-            cols[i].index = (int)f;
+        int col = schema_match(sc, c.s, c.len);
+        if (col < 0 || !needed(need, n_need, col))
+            continue;
+        if (idx[col] >= 0) {
+            err = ftk_fail(diag, FTK_E_DATA,
+                           "%s:%llu: column '%s' appears twice (columns %d "
+                           "and %zu)",
+                           path, (ull)h->line, sc->col[col].name, idx[col] + 1,
+                           f + 1);
+            goto out;
         }
+        idx[col] = (int)f;
     }
-    for (size_t i = 0; i < n_cols; i++)
-        if (cols[i].required && cols[i].index < 0) {
+    for (size_t k = 0; k < n_need; k++)
+        if (need[k].required && idx[need[k].col] < 0) {
             err = ftk_fail(diag, FTK_E_DATA,
                            "%s:%llu: no '%s' column in the header", path,
-                           (ull)h->line, cols[i].name);
+                           (ull)h->line, sc->col[need[k].col].name);
             goto out;
         }
     *n_fields = h->n_fields;

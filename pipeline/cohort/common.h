@@ -56,19 +56,23 @@ enum ftk_error cohort_bad_cell(struct ftk_diag *diag, const char *path,
                                uint64_t line, const char *column,
                                struct cohort_cell c, const char *expected);
 
-/* A column of a table, found by its name in the header. */
-struct cohort_column {
-    const char *name;
+/* A column a reader looks for in a file: a column id of the file's table
+ * and whether the file must have it. */
+struct cohort_need {
+    int col;
     bool required;
-    int index;
 };
 
-/* Opens path and reads its header into cols (-1 for a column it lacks).
- * FTK_E_DATA for an empty file, a column named twice, a required one
- * missing, or a file separated by ';' (a spreadsheet's regional CSV). On
- * success *r is open and *n_fields is the header's width. */
-enum ftk_error cohort_table_open(const char *path, struct csv_reader **r,
-                                 struct cohort_column *cols, size_t n_cols,
+/* Opens path, a file of table sc, and maps its header: idx[col] (sc->n_cols
+ * entries) is the field holding each needed column, found by its name
+ * (schema_match), or -1; the other columns are ignored. FTK_E_DATA for an
+ * empty file, a needed column named twice, a required one missing (the
+ * first in need's order), or a file separated by ';' (a spreadsheet's
+ * regional CSV). On success *r is open and *n_fields is the header's
+ * width. */
+enum ftk_error cohort_table_open(const char *path, const struct schema *sc,
+                                 const struct cohort_need *need, size_t n_need,
+                                 int *idx, struct csv_reader **r,
                                  size_t *n_fields, struct ftk_diag *diag);
 
 /* FTK_E_DATA unless rec has want fields. */

@@ -14,6 +14,7 @@
 #include "pipeline/cohort/columns.h"
 #include "pipeline/cohort/common.h"
 #include "pipeline/ingest/csv_reader.h"
+#include "pipeline/report/tables.h"
 
 #include "pipeline/base/testing.h"
 
@@ -117,23 +118,32 @@ bool cohort_pick_write(FILE *f, const struct cohort_run *run,
     return !csv_writer_error(&w);
 }
 
-enum { PK_TENANT, PK_PICK, PK_REGION, PK_MONTH, PK_COUNT };
+/* The columns of a filled-in sheet that are read, in the order a missing
+ * one is named; the others may be deleted or changed. */
+static const struct cohort_need sheet_need[] = {
+    {PS_TENANT_ID, true},
+    {PS_PICK, true},
+    {PS_REGION, false},
+    {PS_COHORT_MONTH, false},
+};
+
+/* The name of a column of the sheet. */
+static const char *ps(int col)
+{
+    return cohort_sheet_table.col[col].name;
+}
 
 static enum ftk_error picks_file(struct cohort_picks *p, const char *path,
                                  struct cohort_report *problems, size_t *rows,
                                  struct ftk_diag *diag)
 {
-    struct cohort_column col[PK_COUNT] = {
-        {"tenant_id", true, -1},
-        {"pick", true, -1},
-        {"region", false, -1},
-        {"cohort_month", false, -1},
-    };
+    int idx[PS_COUNT];
     struct csv_reader *r = NULL;
     size_t n_fields;
     bool ok = true;
-    enum ftk_error err =
-        cohort_table_open(path, &r, col, PK_COUNT, &n_fields, diag);
+    enum ftk_error err = cohort_table_open(
+        path, &cohort_sheet_table, sheet_need,
+        sizeof(sheet_need) / sizeof(sheet_need[0]), idx, &r, &n_fields, diag);
     while (err == FTK_OK && ok) {
         const struct csv_record *rec;
         err = csv_reader_next(r, &rec, diag);
@@ -152,15 +162,15 @@ static enum ftk_error picks_file(struct cohort_picks *p, const char *path,
                 path, (ull)rec->line, rec->n_fields, n_fields);
             continue;
         }
-        struct cohort_cell tenant = cohort_cell_at(rec, col[PK_TENANT].index),
-                           pick = cohort_cell_at(rec, col[PK_PICK].index),
-                           region = cohort_cell_at(rec, col[PK_REGION].index),
-                           month = cohort_cell_at(rec, col[PK_MONTH].index);
+        struct cohort_cell tenant = cohort_cell_at(rec, idx[PS_TENANT_ID]),
+                           pick = cohort_cell_at(rec, idx[PS_PICK]),
+                           region = cohort_cell_at(rec, idx[PS_REGION]),
+                           month = cohort_cell_at(rec, idx[PS_COHORT_MONTH]);
         struct cohort_pick_row row = {
             .file = path, .line = rec->line, .cohort_month = KPI_NO_DATE};
         if (tenant.len == 0) {
-            ok = cohort_report_add(problems, "%s:%llu: no tenant_id", path,
-                                   (ull)rec->line);
+            ok = cohort_report_add(problems, "%s:%llu: no %s", path,
+                                   (ull)rec->line, ps(PS_TENANT_ID));
             continue;
         }
         if (cohort_cell_is(pick, "x") || cohort_cell_is(pick, "yes") ||
@@ -170,18 +180,18 @@ static enum ftk_error picks_file(struct cohort_picks *p, const char *path,
         } else if (!(pick.len == 0 || cohort_cell_is(pick, "no") ||
                      cohort_cell_is(pick, "n") || cohort_cell_is(pick, "0") ||
                      cohort_cell_is(pick, "false"))) {
-            ok = cohort_report_add(
-                problems, "%s:%llu: pick '%.*s': expected %s", path,
-                (ull)rec->line, pick.len > 40 ? 40 : (int)pick.len, pick.s,
-                COHORT_PICK_VALUES);
+            ok = cohort_report_add(problems, "%s:%llu: %s '%.*s': expected %s",
+                                   path, (ull)rec->line, ps(PS_PICK),
+                                   pick.len > 40 ? 40 : (int)pick.len, pick.s,
+                                   COHORT_PICK_VALUES);
             continue;
         }
         if (month.len > 0 &&
             !kpi_month_parse(month.s, month.len, &row.cohort_month)) {
             ok = cohort_report_add(
-                problems, "%s:%llu: cohort_month '%.*s': expected YYYY-MM",
-                path, (ull)rec->line, month.len > 20 ? 20 : (int)month.len,
-                month.s);
+                problems, "%s:%llu: %s '%.*s': expected YYYY-MM", path,
+                (ull)rec->line, ps(PS_COHORT_MONTH),
+                month.len > 20 ? 20 : (int)month.len, month.s);
             continue;
         }
         row.tenant_id = cohort_cell_keep(&p->strings, tenant);
@@ -370,10 +380,9 @@ static bool select_sheet(struct cohort_selection *sel,
         const struct cohort_customer *c = cohort_run_find(run, row->tenant_id);
         if (!c) {
             ok = cohort_report_add(problems,
-                                   "%s:%llu: unknown tenant %s: not in %s/"
-                                   "customer_kpis.csv",
+                                   "%s:%llu: unknown tenant %s: not in %s/%s",
                                    file, (ull)row->line, row->tenant_id,
-                                   run->dir);
+                                   run->dir, report_customer_kpis.file);
             continue;
         }
         if (strcmp(c->region, sheet_region) != 0) {
@@ -461,9 +470,9 @@ enum ftk_error cohort_select_top(struct cohort_selection *sel,
         if (nc == 0 && n_regions) {
             free(list);
             return ftk_fail(diag, FTK_E_DATA,
-                            "region %s has no candidate in %s/"
-                            "customer_kpis.csv: nothing to freeze",
-                            region, run->dir);
+                            "region %s has no candidate in %s/%s: nothing "
+                            "to freeze",
+                            region, run->dir, report_customer_kpis.file);
         }
         bool ok = true;
         for (size_t i = 0; i < nc && i < n && ok; i++)
@@ -474,9 +483,8 @@ enum ftk_error cohort_select_top(struct cohort_selection *sel,
     }
     if (sel->n == 0)
         return ftk_fail(diag, FTK_E_DATA,
-                        "no candidate in %s/customer_kpis.csv: nothing to "
-                        "freeze",
-                        run->dir);
+                        "no candidate in %s/%s: nothing to freeze", run->dir,
+                        report_customer_kpis.file);
     sort_array(sel->choice, sel->n, sizeof(sel->choice[0]), choice_cmp);
     return FTK_OK;
 }

@@ -10,6 +10,7 @@
 #include "kpi/date.h"
 #include "pipeline/base/utf8.h"
 #include "pipeline/cohort/common.h"
+#include "pipeline/report/tables.h"
 
 #include "pipeline/base/testing.h"
 
@@ -190,9 +191,9 @@ enum ftk_error cohort_change_record(const struct cohort_state *st,
         const struct cohort_customer *cu =
             cohort_run_find(req->run, req->tenant_id);
         if (!cu)
-            return ftk_fail(diag, FTK_E_DATA,
-                            "unknown tenant %s: not in %s/customer_kpis.csv",
-                            req->tenant_id, req->run->dir);
+            return ftk_fail(diag, FTK_E_DATA, "unknown tenant %s: not in %s/%s",
+                            req->tenant_id, req->run->dir,
+                            report_customer_kpis.file);
         if (!cohort_state_region_frozen(st, cu->region, NULL))
             return ftk_fail(diag, FTK_E_STATE,
                             "%s (%s) is in region %s, which has no frozen %s "

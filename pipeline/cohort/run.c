@@ -4,6 +4,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "pipeline/cohort/common.h"
 #include "pipeline/ingest/csv_reader.h"
 #include "pipeline/publish.h"
+#include "pipeline/report/tables.h"
 
 #include "pipeline/base/testing.h"
 
@@ -83,9 +85,12 @@ const struct cohort_customer *cohort_run_find(const struct cohort_run *run,
                    sizeof(run->customer[0]), customer_cmp);
 }
 
+/* The as_of_month cell of a row (column name of its file) must be the
+ * run's. */
 static enum ftk_error check_month(const struct cohort_run *run,
                                   const char *path, uint64_t line,
-                                  struct cohort_cell c, struct ftk_diag *diag)
+                                  const char *column, struct cohort_cell c,
+                                  struct ftk_diag *diag)
 {
     int32_t m;
     if (kpi_month_parse(c.s, c.len, &m) && m == run->as_of_month)
@@ -93,67 +98,75 @@ static enum ftk_error check_month(const struct cohort_run *run,
     char want[8];
     kpi_month_format(run->as_of_month, want);
     return ftk_fail(diag, FTK_E_DATA,
-                    "%s:%llu: as_of_month '%.*s', but run.json says %s: the "
-                    "folder holds files of two runs",
-                    path, (ull)line, c.len > 20 ? 20 : (int)c.len, c.s, want);
+                    "%s:%llu: %s '%.*s', but run.json says %s: the folder "
+                    "holds files of two runs",
+                    path, (ull)line, column, c.len > 20 ? 20 : (int)c.len, c.s,
+                    want);
 }
 
-enum {
-    CK_MONTH,
-    CK_TENANT,
-    CK_NAME,
-    CK_REGION,
-    CK_FM,
-    CK_CORE_QE,
-    CK_CORE_AE,
-    CK_CORE_AU,
-    CK_HEALTH,
-    CK_UTG,
-    CK_FOCUS,
-    CK_COUNT
+/* The name of a column of customer_kpis.csv, of workload_kpis.csv. */
+static const char *ck(int col)
+{
+    return report_customer_kpis.col[col].name;
+}
+
+static const char *wk(int col)
+{
+    return report_workload_kpis.col[col].name;
+}
+
+/* The columns of customer_kpis.csv the cohort reads, in the order a
+ * missing one is named. */
+static const struct cohort_need customer_need[] = {
+    {CK_AS_OF_MONTH, true},   {CK_TENANT_ID, true},   {CK_CUSTOMER_NAME, true},
+    {CK_REGION, true},        {CK_FM, true},          {CK_CORE_QE, true},
+    {CK_CORE_AE, true},       {CK_CORE_AU_PCT, true}, {CK_HEALTH, true},
+    {CK_USERS_TO_GOAL, true}, {CK_FOCUS_AREAS, true},
 };
 
 static enum ftk_error customer_row(struct cohort_run *run, const char *path,
-                                   const struct csv_record *rec,
-                                   const struct cohort_column *col,
+                                   const struct csv_record *rec, const int *idx,
                                    struct cohort_customer *c,
                                    struct ftk_diag *diag)
 {
+    uint64_t line = rec->line;
     struct cohort_cell v[CK_COUNT];
     for (int i = 0; i < CK_COUNT; i++)
-        v[i] = cohort_cell_at(rec, col[i].index);
-    enum ftk_error err = check_month(run, path, rec->line, v[CK_MONTH], diag);
+        v[i] = cohort_cell_at(rec, idx[i]);
+    enum ftk_error err = check_month(run, path, line, ck(CK_AS_OF_MONTH),
+                                     v[CK_AS_OF_MONTH], diag);
     if (err != FTK_OK)
         return err;
     memset(c, 0, sizeof(*c));
-    c->line = rec->line;
+    c->line = line;
     c->kpis.as_of_month = run->as_of_month;
-    if (v[CK_TENANT].len == 0)
-        return cohort_bad_cell(diag, path, rec->line, "tenant_id", v[CK_TENANT],
-                               "a tenant id");
+    if (v[CK_TENANT_ID].len == 0)
+        return cohort_bad_cell(diag, path, line, ck(CK_TENANT_ID),
+                               v[CK_TENANT_ID], "a tenant id");
     if (!cohort_parse_count(v[CK_CORE_QE], &c->kpis.core_qe))
-        return cohort_bad_cell(diag, path, rec->line, "core_qe", v[CK_CORE_QE],
+        return cohort_bad_cell(diag, path, line, ck(CK_CORE_QE), v[CK_CORE_QE],
                                "a whole number");
     if (!cohort_parse_count(v[CK_CORE_AE], &c->kpis.core_ae))
-        return cohort_bad_cell(diag, path, rec->line, "core_ae", v[CK_CORE_AE],
+        return cohort_bad_cell(diag, path, line, ck(CK_CORE_AE), v[CK_CORE_AE],
                                "a whole number");
-    c->kpis.core_au_defined = v[CK_CORE_AU].len > 0;
+    c->kpis.core_au_defined = v[CK_CORE_AU_PCT].len > 0;
     if (c->kpis.core_au_defined &&
-        !cohort_parse_centi(v[CK_CORE_AU], &c->kpis.core_au))
-        return cohort_bad_cell(diag, path, rec->line, "core_au_pct",
-                               v[CK_CORE_AU],
+        !cohort_parse_centi(v[CK_CORE_AU_PCT], &c->kpis.core_au))
+        return cohort_bad_cell(diag, path, line, ck(CK_CORE_AU_PCT),
+                               v[CK_CORE_AU_PCT],
                                "a percent such as 37.50, or empty");
     if (!cohort_parse_health(v[CK_HEALTH], &c->kpis.health))
-        return cohort_bad_cell(diag, path, rec->line, "health", v[CK_HEALTH],
+        return cohort_bad_cell(diag, path, line, ck(CK_HEALTH), v[CK_HEALTH],
                                "Green, Yellow, Red or N/A");
-    if (!cohort_parse_count(v[CK_UTG], &c->kpis.users_to_goal))
-        return cohort_bad_cell(diag, path, rec->line, "users_to_goal",
-                               v[CK_UTG], "a whole number");
-    if (!cohort_parse_focus(v[CK_FOCUS], &c->kpis.focus))
-        return cohort_bad_cell(diag, path, rec->line, "focus_areas",
-                               v[CK_FOCUS], "focus area codes joined by ';'");
-    c->tenant_id = cohort_cell_keep(&run->strings, v[CK_TENANT]);
-    c->customer_name = cohort_cell_keep(&run->strings, v[CK_NAME]);
+    if (!cohort_parse_count(v[CK_USERS_TO_GOAL], &c->kpis.users_to_goal))
+        return cohort_bad_cell(diag, path, line, ck(CK_USERS_TO_GOAL),
+                               v[CK_USERS_TO_GOAL], "a whole number");
+    if (!cohort_parse_focus(v[CK_FOCUS_AREAS], &c->kpis.focus))
+        return cohort_bad_cell(diag, path, line, ck(CK_FOCUS_AREAS),
+                               v[CK_FOCUS_AREAS],
+                               "focus area codes joined by ';'");
+    c->tenant_id = cohort_cell_keep(&run->strings, v[CK_TENANT_ID]);
+    c->customer_name = cohort_cell_keep(&run->strings, v[CK_CUSTOMER_NAME]);
     c->region = cohort_cell_keep(&run->strings, v[CK_REGION]);
     c->fm = cohort_cell_keep(&run->strings, v[CK_FM]);
     if (!c->tenant_id || !c->customer_name || !c->region || !c->fm)
@@ -164,26 +177,16 @@ static enum ftk_error customer_row(struct cohort_run *run, const char *path,
 static enum ftk_error load_customers(struct cohort_run *run,
                                      struct ftk_diag *diag)
 {
-    struct cohort_column col[CK_COUNT] = {
-        {"as_of_month", true, -1},
-        {"tenant_id", true, -1},
-        {"customer_name", true, -1},
-        {"region", true, -1},
-        {"fm", true, -1},
-        {"core_qe", true, -1},
-        {"core_ae", true, -1},
-        {"core_au_pct", true, -1},
-        {"health", true, -1},
-        {"users_to_goal", true, -1},
-        {"focus_areas", true, -1},
-    };
-    char *path = cohort_path_join(run->dir, "customer_kpis.csv");
+    int idx[CK_COUNT];
+    char *path = cohort_path_join(run->dir, report_customer_kpis.file);
     if (!path)
         return cohort_nomem(diag);
     struct csv_reader *r = NULL;
     size_t n_fields, cap = 0;
     enum ftk_error err =
-        cohort_table_open(path, &r, col, CK_COUNT, &n_fields, diag);
+        cohort_table_open(path, &report_customer_kpis, customer_need,
+                          sizeof(customer_need) / sizeof(customer_need[0]), idx,
+                          &r, &n_fields, diag);
     while (err == FTK_OK) {
         const struct csv_record *rec;
         err = csv_reader_next(r, &rec, diag);
@@ -199,7 +202,7 @@ static enum ftk_error load_customers(struct cohort_run *run,
             break;
         }
         run->customer = c;
-        err = customer_row(run, path, rec, col,
+        err = customer_row(run, path, rec, idx,
                            &run->customer[run->n_customers], diag);
         if (err == FTK_OK)
             run->n_customers++;
@@ -252,36 +255,31 @@ static enum ftk_error row_customer(const struct cohort_run *run,
         }
     }
     return ftk_fail(diag, FTK_E_DATA,
-                    "%s:%llu: tenant '%.*s' is not in customer_kpis.csv: the "
-                    "folder holds files of two runs",
+                    "%s:%llu: tenant '%.*s' is not in %s: the folder holds "
+                    "files of two runs",
                     path, (ull)line, tenant.len > 64 ? 64 : (int)tenant.len,
-                    tenant.s);
+                    tenant.s, report_customer_kpis.file);
 }
 
-enum {
-    WK_MONTH,
-    WK_TENANT,
-    WK_WORKLOAD,
-    WK_QE,
-    WK_AE,
-    WK_AU,
-    WK_HEALTH,
-    WK_COUNT
+/* The columns of workload_kpis.csv the cohort reads. */
+static const struct cohort_need workload_need[] = {
+    {WK_AS_OF_MONTH, true}, {WK_TENANT_ID, true}, {WK_WORKLOAD, true},
+    {WK_QE, true},          {WK_AE, true},        {WK_AU_PCT, true},
+    {WK_HEALTH, true},
 };
 
 static enum ftk_error load_workloads(struct cohort_run *run,
                                      struct ftk_diag *diag)
 {
-    struct cohort_column col[WK_COUNT] = {
-        {"as_of_month", true, -1}, {"tenant_id", true, -1},
-        {"workload", true, -1},    {"qe", true, -1},
-        {"ae", true, -1},          {"au_pct", true, -1},
-        {"health", true, -1},
-    };
+    int idx[WK_COUNT];
     size_t n_wl = (size_t)run->n_workloads;
-    run->wl = calloc(run->n_customers * n_wl + 1, sizeof(*run->wl));
-    bool *seen = calloc(run->n_customers * n_wl + 1, sizeof(*seen));
-    char *path = cohort_path_join(run->dir, "workload_kpis.csv");
+    /* one slot per customer and workload; n_wl is at most
+     * COHORT_MAX_WORKLOADS */
+    size_t slots = run->n_customers * n_wl + 1;
+    bool overflow = n_wl > 0 && run->n_customers > (SIZE_MAX - 1) / n_wl;
+    run->wl = overflow ? NULL : calloc(slots, sizeof(*run->wl));
+    bool *seen = overflow ? NULL : calloc(slots, sizeof(*seen));
+    char *path = cohort_path_join(run->dir, report_workload_kpis.file);
     enum ftk_error err = FTK_OK;
     struct csv_reader *r = NULL;
     size_t n_fields;
@@ -291,7 +289,9 @@ static enum ftk_error load_workloads(struct cohort_run *run,
     }
     for (size_t i = 0; i < run->n_customers; i++)
         run->customer[i].kpis.wl = run->wl + i * n_wl;
-    err = cohort_table_open(path, &r, col, WK_COUNT, &n_fields, diag);
+    err = cohort_table_open(path, &report_workload_kpis, workload_need,
+                            sizeof(workload_need) / sizeof(workload_need[0]),
+                            idx, &r, &n_fields, diag);
     while (err == FTK_OK) {
         const struct csv_record *rec;
         err = csv_reader_next(r, &rec, diag);
@@ -299,17 +299,16 @@ static enum ftk_error load_workloads(struct cohort_run *run,
             break;
         err = cohort_field_count(path, rec, n_fields, diag);
         if (err == FTK_OK)
-            err = check_month(run, path, rec->line,
-                              cohort_cell_at(rec, col[WK_MONTH].index), diag);
+            err = check_month(run, path, rec->line, wk(WK_AS_OF_MONTH),
+                              cohort_cell_at(rec, idx[WK_AS_OF_MONTH]), diag);
         if (err != FTK_OK)
             break;
-        int w = find_workload(run, cohort_cell_at(rec, col[WK_WORKLOAD].index));
+        int w = find_workload(run, cohort_cell_at(rec, idx[WK_WORKLOAD]));
         if (w < 0)
             continue;
         size_t ci;
-        err =
-            row_customer(run, path, rec->line,
-                         cohort_cell_at(rec, col[WK_TENANT].index), &ci, diag);
+        err = row_customer(run, path, rec->line,
+                           cohort_cell_at(rec, idx[WK_TENANT_ID]), &ci, diag);
         if (err != FTK_OK)
             break;
         struct cohort_customer *c = &run->customer[ci];
@@ -321,30 +320,30 @@ static enum ftk_error load_workloads(struct cohort_run *run,
         }
         seen[ci * n_wl + (size_t)w] = true;
         struct cohort_wl *x = &c->kpis.wl[w];
-        struct cohort_cell au = cohort_cell_at(rec, col[WK_AU].index);
+        struct cohort_cell au = cohort_cell_at(rec, idx[WK_AU_PCT]);
         x->au_defined = au.len > 0;
         if (x->au_defined && !cohort_parse_centi(au, &x->au)) {
-            err = cohort_bad_cell(diag, path, rec->line, "au_pct", au,
+            err = cohort_bad_cell(diag, path, rec->line, wk(WK_AU_PCT), au,
                                   "a percent such as 37.50, or empty");
             break;
         }
-        struct cohort_cell h = cohort_cell_at(rec, col[WK_HEALTH].index);
+        struct cohort_cell h = cohort_cell_at(rec, idx[WK_HEALTH]);
         if (!cohort_parse_health(h, &x->health)) {
-            err = cohort_bad_cell(diag, path, rec->line, "health", h,
+            err = cohort_bad_cell(diag, path, rec->line, wk(WK_HEALTH), h,
                                   "Green, Yellow, Red or N/A");
             break;
         }
         if (x->au_defined) {
             int64_t qe, ae;
-            struct cohort_cell cq = cohort_cell_at(rec, col[WK_QE].index),
-                               ca = cohort_cell_at(rec, col[WK_AE].index);
+            struct cohort_cell cq = cohort_cell_at(rec, idx[WK_QE]),
+                               ca = cohort_cell_at(rec, idx[WK_AE]);
             if (!cohort_parse_count(cq, &qe)) {
-                err = cohort_bad_cell(diag, path, rec->line, "qe", cq,
+                err = cohort_bad_cell(diag, path, rec->line, wk(WK_QE), cq,
                                       "a whole number");
                 break;
             }
             if (!cohort_parse_count(ca, &ae)) {
-                err = cohort_bad_cell(diag, path, rec->line, "ae", ca,
+                err = cohort_bad_cell(diag, path, rec->line, wk(WK_AE), ca,
                                       "a whole number");
                 break;
             }
@@ -376,23 +375,25 @@ static bool append(char **s, const char *sep, const char *a, size_t alen,
     return true;
 }
 
-enum { CC_MONTH, CC_TENANT, CC_AREA, CC_WORKLOAD, CC_DETAIL, CC_COUNT };
+/* The columns of cohort_candidates.csv the cohort reads. */
+static const struct cohort_need candidate_need[] = {
+    {CC_AS_OF_MONTH, true}, {CC_TENANT_ID, true}, {CC_FOCUS_AREA, true},
+    {CC_WORKLOAD, true},    {CC_DETAIL, true},
+};
 
 static enum ftk_error load_candidates(struct cohort_run *run,
                                       struct ftk_diag *diag)
 {
-    struct cohort_column col[CC_COUNT] = {
-        {"as_of_month", true, -1}, {"tenant_id", true, -1},
-        {"focus_area", true, -1},  {"workload", true, -1},
-        {"detail", true, -1},
-    };
-    char *path = cohort_path_join(run->dir, "cohort_candidates.csv");
+    int idx[CC_COUNT];
+    char *path = cohort_path_join(run->dir, report_candidates.file);
     if (!path)
         return cohort_nomem(diag);
     struct csv_reader *r = NULL;
     size_t n_fields;
     enum ftk_error err =
-        cohort_table_open(path, &r, col, CC_COUNT, &n_fields, diag);
+        cohort_table_open(path, &report_candidates, candidate_need,
+                          sizeof(candidate_need) / sizeof(candidate_need[0]),
+                          idx, &r, &n_fields, diag);
     while (err == FTK_OK) {
         const struct csv_record *rec;
         err = csv_reader_next(r, &rec, diag);
@@ -401,17 +402,18 @@ static enum ftk_error load_candidates(struct cohort_run *run,
         err = cohort_field_count(path, rec, n_fields, diag);
         if (err == FTK_OK)
             err = check_month(run, path, rec->line,
-                              cohort_cell_at(rec, col[CC_MONTH].index), diag);
+                              report_candidates.col[CC_AS_OF_MONTH].name,
+                              cohort_cell_at(rec, idx[CC_AS_OF_MONTH]), diag);
         size_t ci;
         if (err == FTK_OK)
-            err = row_customer(run, path, rec->line,
-                               cohort_cell_at(rec, col[CC_TENANT].index), &ci,
-                               diag);
+            err =
+                row_customer(run, path, rec->line,
+                             cohort_cell_at(rec, idx[CC_TENANT_ID]), &ci, diag);
         if (err != FTK_OK)
             break;
-        struct cohort_cell area = cohort_cell_at(rec, col[CC_AREA].index),
-                           wl = cohort_cell_at(rec, col[CC_WORKLOAD].index),
-                           detail = cohort_cell_at(rec, col[CC_DETAIL].index);
+        struct cohort_cell area = cohort_cell_at(rec, idx[CC_FOCUS_AREA]),
+                           wl = cohort_cell_at(rec, idx[CC_WORKLOAD]),
+                           detail = cohort_cell_at(rec, idx[CC_DETAIL]);
         char head[128];
         snprintf(head, sizeof(head),
                  "%.*s%s%.*s: ", area.len > 40 ? 40 : (int)area.len, area.s,
@@ -498,13 +500,14 @@ enum ftk_error cohort_run_check_core(const struct cohort_run *run,
             strcat(list, run->workload[w]);
         }
         return ftk_fail(diag, FTK_E_CONFIG,
-                        "%s/customer_kpis.csv:%llu: %s has core_qe %lld and "
-                        "core_ae %lld, but workload_kpis.csv gives %lld and "
-                        "%lld over the core workloads of the configuration "
-                        "(%s): the run used another configuration; give the "
-                        "run's --config",
-                        run->dir, (ull)c->line, c->tenant_id,
-                        (long long)c->kpis.core_qe, (long long)c->kpis.core_ae,
+                        "%s/%s:%llu: %s has %s %lld and %s %lld, but %s "
+                        "gives %lld and %lld over the core workloads of the "
+                        "configuration (%s): the run used another "
+                        "configuration; give the run's --config",
+                        run->dir, report_customer_kpis.file, (ull)c->line,
+                        c->tenant_id, ck(CK_CORE_QE),
+                        (long long)c->kpis.core_qe, ck(CK_CORE_AE),
+                        (long long)c->kpis.core_ae, report_workload_kpis.file,
                         (long long)c->wl_qe, (long long)c->wl_ae, list);
     }
     return FTK_OK;
