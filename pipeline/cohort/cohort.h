@@ -13,6 +13,7 @@
  *   rules.h    freezing and recording a change: the rules they enforce
  *   view.h     the cohort as it stands on a date
  *   review.h   the weekly review: rows, CSV and workbook
+ *   columns.h  the columns of every file the cohort tool writes or reads
  *
  * Text read back from a CSV written by ftkpi (or saved by a spreadsheet)
  * loses the "'" that neutralised a formula-like cell ('=x becomes =x), so

@@ -30,13 +30,11 @@ bool cohort_cell_is(struct cohort_cell c, const char *word)
     return c.len == strlen(word) && strncasecmp(c.s, word, c.len) == 0;
 }
 
-/* A copy of the cell in the arena, or NULL when out of memory. */
 const char *cohort_cell_keep(struct arena *a, struct cohort_cell c)
 {
     return arena_strndup(a, c.s, c.len);
 }
 
-/* Plain decimal digits, at most 18 of them. */
 bool cohort_parse_count(struct cohort_cell c, int64_t *out)
 {
     if (c.len == 0 || c.len > 18)
@@ -51,7 +49,6 @@ bool cohort_parse_count(struct cohort_cell c, int64_t *out)
     return true;
 }
 
-/* "37.50", "-5.25", "100" (at most two decimals) into hundredths. */
 bool cohort_parse_centi(struct cohort_cell c, kpi_centi *out)
 {
     size_t i = 0;
@@ -96,7 +93,6 @@ bool cohort_parse_health(struct cohort_cell c, enum kpi_health *out)
     return false;
 }
 
-/* "PLATEAU;LOSER" (any order, no repeats), "" for none. */
 bool cohort_parse_focus(struct cohort_cell c, unsigned *out)
 {
     unsigned focus = 0;
@@ -131,9 +127,6 @@ enum ftk_error cohort_bad_cell(struct ftk_diag *diag, const char *path,
                     expected);
 }
 
-/* Opens path and reads its header into cols (-1 for a column it lacks).
- * FTK_E_DATA for an empty file, a column named twice, a required one
- * missing, or a file separated by ';' (a spreadsheet's regional CSV). */
 /* True when column col of the table is among the needed ones. */
 static bool needed(const struct cohort_need *need, size_t n_need, int col)
 {
@@ -210,15 +203,6 @@ enum ftk_error cohort_field_count(const char *path,
                     (ull)rec->line, rec->n_fields, want);
 }
 
-void cohort_month_text(int32_t month, char out[8])
-{
-    if (month == KPI_NO_DATE)
-        out[0] = '\0';
-    else
-        kpi_month_format(month, out);
-}
-
-/* A region as it goes into a file name. */
 void cohort_safe_name(const char *s, char *out, size_t cap)
 {
     size_t i = 0;
@@ -246,7 +230,6 @@ struct schema_value cohort_none(void)
     return (struct schema_value){false, 0, NULL};
 }
 
-/* "dir/name", owned by the caller, or NULL when out of memory. */
 char *cohort_path_join(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;

@@ -80,9 +80,6 @@ enum ftk_error cohort_field_count(const char *path,
                                   const struct csv_record *rec, size_t want,
                                   struct ftk_diag *diag);
 
-/* A month as "YYYY-MM", "" for KPI_NO_DATE. */
-void cohort_month_text(int32_t month, char out[8]);
-
 /* A region as it goes into a file name: every byte other than A-Z a-z 0-9
  * - _ written as '_'. */
 void cohort_safe_name(const char *s, char *out, size_t cap);

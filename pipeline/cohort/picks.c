@@ -27,7 +27,7 @@ void cohort_pick_name(int32_t month, const char *region, char *out, size_t cap)
 }
 
 /* Users to goal descending, then tenant_id: the order of the candidates
- * (SPEC section 7). */
+ * (docs/kpis.md, "Opportunity review: focus areas"). */
 static int by_users_to_goal(const void *a, const void *b)
 {
     const struct cohort_customer *x = *(const struct cohort_customer *const *)a;
@@ -43,7 +43,7 @@ static const struct cohort_customer **
 region_candidates(const struct cohort_run *run, const char *region, size_t *n)
 {
     const struct cohort_customer **list =
-        malloc((run->n_customers + 1) * sizeof(*list));
+        calloc(run->n_customers + 1, sizeof(*list));
     *n = 0;
     if (!list)
         return NULL;
@@ -307,7 +307,7 @@ static int pick_ref_cmp(const void *a, const void *b)
 static bool find_duplicates(const struct cohort_picks *p, bool *dup,
                             struct cohort_report *problems)
 {
-    struct pick_ref *ref = malloc((p->n + 1) * sizeof(*ref));
+    struct pick_ref *ref = calloc(p->n + 1, sizeof(*ref));
     if (!ref)
         return false;
     for (size_t i = 0; i < p->n; i++)

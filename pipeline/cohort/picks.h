@@ -64,6 +64,7 @@ enum ftk_error cohort_picks_read(struct cohort_picks *p,
                                  struct cohort_report *problems,
                                  struct ftk_diag *diag);
 
+/* Frees what cohort_picks_read took; safe on a zeroed or released p. */
 void cohort_picks_release(struct cohort_picks *p);
 
 /* The cohort month the sheets name (their cohort_month cells), or
@@ -83,6 +84,7 @@ struct cohort_selection {
 };
 
 void cohort_selection_init(struct cohort_selection *s);
+/* Frees the choices; safe on a zeroed or released selection. */
 void cohort_selection_release(struct cohort_selection *s);
 
 /* The picked customers of the sheets for a freeze of month. Each sheet

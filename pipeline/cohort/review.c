@@ -78,7 +78,7 @@ enum ftk_error cohort_review_build(struct cohort_review *r,
     r->now_month = run->as_of_month;
     r->region = region;
     r->st = st;
-    r->row = malloc((v->n + 1) * sizeof(*r->row));
+    r->row = calloc(v->n + 1, sizeof(*r->row));
     if (!r->row)
         return cohort_nomem(diag);
     for (size_t i = 0; i < v->n; i++) {

@@ -56,18 +56,22 @@ enum ftk_error cohort_review_build(struct cohort_review *r,
                                    const struct cohort_run *run,
                                    const char *region, struct ftk_diag *diag);
 
+/* Frees the rows; safe on a zeroed or released review. */
 void cohort_review_release(struct cohort_review *r);
 
 /* The review file's name: "review-2026-11-NA-2026-11-10" (no extension),
  * the region written as in cohort_pick_name. */
 void cohort_review_name(const struct cohort_review *r, char *out, size_t cap);
 
-/* Writes the review as CSV (UTF-8 with a BOM, for Excel). Returns false
- * when a write failed. */
+/* Writes the review as CSV (UTF-8 with a BOM, for Excel), the columns of
+ * cohort_review_layout (columns.h). Returns false when a write failed. */
 bool cohort_review_write_csv(FILE *f, const struct cohort_review *r);
 
 /* Writes the review as a workbook at path (libxlsxwriter creates the file
- * itself). FTK_E_IO or FTK_E_CANTCREAT with libxlsxwriter's message. */
+ * itself): one sheet with the CSV's columns and header, the numbers as
+ * numbers formatted by their type, dates, months, health and codes as the
+ * text the CSV has. FTK_E_IO or FTK_E_CANTCREAT with libxlsxwriter's
+ * message. */
 enum ftk_error cohort_review_write_xlsx(const char *path,
                                         const struct cohort_review *r,
                                         struct ftk_diag *diag);

@@ -435,7 +435,7 @@ static int str_cmp(const void *a, const void *b)
 static enum ftk_error collect_regions(struct cohort_run *run,
                                       struct ftk_diag *diag)
 {
-    run->region = malloc((run->n_customers + 1) * sizeof(*run->region));
+    run->region = calloc(run->n_customers + 1, sizeof(*run->region));
     if (!run->region)
         return cohort_nomem(diag);
     for (size_t i = 0; i < run->n_customers; i++)

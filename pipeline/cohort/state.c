@@ -518,7 +518,7 @@ cohort_state_ordered(const struct cohort_state *st,
                      const struct cohort_change *extra, size_t *n)
 {
     *n = st->n_changes + (extra != NULL);
-    const struct cohort_change **o = malloc((*n + 1) * sizeof(*o));
+    const struct cohort_change **o = calloc(*n + 1, sizeof(*o));
     if (!o)
         return NULL;
     for (size_t i = 0; i < st->n_changes; i++)
@@ -550,7 +550,7 @@ enum ftk_error cohort_state_replay(const struct cohort_state *st,
 {
     size_t n;
     const struct cohort_change **o = cohort_state_ordered(st, extra, &n);
-    struct slot *s = malloc((st->n_members + n + 1) * sizeof(*s));
+    struct slot *s = calloc(st->n_members + n + 1, sizeof(*s));
     if (!o || !s) {
         free(o);
         free(s);

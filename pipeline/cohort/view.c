@@ -108,9 +108,9 @@ enum ftk_error cohort_view_build(struct cohort_view *v,
     }
     size_t n;
     const struct cohort_change **o = cohort_state_ordered(st, NULL, &n);
-    v->row = malloc((st->n_members + n + 1) * sizeof(*v->row));
-    v->pending = malloc((n + 1) * sizeof(*v->pending));
-    v->applied = malloc((n + 1) * sizeof(*v->applied));
+    v->row = calloc(st->n_members + n + 1, sizeof(*v->row));
+    v->pending = calloc(n + 1, sizeof(*v->pending));
+    v->applied = calloc(n + 1, sizeof(*v->applied));
     if (!o || !v->row || !v->pending || !v->applied) {
         free(o);
         cohort_view_release(v);
