@@ -159,10 +159,6 @@ enum cohort_review_wl_col {
 enum cohort_show_col { COHORT_SHOW_COLUMNS(COHORT_COL_ENUM) SH_COUNT };
 #undef COHORT_COL_ENUM
 
-/* A case label per column of a list, for a switch over a file's ids that
- * hands a block of them (COHORT_KPI_COLUMNS) to one function. */
-#define COHORT_COL_CASE(id, name, type) case id:
-
 extern const struct schema cohort_sheet_table;     /* picking sheet */
 extern const struct schema cohort_members_table;   /* cohort-YYYY-MM.csv */
 extern const struct schema cohort_changes_table;   /* changes-YYYY-MM.csv */

@@ -99,12 +99,9 @@ static struct schema_value member_value(const void *row, int w, size_t col,
         return cohort_num(true, m->frozen_on);
     case CM_FROZEN_FROM:
         return cohort_text(m->frozen_from);
-        COHORT_KPI_COLUMNS(COHORT_COL_CASE, CM)
+    default: /* the KPI block, from CM_AS_OF_MONTH on */
         return kpi_value(&m->kpis, -1, col - CM_AS_OF_MONTH, buf, cap);
-    case CM_COUNT:
-        break;
     }
-    return cohort_none();
 }
 
 /* A row of the change log: a change of a month. */
@@ -141,12 +138,9 @@ static struct schema_value change_value(const void *row, int w, size_t col,
         return cohort_text(c->reason);
     case CH_RECORDED_BY:
         return cohort_text(c->recorded_by);
-        COHORT_KPI_COLUMNS(COHORT_COL_CASE, CH)
+    default: /* the KPI block, from CH_AS_OF_MONTH on */
         return kpi_value(&c->kpis, -1, col - CH_AS_OF_MONTH, buf, cap);
-    case CH_COUNT:
-        break;
     }
-    return cohort_none();
 }
 
 /* Checks a state file's header: the columns of the layout's table, then

@@ -110,15 +110,16 @@ enum ftk_error cohort_state_replay(const struct cohort_state *st,
 /* Writes the new copy of the cohort file in pub: its old bytes (or, for the
  * month's first freeze, the header) and a row per member; with the month's
  * first freeze, also the change log with only its header. Nothing is
- * committed. FTK_E_IO when a write failed, then pub is aborted. */
+ * committed: the caller commits pub, or aborts it on error. FTK_E_STATE
+ * when the old file is gzip-compressed, FTK_E_IO when a write failed. */
 enum ftk_error cohort_state_append_members(const struct cohort_state *st,
                                            struct publish *pub,
                                            const struct cohort_member *m,
                                            size_t n, struct ftk_diag *diag);
 
-/* Writes the new copy of the change log in pub, with c appended (its kpis
- * empty when kpis.as_of_month is KPI_NO_DATE). Nothing is committed.
- * FTK_E_IO when a write failed, then pub is aborted. */
+/* Writes the new copy of the change log in pub, with c appended (its KPIs
+ * empty when kpis.as_of_month is KPI_NO_DATE). Nothing is committed, as
+ * for cohort_state_append_members. */
 enum ftk_error cohort_state_append_change(const struct cohort_state *st,
                                           struct publish *pub,
                                           const struct cohort_change *c,
