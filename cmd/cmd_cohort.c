@@ -777,6 +777,51 @@ static enum ftk_error freeze(struct opts *o)
 
 /* ---- change ------------------------------------------------------------- */
 
+/* Records the change the command line asks for in the loaded state, under
+ * the state's lock (pub), and prints the outcome. */
+static enum ftk_error record_change(const struct opts *o, struct session *s,
+                                    struct publish *pub, bool with_run,
+                                    int32_t recorded_on, int32_t effective,
+                                    int32_t month)
+{
+    struct cohort_change_request req = {
+        .action = o->add ? COHORT_ADD : COHORT_REMOVE,
+        .tenant_id = o->add ? o->add : o->remove,
+        .run = with_run ? &s->run : NULL,
+        .reason = o->reason,
+        .recorded_by = o->by ? o->by : "",
+        .recorded_on = recorded_on,
+        .effective_on = effective,
+    };
+    struct cohort_change done;
+    enum ftk_error err =
+        cohort_change_record(&s->st, pub, &req, &done, &s->diag);
+    if (err != FTK_OK) {
+        fail(o, err, &s->diag);
+        if (!s->st.frozen && o->month == KPI_NO_DATE) {
+            char eff[11];
+            kpi_date_format(effective, eff);
+            fprintf(stderr,
+                    "ftkpi cohort change: (the cohort's month was taken from "
+                    "the effective date %s; give --month YYYY-MM for "
+                    "another)\n",
+                    eff);
+        }
+    } else if (!o->quiet) {
+        char m[8], rec[11], eff[11];
+        kpi_month_format(month, m);
+        kpi_date_format(recorded_on, rec);
+        kpi_date_format(effective, eff);
+        fprintf(stderr,
+                "ftkpi cohort change: change %u recorded on %s in %s: %s %s "
+                "(%s) %s the %s cohort of %s, effective %s\n",
+                done.number, rec, s->st.changes_path, o->add ? "add" : "remove",
+                done.tenant_id, done.customer_name, o->add ? "to" : "from", m,
+                done.region, eff);
+    }
+    return err;
+}
+
 static enum ftk_error change(struct opts *o)
 {
     enum ftk_error err = require(o, o->state, no_state);
@@ -804,50 +849,16 @@ static enum ftk_error change(struct opts *o)
     if (err != FTK_OK)
         return err;
     struct session s = {0};
-    struct cohort_change done;
     err = load_state(o, &s, month);
     /* an add takes the customer's KPIs from the run */
     bool with_run = err == FTK_OK && o->add && s.st.frozen;
     if (with_run)
         err = load_run(o, &s);
-    if (err != FTK_OK) {
+    if (err != FTK_OK)
         fail(o, err, &s.diag);
-        goto out;
-    }
-    struct cohort_change_request req = {
-        .action = o->add ? COHORT_ADD : COHORT_REMOVE,
-        .tenant_id = o->add ? o->add : o->remove,
-        .run = with_run ? &s.run : NULL,
-        .reason = o->reason,
-        .recorded_by = o->by ? o->by : "",
-        .recorded_on = recorded_on,
-        .effective_on = effective,
-    };
-    err = cohort_change_record(&s.st, &pub, &req, &done, &s.diag);
-    if (err != FTK_OK) {
-        fail(o, err, &s.diag);
-        if (!s.st.frozen && o->month == KPI_NO_DATE) {
-            char eff[11];
-            kpi_date_format(effective, eff);
-            fprintf(stderr,
-                    "ftkpi cohort change: (the cohort's month was taken from "
-                    "the effective date %s; give --month YYYY-MM for "
-                    "another)\n",
-                    eff);
-        }
-    } else if (!o->quiet) {
-        char m[8], rec[11], eff[11];
-        kpi_month_format(month, m);
-        kpi_date_format(recorded_on, rec);
-        kpi_date_format(effective, eff);
-        fprintf(stderr,
-                "ftkpi cohort change: change %u recorded on %s in %s: %s %s "
-                "(%s) %s the %s cohort of %s, effective %s\n",
-                done.number, rec, s.st.changes_path, o->add ? "add" : "remove",
-                done.tenant_id, done.customer_name, o->add ? "to" : "from", m,
-                done.region, eff);
-    }
-out:
+    else
+        err =
+            record_change(o, &s, &pub, with_run, recorded_on, effective, month);
     session_release(&s);
     publish_release(&pub);
     return err;
