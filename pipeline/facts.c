@@ -1,5 +1,6 @@
 /*
- * pipeline/facts.c - from the store to the rows of the CSV facts.
+ * pipeline/facts.c - from the store to the rows of the CSV facts
+ * (docs/kpis.md) and the workbook's worst-first lists (docs/workbook.md).
  *
  * The window is every day up to the last day of the as-of month m: month
  * values of months after m are never looked at, entitlement snapshots
@@ -552,6 +553,242 @@ static enum ftk_error candidates(struct build *b)
     return FTK_OK;
 }
 
+/* A place in a worst-first list: ascending k1, then k2, then index (so
+ * ties keep facts order). */
+struct order_key {
+    int64_t k1, k2;
+    uint32_t index;
+};
+
+static int order_cmp(const void *a, const void *b)
+{
+    const struct order_key *x = a, *y = b;
+    if (x->k1 != y->k1)
+        return x->k1 < y->k1 ? -1 : 1;
+    if (x->k2 != y->k2)
+        return x->k2 < y->k2 ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static const unsigned velocity_areas = (1u << KPI_FOCUS_SLOW_KICKOFF) |
+                                       (1u << KPI_FOCUS_SLOW_ENABLE) |
+                                       (1u << KPI_FOCUS_SLOW_RAMP);
+
+static int64_t later(int64_t m, int32_t days)
+{
+    return days != KPI_NO_DAYS && days > m ? days : m;
+}
+
+/* The largest velocity figure of a core row, or INT64_MIN. */
+static int64_t row_slowest(const struct fact_workload *row)
+{
+    int64_t m = later(INT64_MIN, row->days_kickoff_to_enable);
+    for (int i = 0; i < KPI_MILESTONES; i++)
+        m = later(m, row->days_to[i]);
+    return m;
+}
+
+/* The largest velocity figure of a customer and one of its core rows
+ * (row may be NULL), or INT64_MIN when none is known. */
+static int64_t slowest(const struct fact_customer *c,
+                       const struct fact_workload *row)
+{
+    int64_t m = later(INT64_MIN, c->days_to_kickoff);
+    m = later(m, c->days_to_gateway);
+    if (row) {
+        int64_t r = row_slowest(row);
+        m = r > m ? r : m;
+    }
+    return m;
+}
+
+/* The velocity focus areas of a customer and one of its core rows. */
+static unsigned velocity_focus(const struct fact_customer *c,
+                               const struct fact_workload *row)
+{
+    unsigned m = c->focus & (1u << KPI_FOCUS_SLOW_KICKOFF);
+    if (row && row->slow_enable)
+        m |= 1u << KPI_FOCUS_SLOW_ENABLE;
+    if (row && row->slow_ramp)
+        m |= 1u << KPI_FOCUS_SLOW_RAMP;
+    return m;
+}
+
+/* A string being joined; p is NUL-terminated once anything was added. */
+struct join {
+    char *p;
+    size_t len, cap;
+};
+
+static bool join_add(struct join *j, const char *s)
+{
+    size_t n = strlen(s);
+    char *p = grow_array(j->p, &j->cap, j->len + n + 1, 1);
+    if (!p)
+        return false;
+    j->p = p;
+    memcpy(p + j->len, s, n + 1);
+    j->len += n;
+    return true;
+}
+
+/* The findings of a velocity line (struct fact_velocity): the details of
+ * the velocity candidates of customer `customer` (listed by head and next,
+ * in facts order) whose workload is w or none. One detail is shared with
+ * its candidate; several are joined in f->strings. NULL when out of
+ * memory. */
+static const char *velocity_findings(struct facts *f, const int64_t *head,
+                                     const int64_t *next, uint32_t customer,
+                                     int w, struct join *j)
+{
+    const char *first = "";
+    size_t found = 0;
+    bool ok = true;
+    j->len = 0;
+    for (int64_t k = head[customer]; ok && k >= 0; k = next[k]) {
+        const struct fact_candidate *cd = &f->candidate[k];
+        if (cd->workload >= 0 && cd->workload != w)
+            continue;
+        if (found++ == 0) {
+            first = cd->detail;
+            continue;
+        }
+        if (found == 2)
+            ok = join_add(j, first);
+        ok = ok && join_add(j, "; ") && join_add(j, cd->detail);
+    }
+    if (!ok)
+        return NULL;
+    return found < 2 ? first : arena_strndup(&f->strings, j->p, j->len);
+}
+
+/* The Velocity sheet's lines, ordered (struct facts says how). */
+static enum ftk_error velocity_lines(struct facts *f)
+{
+    size_t cap = f->n_rows + f->n_customers + 1;
+    int64_t *head = malloc((f->n_customers + 1) * sizeof(*head));
+    int64_t *next = malloc((f->n_candidates + 1) * sizeof(*next));
+    struct fact_velocity *line = malloc(cap * sizeof(*line));
+    struct order_key *key = malloc(cap * sizeof(*key));
+    struct join findings = {NULL, 0, 0};
+    enum ftk_error err = FTK_E_NOMEM;
+    if (!head || !next || !line || !key)
+        goto out;
+    /* each customer's velocity candidates, in facts order */
+    for (size_t i = 0; i < f->n_customers; i++)
+        head[i] = -1;
+    for (size_t i = f->n_candidates; i-- > 0;) {
+        const struct fact_candidate *cd = &f->candidate[i];
+        if (!(velocity_areas & (1u << cd->area)))
+            continue;
+        next[i] = head[cd->customer];
+        head[cd->customer] = (int64_t)i;
+    }
+    uint32_t n = 0;
+    for (size_t i = 0; i < f->n_customers; i++) {
+        const struct fact_customer *c = &f->customer[i];
+        bool any = false;
+        /* k == first_row + n_rows: the customer alone, when no row made a
+         * line */
+        for (uint32_t k = c->first_row; k <= c->first_row + c->n_rows; k++) {
+            const struct fact_workload *row = NULL;
+            if (k < c->first_row + c->n_rows) {
+                row = &f->row[k];
+                if (!row->core || (!row->slow_enable && !row->slow_ramp &&
+                                   row_slowest(row) == INT64_MIN))
+                    continue;
+                any = true;
+            } else if (any) {
+                break;
+            }
+            unsigned focus = velocity_focus(c, row);
+            int64_t slow = slowest(c, row);
+            if (!focus && slow == INT64_MIN)
+                continue;
+            line[n] = (struct fact_velocity){
+                .customer = (uint32_t)i,
+                .row = row ? (int64_t)k : -1,
+                .focus = focus,
+            };
+            key[n] = (struct order_key){
+                focus ? 0 : 1, slow == INT64_MIN ? INT64_MAX : -slow, n};
+            n++;
+        }
+    }
+    sort_array(key, n, sizeof(*key), order_cmp);
+    f->velocity = malloc((n + 1) * sizeof(*f->velocity));
+    if (!f->velocity)
+        goto out;
+    for (uint32_t i = 0; i < n; i++) {
+        struct fact_velocity *v = &f->velocity[f->n_velocity++];
+        *v = line[key[i].index];
+        int w = v->row >= 0 ? f->row[v->row].workload : -1;
+        v->findings =
+            velocity_findings(f, head, next, v->customer, w, &findings);
+        if (!v->findings)
+            goto out;
+    }
+    err = FTK_OK;
+out:
+    free(head);
+    free(next);
+    free(line);
+    free(key);
+    free(findings.p);
+    return err;
+}
+
+/* The rows of an ordered list: *out gets the index of each row with a key
+ * (keyed returns true), by key. */
+static enum ftk_error row_list(const struct facts *f,
+                               bool (*keyed)(const struct fact_workload *,
+                                             int64_t *),
+                               uint32_t **out, size_t *n_out)
+{
+    struct order_key *key = malloc((f->n_rows + 1) * sizeof(*key));
+    *out = malloc((f->n_rows + 1) * sizeof(**out));
+    if (!key || !*out) {
+        free(key);
+        return FTK_E_NOMEM;
+    }
+    uint32_t n = 0;
+    int64_t k1;
+    for (size_t i = 0; i < f->n_rows; i++)
+        if (keyed(&f->row[i], &k1))
+            key[n++] = (struct order_key){k1, 0, (uint32_t)i};
+    sort_array(key, n, sizeof(*key), order_cmp);
+    for (uint32_t i = 0; i < n; i++)
+        (*out)[i] = key[i].index;
+    *n_out = n;
+    free(key);
+    return FTK_OK;
+}
+
+/* Plateau: longest first. */
+static bool plateau_key(const struct fact_workload *r, int64_t *k1)
+{
+    *k1 = -r->plateau_months;
+    return r->plateau;
+}
+
+/* Biggest losers: the core LOSER rows, most negative delta first. */
+static bool loser_key(const struct fact_workload *r, int64_t *k1)
+{
+    *k1 = r->delta_3m;
+    return r->core && r->loser && r->has_delta_3m;
+}
+
+/* The worst-first lists of struct facts: velocity, plateau, loser. */
+static enum ftk_error worst_first(struct facts *f)
+{
+    enum ftk_error err = velocity_lines(f);
+    if (err == FTK_OK)
+        err = row_list(f, plateau_key, &f->plateau, &f->n_plateau);
+    if (err == FTK_OK)
+        err = row_list(f, loser_key, &f->loser, &f->n_losers);
+    return err;
+}
+
 enum ftk_error facts_build(struct facts *f, const struct store *st,
                            int32_t as_of_month, struct ftk_diag *diag)
 {
@@ -615,6 +852,8 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
     err = portfolio(&b);
     if (err == FTK_OK)
         err = candidates(&b);
+    if (err == FTK_OK)
+        err = worst_first(f);
 out:
     free(order);
     free(b.plateau_buf);
@@ -631,6 +870,9 @@ void facts_release(struct facts *f)
     free(f->customer);
     free(f->portfolio);
     free(f->candidate);
+    free(f->velocity);
+    free(f->plateau);
+    free(f->loser);
     free(f->workload_order);
     arena_release(&f->strings);
     memset(f, 0, sizeof(*f));

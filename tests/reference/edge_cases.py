@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes small hand-made input folders that probe the boundaries of SPEC.md
-§1–§5, for tests/reference/compare.sh.
+§1–§5 and §9, for tests/reference/compare.sh (and, for §9, the reference's
+own tests in test_playbook.py).
 
     python3 tests/reference/edge_cases.py DIR
 
@@ -604,6 +605,127 @@ def year_boundary():
     return k
 
 
+def q(s):
+    """A CSV field holding s, quoted."""
+    return '"' + s.replace('"', '""') + '"'
+
+
+def playbook_rules():
+    """§9.1 rules at their boundaries (READINGS-issue9.md); the expected
+    rows are in test_playbook.py. Tenants: S* SPO, E* EXO, O*/H* OLM,
+    P* OPP, R* REVIEW and the sort."""
+    k = Case()
+
+    def one(t, w, qe, ae=None, notes="", enabled="", as_of="2026-01-01"):
+        k.ent(t, w, as_of, qe, enabled=enabled, notes=notes)
+        if ae is not None:
+            k.use(t, w, "2026-06-20", ae)
+
+    # SPO
+    for t, qe, ae, notes in [
+            ("S10", 10000, 1000, ""), ("S1001", 10000, 1001, ""),
+            ("Stiny", 2000000000, 200000001, ""),
+            ("Snov", 200, None, ""), ("Sqe0", 0, 5, ""),
+            ("Sunr", 100, 4, "Waiting; #unresponsive"),
+            ("Sunr2", 100, 4, "#Unresponsive2"),
+            ("Sdec", 100, 4, q("sharepoint bvd\ndeclined")),
+            ("Sau", 100, 50, "AU>10 %"), ("Sau100", 100, 50, "AU > 100%")]:
+        k.cust(t)
+        one(t, "SPO", qe, ae, notes)
+    # notes of the latest snapshot only (R7)
+    k.cust("Sold")
+    k.ent("Sold", "SPO", "2026-01-01", 100, notes="#Unresponsive")
+    k.ent("Sold", "SPO", "2026-05-01", 100)
+    k.use("Sold", "SPO", "2026-06-20", 4)
+    # EXO (INTUNE QE > 0 everywhere keeps OM_BVD out of EXO's way)
+    for t, qe, ae, notes in [
+            ("E999", 10000, 999, ""), ("E10", 100, 10, ""),
+            ("E40", 100, 40, ""), ("E4001", 10000, 4001, ""),
+            ("E50", 100, 50, ""), ("E5001", 10000, 5001, ""),
+            ("Etag", 100, 25, q("#Compete,expecting<50")),
+            ("Etag500", 100, 25, "Expecting<500"),
+            ("Etaggt", 100, 25, "EXPECTING>50"),
+            ("Elow50", 100, 50, "Expecting<50"),
+            ("Elow4999", 10000, 4999, "Expecting<50"),
+            ("Elow5", 100, 5, "Expecting<50"),
+            ("Eqe0", 0, 5, "Expecting<50")]:
+        k.cust(t)
+        one(t, "EXO", qe, ae, notes)
+    # OLM
+    k.cust("O1"); one("O1", "EXO", 100, 60)
+    k.cust("O2"); one("O2", "EXO", 100, 60); one("O2", "INTUNE", 5)
+    k.cust("O2b"); one("O2b", "EXO", 100, 60); one("O2b", "INTUNE", 0)
+    one("O2b", "AADP", 1200)
+    k.cust("O3"); one("O3", "EXO", 100, 60); one("O3", "OLM", 10000, 3999)
+    k.cust("O4"); one("O4", "EXO", 100, 60); one("O4", "OLM", 100, 40)
+    k.cust("O5"); one("O5", "EXO", 100, 60); one("O5", "OLM", 0, 5)
+    k.cust("O6"); one("O6", "EXO", 0, 60)
+    for t, en in [("H1", "2026-06-01"), ("H30", "2026-06-30"),
+                  ("H0", "2026-05-31"), ("H31", "2026-07-01")]:
+        k.cust(t)
+        one(t, "OLM", 100, 80, enabled=en, as_of="2026-06-15")
+    # OPP
+    for t, qe, ae, en in [
+            ("P70", 100, 70, "2026-01-01"),
+            ("P7001", 10000, 7001, "2026-01-01"),
+            ("Pne", 100, 70, ""), ("Pfut", 100, 70, "2026-07-15"),
+            ("Pnov", 100, None, "2026-01-01"), ("Pqe0", 0, 5, "")]:
+        k.cust(t)
+        one(t, "OPP", qe, ae, enabled=en)
+    # REVIEW and sorting
+    k.cust("R1", fm="Zoe", start="2026-01-01")
+    one("R1", "EXO", 100, 5)
+    k.cust("R2", fm="Adam", start="2026-01-01")
+    k.cust("R3", fm="", start="2026-01-01")
+    return k
+
+
+def playbook_summaries():
+    """§9.2 exec summaries: the template customer (C1) byte for byte, no
+    usage, no data, deployment progress, line details; the expected notes
+    are in test_playbook.py."""
+    k = Case()
+    # The spec's template customer (plus a Green OLM, without which
+    # OM_BVD would add an OLM line): byte for byte.
+    k.c.append("C1,Contoso Ltd,NA,12000,High,Megan,,,")
+    k.ent("C1", "EXO", "2025-01-01", 8000, notes="expecting>50")
+    k.use("C1", "EXO", "2026-03-20", 4744)     # 59.30 %
+    k.use("C1", "EXO", "2026-06-20", 5000)     # 62.50 %
+    k.ent("C1", "OLM", "2025-01-01", 8000)
+    k.use("C1", "OLM", "2026-06-20", 6000)     # 75.00 %
+    k.ent("C1", "SPO", "2025-01-01", 4000)
+    k.monthly("C1", "SPO", [320] * 7)           # 8.00 %, L = 6
+    # no usage at all: entitlements only
+    k.c.append("N1,No Usage Inc,EMEA,1,,,,,")
+    k.ent("N1", "EXO", "2026-01-01", 100)
+    k.ent("N1", "SPO", "2026-01-01", 50)
+    k.ent("N1", "YAM", "2026-01-01", 0)
+    # no data at all, a multi-line name, no seats, no priority
+    k.c.append('Z1,"Multi\r\nline\tname",LATAM,,,,,,')
+    # Fully Deployed: every core workload with QE > 0 Green; TEAMS QE 0
+    k.cust("F1", seats=0)
+    for w, qe, ae in [("EXO", 100, 51), ("SPO", 100, 41), ("OLM", 10, 8),
+                      ("TEAMS", 0, 3)]:
+        k.ent("F1", w, "2026-01-01", qe)
+        k.use("F1", w, "2026-06-20", ae)
+    # only core workloads with QE 0 or unknown, AE > 0: Partially
+    k.cust("Q1")
+    k.ent("Q1", "EXO", "2026-01-01", 0)
+    k.use("Q1", "EXO", "2026-06-20", 5)
+    k.use("Q1", "OD", "2026-06-20", 5)
+    # large from QE, signs of the 3-month change, OPP next actions,
+    # lines in the template order
+    k.cust("L1")
+    k.ent("L1", "SDS", "2026-01-01", 20000)
+    k.use("L1", "SDS", "2026-03-20", 2001)
+    k.use("L1", "SDS", "2026-06-20", 1000)
+    k.ent("L1", "OD", "2026-01-01", 100000)
+    k.use("L1", "OD", "2026-03-20", 30001)
+    k.use("L1", "OD", "2026-06-20", 30000)     # -0.001 pp -> 0.00
+    k.ent("L1", "OPP", "2026-01-01", 100, notes=q("#Pilot, #pilot #Wave_2"))
+    return k
+
+
 def main():
     out = sys.argv[1]
     cases = [
@@ -619,6 +741,9 @@ def main():
         ("reject_threshold", reject_threshold().files(), [""]),
         ("no_usage", no_usage().files(), ["", "--as-of 2026-01"]),
         ("year_boundary", year_boundary().files(), ["", "--as-of 2026-01"]),
+        ("playbook_rules", playbook_rules().files(), ["--as-of 2026-06"]),
+        ("playbook_summaries", playbook_summaries().files(),
+         ["--as-of 2026-06"]),
     ]
     cases += [(name, files, [""]) for name, files in csv_syntax()]
     for name, files, runs in cases:

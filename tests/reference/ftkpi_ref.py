@@ -4,8 +4,10 @@
     python3 tests/reference/ftkpi_ref.py --customers F... --entitlements F...
         --usage F... [--as-of YYYY-MM] --out DIR
 
-Writes workload_kpis.csv, customer_kpis.csv, portfolio.csv and
-cohort_candidates.csv into DIR (SPEC §7). It is a test oracle for the C
+Writes workload_kpis.csv, customer_kpis.csv, portfolio.csv,
+cohort_candidates.csv, next_actions.csv and exec_summaries.csv into DIR
+(SPEC §7, §9; the readings of §9 are in READINGS-issue9.md beside this
+file). It is a test oracle for the C
 program: written from SPEC.md and templates/ftkpi.ini only, standard library
 only, exact rational arithmetic (fractions.Fraction) for every threshold
 comparison and every rounding. It does not write rejects.csv, the workbook
@@ -667,11 +669,15 @@ def compute(customers, ents, usage, asof_arg):
             goal = qe * target(w) / 100
             utg = max(0, (goal.numerator // goal.denominator) + 1 - ae)
 
+        # §4 notes tags come from the latest in-window entitlement
+        # snapshot's notes (§9.1 reads them too); None when it has none.
+        notes = p.ents[-1][3] if p.ents else None
+
         wk[(t, w)] = dict(
             tenant=t, workload=w, qe=qe, ae=ae, au=au, health=health,
             scenario=scenario, d1=d1, d3=d3, L=L, plateau=plateau,
             backfilled=backfilled, enabled=enabled, d_k2e=d_k2e,
-            days_to=days_to, utg=utg)
+            days_to=days_to, utg=utg, notes=notes)
 
     # ----- §4 customer KPIs and §5 focus areas -----
     by_tenant = {}
@@ -764,9 +770,462 @@ def compute(customers, ents, usage, asof_arg):
             c=c, large=large, core_qe=core_qe, core_ae=core_ae,
             core_au=core_au, health=health, utg=utg,
             d_kick=days(start, kickoff), d_gate=days(start, gateway),
-            focus=";".join(focus)))
+            focus=";".join(focus), areas=[(a[0], a[1]) for a in areas]))
 
     return m, wk, cust_rows, candidates
+
+
+# ---------------------------------------------------------------------------
+# §9 Playbook actions (next_actions.csv) and exec summary drafts
+# (exec_summaries.csv). Where the spec is silent, the reading taken is
+# written down in tests/reference/READINGS-issue9.md; the R-numbers in the
+# comments below point to it.
+# ---------------------------------------------------------------------------
+
+# §9.2 the template's workload order; §2 the long names (R22).
+TEMPLATE_ORDER = ["EXO", "OLM", "SPO", "OD", "OPP", "TEAMS", "YAM", "WIN10",
+                  "INTUNE", "AADP", "AIP", "MCAS", "IDSEC", "PROJ", "WDATP",
+                  "SDS", "CORE"]
+LONG_NAMES = {
+    "EXO": "Exchange Online",
+    "OLM": "Outlook Mobile",
+    "SPO": "SharePoint Online",
+    "OD": "OneDrive for Business",
+    "OPP": "Office 365 ProPlus / Microsoft 365 Apps",
+    "TEAMS": "Microsoft Teams",
+    "YAM": "Yammer",
+    "WIN10": "Windows 10",
+    "INTUNE": "Intune",
+    "AADP": "Azure AD Premium",
+    "AIP": "Azure Information Protection",
+    "MCAS": "Microsoft Cloud App Security",
+    "IDSEC": "Identity Security",
+    "PROJ": "Project Online",
+    "WDATP": "Windows Defender ATP",
+    "SDS": "School Data Sync",
+    "CORE": "CORE",
+}
+
+# §9.1 default rules, in table order: (rule, workload, task_id, action).
+# The action is the table's words verbatim (R1); OM_BVD's deck choice is
+# folded in through {deck} (R2); "—" is an empty task_id (R3).
+RULES = [
+    ("SPO_BVD", "SPO", "3737",
+     "FM: deliver the SharePoint BVD; then set task 3737 Complete, update "
+     "target date, next action date, status notes and service status"),
+    ("SPO_CANCEL", "SPO", "3737",
+     'FM: mark task 3737 Cancelled with "AU > 10%" in the entitlement status '
+     "notes"),
+    ("EXO_ENABLE", "EXO", "",
+     "FM: enable Exchange for all users; find what blocks enablement or "
+     "migration; escalate impediments to the TM or a lead"),
+    ("EXO_INTENT", "EXO", "",
+     "FM: ask how many licences the customer will enable or migrate; under "
+     "50 %, check with the FTA or account team and note Expecting<50, else "
+     "note Expecting>50"),
+    ("EXO_EXPECTING_LOW", "EXO", "",
+     "FM: record the reason for the low expectation and offer an SME"),
+    ("EXO_CONFIRM", "EXO", "",
+     "FM: confirm the customer still intends > 50 % and note mailboxes that "
+     "stay on premises"),
+    ("OM_BVD", "OLM", "3278",
+     'FM: deliver the Outlook Mobile BVD — the "{deck}" deck; FE assists on '
+     "security"),
+    ("OM_HANDSHAKE", "OLM", "3733",
+     "FM: post-enablement field handshake with the CSM"),
+    ("OPP_DEPLOY", "OPP", "1247",
+     "FE: continue deployment support until AU > 70 %"),
+    ("OPP_PITCH", "OPP", "3738",
+     "FM: deliver the ProPlus pitch; FE: assessment workshop (task 3080)"),
+    ("REVIEW", "", "",
+     "FM: prepare the opportunity review: the focus areas and what moves the "
+     "customer out of them"),
+]
+RULE_ORDER = [r[0] for r in RULES]
+RULE_BY_CODE = {r[0]: r for r in RULES}
+
+# §9.1 the rules' limits (AU percent), exact.
+SPO_BVD_MAX = Fraction(10)        # SPO_BVD: AU ≤ 10; SPO_CANCEL: AU > 10
+EXO_EXPECTING_LOW_BELOW = Fraction(50)
+OPP_DEPLOY_MAX = Fraction(70)
+
+# §9.2 focus areas in words for "REQUESTS FOR SUPPORT" (R27).
+FOCUS_WORDS = {
+    "LARGE_POOR": "large customer with AU under 20 %",
+    "PLATEAU": "plateau on",
+    "LOSER": "biggest loser on",
+    "SLOW_KICKOFF": "slow kickoff",
+    "SLOW_ENABLE": "slow enablement on",
+    "SLOW_RAMP": "slow ramp-up on",
+}
+
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "abcdefghijklmnopqrstuvwxyz0123456789_")
+_DIGITS = frozenset("0123456789")
+EXPECTING_TAGS = ("Expecting<50", "Expecting>50")
+
+
+def _lower(s):
+    """ASCII-only lower case (R8, R9: non-ASCII letters are not folded)."""
+    return "".join(chr(ord(ch) + 32) if "A" <= ch <= "Z" else ch for ch in s)
+
+
+def _expecting_at(s, i):
+    """The Expecting tag (canonical spelling) that starts at s[i], or None
+    (R8): the 12 characters match case-insensitively, the character before
+    is not a word character and the one after is not a digit."""
+    frag = _lower(s[i:i + 12])
+    for tag in EXPECTING_TAGS:
+        if frag == _lower(tag):
+            if i > 0 and s[i - 1] in _WORD:
+                return None
+            if i + 12 < len(s) and s[i + 12] in _DIGITS:
+                return None
+            return tag
+    return None
+
+
+def notes_tags(notes):
+    """§4 notes tags, in order of first appearance, deduplicated
+    case-insensitively (R7–R10): the Expecting tags in their canonical
+    spelling, hashtags (`#` + ASCII letters, digits, `_`) as first written.
+    """
+    tags, seen = [], set()
+    if not notes:
+        return tags
+    i, n = 0, len(notes)
+    while i < n:
+        tag = _expecting_at(notes, i)
+        if tag is not None:
+            i += 12
+        elif notes[i] == "#" and i + 1 < n and notes[i + 1] in _WORD:
+            if _expecting_at(notes, i + 1) is not None:
+                i += 1  # "#Expecting<50" is the tag Expecting<50
+                continue
+            j = i + 1
+            while j < n and notes[j] in _WORD:
+                j += 1
+            tag = notes[i:j]
+            i = j
+        else:
+            i += 1
+            continue
+        k = _lower(tag)
+        if k not in seen:
+            seen.add(k)
+            tags.append(tag)
+    return tags
+
+
+def has_tag(tags, tag):
+    return any(_lower(t) == _lower(tag) for t in tags)
+
+
+def _squeeze(s):
+    """Without spaces, tabs, CR and LF, ASCII lower case (R11)."""
+    return _lower("".join(ch for ch in s if ch not in " \t\r\n"))
+
+
+def notes_say(notes, phrase):
+    """A phrase such as `SharePoint BVD Declined` or `AU > 10%` is in the
+    notes: a substring once white space is dropped and case folded (R11)."""
+    return bool(notes) and _squeeze(phrase) in _squeeze(notes)
+
+
+def fmt_count(n):
+    """An integer in words meant for people: 12,000 (R13)."""
+    return "{:,}".format(n)
+
+
+def fmt_limit(x):
+    """A configured percent limit: 50, or 40.5 (up to 4 decimals)."""
+    if x.denominator == 1:
+        return str(x.numerator)
+    s = "%.4f" % x  # the configuration has at most 4 decimals: exact
+    return s.rstrip("0").rstrip(".")
+
+
+def one_line(s):
+    """Text interpolated into a note: CR, LF and tab each become a space, so
+    the note keeps the template's lines (R26)."""
+    return s.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def month_first_day(mi):
+    y, mo = divmod(mi, 12)
+    return datetime.date(y, mo + 1, 1)
+
+
+def figure(w, r, mt):
+    """The AU of a workload in a reason (R12): `SPO AU 4.00 % (8 of 200)`,
+    `SPO no usage in 2026-06 (QE 200)`, `OLM AU undefined (5 active, QE 0)`.
+    """
+    if r is None or r["ae"] is None:
+        s = "%s no usage in %s" % (w, mt)
+        if r is not None and r["qe"] is not None:
+            s += " (QE %s)" % fmt_count(r["qe"])
+        return s
+    if r["au"] is None:
+        return "%s AU undefined (%s active, QE %s)" % (
+            w, fmt_count(r["ae"]),
+            "unknown" if r["qe"] is None else fmt_count(r["qe"]))
+    return "%s AU %s %% (%s of %s)" % (w, fmt2(r["au"]), fmt_count(r["ae"]),
+                                       fmt_count(r["qe"]))
+
+
+def next_actions_of(rows, areas, m):
+    """§9.1: the rules that apply to one customer in month m, in table
+    order, as (rule, workload, task_id, action, reason). rows: the
+    customer's workload KPI rows by code; areas: its (focus area, workload)
+    pairs in candidates order."""
+    mt = month_text(m)
+    first, end = month_first_day(m), month_last_day(m)
+    out = []
+
+    def add(rule, reason_parts, **fill):
+        code, w, task, action = RULE_BY_CODE[rule]
+        out.append((code, w, task, action.format(**fill),
+                    "; ".join(reason_parts)))
+
+    def qe_pos(w):  # R4: QE(t, w, m) > 0; no row means QE unknown
+        r = rows.get(w)
+        return r is not None and r["qe"] is not None and r["qe"] > 0
+
+    def enabled(r):  # R5: an enabled date on or before the month's end
+        return r["enabled"] is not None and r["enabled"] <= end
+
+    spo = rows.get("SPO")
+    if spo is not None:
+        tags = notes_tags(spo["notes"])
+        au = spo["au"]
+        if qe_pos("SPO") and (spo["ae"] is None or
+                              (au is not None and au <= SPO_BVD_MAX)) \
+                and not has_tag(tags, "#Unresponsive") \
+                and not notes_say(spo["notes"], "SharePoint BVD Declined"):
+            add("SPO_BVD", [figure("SPO", spo, mt)])
+        if au is not None and au > SPO_BVD_MAX \
+                and not notes_say(spo["notes"], "AU > 10%"):
+            add("SPO_CANCEL", [figure("SPO", spo, mt)])
+
+    exo = rows.get("EXO")
+    if exo is not None:
+        tags = notes_tags(exo["notes"])
+        sc = exo["scenario"]
+        if sc == "<10%":
+            add("EXO_ENABLE", [figure("EXO", exo, mt), "scenario <10%"])
+        if sc == "10-40%" and not has_tag(tags, "Expecting<50") \
+                and not has_tag(tags, "Expecting>50"):
+            add("EXO_INTENT", [figure("EXO", exo, mt), "scenario 10-40%"])
+        if has_tag(tags, "Expecting<50") and exo["au"] is not None \
+                and exo["au"] < EXO_EXPECTING_LOW_BELOW:
+            add("EXO_EXPECTING_LOW",
+                [figure("EXO", exo, mt), "notes: Expecting<50"])
+        if sc == ">40%" and exo["health"] != "Green":
+            add("EXO_CONFIRM", [figure("EXO", exo, mt), "scenario >40%",
+                                "health " + exo["health"]])
+
+    olm = rows.get("OLM")
+    if qe_pos("EXO") and (olm is None or olm["ae"] is None or
+                          olm["au"] is None or olm["health"] == "Red"):
+        parts = ["EXO QE " + fmt_count(exo["qe"]), figure("OLM", olm, mt)]
+        if olm is not None and olm["health"] == "Red":
+            parts.append("health Red")
+        ems = [w for w in ("INTUNE", "AADP") if qe_pos(w)]
+        if ems:
+            parts += ["%s QE %s" % (w, fmt_count(rows[w]["qe"])) for w in ems]
+            deck = "with EMS"
+        else:
+            parts.append("no INTUNE or AADP QE")
+            deck = "EXO attach"
+        add("OM_BVD", parts, deck=deck)
+    if olm is not None and olm["enabled"] is not None \
+            and first <= olm["enabled"] <= end:
+        add("OM_HANDSHAKE", ["OLM enabled " + fmt_date(olm["enabled"])])
+
+    opp = rows.get("OPP")
+    if qe_pos("OPP"):
+        if enabled(opp) and opp["au"] is not None \
+                and opp["au"] <= OPP_DEPLOY_MAX:
+            add("OPP_DEPLOY", [figure("OPP", opp, mt),
+                               "enabled " + fmt_date(opp["enabled"])])
+        if not enabled(opp):
+            add("OPP_PITCH", ["OPP QE " + fmt_count(opp["qe"]),
+                              "not enabled by " + fmt_date(end)])
+
+    if areas:
+        add("REVIEW", ["focus areas: " + ", ".join(
+            a if not w else a + " " + w for a, w in areas)])
+    return out
+
+
+def next_clause(task, action):
+    """The `Next:` words of an action (R24): without its leading `FM: ` or
+    `FE: `, up to its first `; `, then ` (task N)` unless it already names
+    task N."""
+    s = action
+    if s[:4] in ("FM: ", "FE: "):
+        s = s[4:]
+    cut = s.find("; ")
+    if cut >= 0:
+        s = s[:cut]
+    if task and ("task " + task) not in s:
+        s += " (task %s)" % task
+    return s
+
+
+def deployment_progress(rows):
+    """§9.2 (R19): Not Deployed when no core workload has AE > 0 in m;
+    Fully Deployed when at least one core workload has QE > 0 and every one
+    that has is Green; else Partially Deployed."""
+    core = [rows[w] for w in CORE if w in rows]
+    if not any(r["ae"] is not None and r["ae"] > 0 for r in core):
+        return "Not Deployed"
+    entitled = [r for r in core if r["qe"] is not None and r["qe"] > 0]
+    if entitled and all(r["health"] == "Green" for r in entitled):
+        return "Fully Deployed"
+    return "Partially Deployed"
+
+
+def _template_key(w):
+    if w in TEMPLATE_ORDER:
+        return (0, TEMPLATE_ORDER.index(w), b"")
+    return (1, 0, w.encode("utf-8"))
+
+
+def workload_line(w, r, actions, mt):
+    """One `   - [W] Long name - …` line of the snapshot (R23)."""
+    s = "   - [%s] %s - " % (w, LONG_NAMES.get(w, w))
+    if r is None or r["ae"] is None:
+        s += "no usage in %s (N/A)" % mt
+    elif r["au"] is None:
+        s += "AU undefined, QE %s (N/A)" % (
+            "unknown" if r["qe"] is None else fmt_count(r["qe"]))
+    else:
+        s += "AU %s %% (%s" % (fmt2(r["au"]), r["health"])
+        if r["health"] == "Green":
+            s += ", target above %s %%" % fmt_limit(target(w))
+        s += ")"
+    if r is not None:
+        if r["plateau"]:
+            s += ", plateau for %d months" % r["L"]
+        elif r["d3"] is not None:
+            d = fmt2(r["d3"])
+            if d not in ("0.00",) and not d.startswith("-"):
+                d = "+" + d
+            s += ", %s pp in 3 months" % d
+        tags = notes_tags(r["notes"])
+        if tags:
+            s += "; " + ", ".join(one_line(t) for t in tags)
+    if actions:
+        s += ". Next: " + "; ".join(next_clause(a[2], a[3]) for a in actions)
+    return s
+
+
+def requests_for_support(areas):
+    """§9.2 (R27): `opportunity review (plateau on SPO; slow kickoff)`, or
+    `none`. Areas in §5 table order; the workloads of one area in the
+    template's order, joined by `, `."""
+    if not areas:
+        return "none"
+    parts = []
+    for code in FOCUS_ORDER:
+        ws = [w for a, w in areas if a == code]
+        if not ws:
+            continue
+        named = sorted((w for w in ws if w), key=_template_key)
+        if named:
+            parts.append(FOCUS_WORDS[code] + " " + ", ".join(named))
+        else:
+            parts.append(FOCUS_WORDS[code])
+    return "opportunity review (" + "; ".join(parts) + ")"
+
+
+def exec_summary(c, cust, rows, actions, m):
+    """§9.2: the Exec Summary draft of one customer, lines joined by LF,
+    no final line end (R17)."""
+    mt = month_text(m)
+    desc = [one_line(c["customer_name"]), one_line(c["region"])]
+    if c["seats"] is not None:
+        seats = "%s seat%s" % (fmt_count(c["seats"]),
+                               "" if c["seats"] == 1 else "s")
+    else:
+        seats = "[FM: seats]"
+    if cust["large"]:
+        seats += " (large)"
+    desc.append(seats)
+    desc.append("priority " + one_line(c["priority"]) if c["priority"]
+                else "[FM: priority]")
+    by_w = {}
+    for a in actions:
+        if a[1]:
+            by_w.setdefault(a[1], []).append(a)
+    shown = sorted(set(rows) | set(by_w), key=_template_key)
+    lines = [
+        "EXEC SUMMARY",
+        "- DESCRIBE THE CUSTOMER: " + ", ".join(desc),
+        "- STATUS OF THE ENGAGEMENT: [FM: On Hold / Reactive / Fully Engaged]",
+        "- M365 DEPLOYMENT PROGRESS: " + deployment_progress(rows),
+        "- OVERVIEW OF CURRENT RELATIONSHIP WITH CUSTOMER/PARTNER/ACCOUNT "
+        "TEAM: [FM]",
+    ]
+    if shown:
+        lines.append("- SNAPSHOT OF KEY WORKLOADS CURRENT STATUS AND NEXT "
+                     "ACTIONS:")
+        for w in shown:
+            lines.append(workload_line(w, rows.get(w), by_w.get(w, []), mt))
+    else:
+        lines.append("- SNAPSHOT OF KEY WORKLOADS CURRENT STATUS AND NEXT "
+                     "ACTIONS: none")
+    lines.append("- REQUESTS FOR SUPPORT: " + requests_for_support(
+        cust["areas"]))
+    return "\n".join(lines)
+
+
+def playbook(m, customers, wk, cust_rows):
+    """§9.1 and §9.2 for every customer: (actions, summaries), where an
+    action is (customer, (rule, workload, task_id, action, reason)) and a
+    summary is (customer, deployment_progress, note). Unsorted."""
+    by_tenant = {}
+    for (t, w), r in wk.items():
+        by_tenant.setdefault(t, {})[w] = r
+    actions, summaries = [], []
+    for cust in cust_rows:
+        c = cust["c"]
+        rows = by_tenant.get(c["tenant_id"], {})
+        acts = next_actions_of(rows, cust["areas"], m)
+        actions += [(c, a) for a in acts]
+        summaries.append((c, deployment_progress(rows),
+                          exec_summary(c, cust, rows, acts, m)))
+    return actions, summaries
+
+
+def write_playbook(out, m, customers, wk, cust_rows):
+    """next_actions.csv and exec_summaries.csv (§7)."""
+    mt = month_text(m)
+    key = lambda s: s.encode("utf-8")  # byte order
+    actions, summaries = playbook(m, customers, wk, cust_rows)
+
+    # §7: by fm, region, tenant_id, workload, rule (table order) (R15).
+    actions.sort(key=lambda x: (key(x[0]["fm"] or ""), key(x[0]["region"]),
+                                key(x[0]["tenant_id"]), key(x[1][1]),
+                                RULE_ORDER.index(x[1][0])))
+    rows = [[mt, Text(c["fm"] or ""), Text(c["region"]), Text(c["tenant_id"]),
+             Text(c["customer_name"]), Text(w), Text(rule), task,
+             Text(action), Text(reason)]
+            for c, (rule, w, task, action, reason) in actions]
+    write_csv(os.path.join(out, "next_actions.csv"),
+              ["as_of_month", "fm", "region", "tenant_id", "customer_name",
+               "workload", "rule", "task_id", "action", "reason"], rows)
+
+    # §7: by fm, tenant_id.
+    summaries.sort(key=lambda x: (key(x[0]["fm"] or ""),
+                                  key(x[0]["tenant_id"])))
+    rows = [[mt, Text(c["fm"] or ""), Text(c["region"]), Text(c["tenant_id"]),
+             Text(c["customer_name"]), Text(progress), Text(note)]
+            for c, progress, note in summaries]
+    write_csv(os.path.join(out, "exec_summaries.csv"),
+              ["as_of_month", "fm", "region", "tenant_id", "customer_name",
+               "deployment_progress", "note"], rows)
 
 
 # ---------------------------------------------------------------------------
@@ -850,6 +1309,9 @@ def write_outputs(out, m, customers, wk, cust_rows, candidates):
     write_csv(os.path.join(out, "cohort_candidates.csv"),
               ["as_of_month", "region", "tenant_id", "customer_name", "fm",
                "focus_area", "workload", "detail", "users_to_goal"], rows)
+
+    # §9 next_actions.csv and exec_summaries.csv
+    write_playbook(out, m, customers, wk, cust_rows)
 
 
 def main(argv):

@@ -2,8 +2,9 @@
 # run_all.sh FTKPI_BINARY: cross-checks the C program against the reference
 # implementation on synthetic samples (several seeds and sizes, gzip, an
 # earlier --as-of), the hand-made edge cases of edge_cases.py and the random
-# inputs of fuzz.py. Prints one line per comparison and the failing ones in
-# full; exits 1 when any comparison differs.
+# inputs of fuzz.py. First it runs the reference's own tests of the outputs
+# the C program does not write yet (test_playbook.py, SPEC 9). Prints one
+# line per check and the failing ones in full; exits 1 when any differs.
 set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +26,16 @@ compare() { # compare LABEL DIR [--as-of M]
         sed 's/^/      /' "$tmp/out"
     fi
 }
+
+# The reference's own tests (no C program involved).
+runs=$((runs + 1))
+if python3 "$here/test_playbook.py" >"$tmp/out" 2>&1; then
+    echo "ok    reference self-test test_playbook.py"
+else
+    fails=$((fails + 1))
+    echo "DIFF  reference self-test test_playbook.py"
+    sed 's/^/      /' "$tmp/out"
+fi
 
 for spec in "300 20 7" "500 24 1" "50 6 3" "1000 30 42" "400 14 11 --gzip"; do
     # shellcheck disable=SC2086
