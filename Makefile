@@ -31,7 +31,7 @@ LIBS := -lxlsxwriter -lcsv -linih -lcrypto -lgmp -lz -lm
 
 # The sample generator lives in cmd/ beside `ftkpi samples`, but its unit
 # test links it with the library like any module.
-SAMPLEGEN := cmd/samplegen.c
+SAMPLEGEN := cmd/samplegen.c cmd/sample_files.c
 LIB_SRCS := $(sort $(wildcard kpi/*.c pipeline/*.c pipeline/*/*.c)) $(SAMPLEGEN)
 CMD_SRCS := $(filter-out $(SAMPLEGEN),$(sort $(wildcard cmd/*.c)))
 GEN_SRCS := $(BUILD)/gen/default_config.c
