@@ -31,7 +31,7 @@ LIBS := -lxlsxwriter -lcsv -linih -lcrypto -lgmp -lz -lm
 
 # The sample generator lives in cmd/ beside `ftkpi samples`, but its unit
 # test links it with the library like any module.
-SAMPLEGEN := cmd/samplegen.c
+SAMPLEGEN := cmd/samplegen.c cmd/sample_files.c
 LIB_SRCS := $(sort $(wildcard kpi/*.c pipeline/*.c pipeline/*/*.c)) $(SAMPLEGEN)
 CMD_SRCS := $(filter-out $(SAMPLEGEN),$(sort $(wildcard cmd/*.c)))
 GEN_SRCS := $(BUILD)/gen/default_config.c
@@ -57,32 +57,38 @@ all: $(FTKPI)
 deps:
 	@sh scripts/deps.sh
 
-$(FTKPI): $(CMD_OBJS) $(LIB_OBJS)
+# When a goal sets up the machine (run, test, bench, or deps named
+# itself), every compile waits for deps, an order-only prerequisite: with
+# -j2 nothing compiles while apt-get is still installing the headers it
+# needs. Plain `make` (all) installs nothing and does not wait.
+DEPS_FIRST := $(if $(filter deps run test bench,$(MAKECMDGOALS)),deps)
+
+$(FTKPI): $(CMD_OBJS) $(LIB_OBJS) | $(DEPS_FIRST)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tobj/%.o: %.c
+$(BUILD)/tobj/%.o: %.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -c -o $@ $<
 
-$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tobj/gen/%.o: $(BUILD)/gen/%.c
+$(BUILD)/tobj/gen/%.o: $(BUILD)/gen/%.c | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -c -o $@ $<
 
 # The default configuration ships inside the binary, taken byte for byte
 # from templates/ftkpi.ini, so the program needs no file at run time.
-$(BUILD)/gen/default_config.c: templates/ftkpi.ini scripts/embed.sh
+$(BUILD)/gen/default_config.c: templates/ftkpi.ini scripts/embed.sh | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh config_default_text $< > $@
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB_OBJS) $(UNIT_LIB)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB_OBJS) $(UNIT_LIB) | $(DEPS_FIRST)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DUNIT_TESTING -o $@ $< $(filter %.o,$^) $(LIBS) -lcmocka -lmd
 
@@ -115,8 +121,10 @@ bench: deps $(FTKPI)
 # that fails lands in tests/fuzz/regressions, which every `make test`
 # replays (tests/unit/test_fuzz.c). Not part of CI: it runs until stopped.
 FUZZ_SECONDS ?= 60
+# The workbook (report_xlsx.c and its sheet engine and sheets, sheet*.c)
+# needs libxlsxwriter, which the harness does not link.
 FUZZ_SRCS := $(filter-out pipeline/cohort/%.c pipeline/report/report_xlsx.c \
-	$(SAMPLEGEN),$(LIB_SRCS))
+	pipeline/report/sheet%.c $(SAMPLEGEN),$(LIB_SRCS))
 build/fuzz/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(FUZZ_SRCS) $(BUILD)/gen/default_config.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -I. -g -O1 \

@@ -14,10 +14,12 @@
 
 #include "cmd/commands.h"
 #include "kpi/date.h"
-#include "pipeline/cohort/cohort.h"
+#include "pipeline/cohort/review.h"
+#include "pipeline/cohort/rules.h"
+#include "pipeline/cohort/view.h"
 #include "pipeline/config.h"
-#include "pipeline/base/csv_writer.h"
 #include "pipeline/publish.h"
+#include "pipeline/report/tables.h"
 
 static const char usage[] =
     "usage: ftkpi cohort COMMAND [ARGS]\n"
@@ -191,6 +193,8 @@ static const char review_usage[] =
     "is missing; 73 cannot create OUT; 74 I/O error; 75 a run is\n"
     "publishing (try later).\n";
 
+/* ---- options ------------------------------------------------------------ */
+
 enum {
     OPT_STATE = 1000,
     OPT_RUN,
@@ -209,6 +213,49 @@ enum {
     OPT_CSV
 };
 
+/* The subcommands, as bits: which take an option. */
+enum {
+    PICK = 1u << 0,
+    FREEZE = 1u << 1,
+    CHANGE = 1u << 2,
+    SHOW = 1u << 3,
+    REVIEW = 1u << 4,
+    ALL = PICK | FREEZE | CHANGE | SHOW | REVIEW
+};
+
+/* Every option of the cohort commands, once, with the subcommands that
+ * take it; parse() gives getopt a subcommand's own. -q and -h are taken
+ * by all (show has no --quiet: it prints what was asked). */
+static const struct {
+    struct option opt;
+    unsigned subs;
+} options[] = {
+    {{"state", required_argument, NULL, OPT_STATE},
+     FREEZE | CHANGE | SHOW | REVIEW},
+    {{"run", required_argument, NULL, OPT_RUN},
+     PICK | FREEZE | CHANGE | REVIEW},
+    {{"out", required_argument, NULL, OPT_OUT}, PICK | REVIEW},
+    {{"picks", required_argument, NULL, OPT_PICKS}, FREEZE},
+    {{"top", required_argument, NULL, OPT_TOP}, FREEZE},
+    {{"add", required_argument, NULL, OPT_ADD}, CHANGE},
+    {{"remove", required_argument, NULL, OPT_REMOVE}, CHANGE},
+    {{"reason", required_argument, NULL, OPT_REASON}, CHANGE},
+    {{"effective", required_argument, NULL, OPT_EFFECTIVE}, CHANGE},
+    {{"by", required_argument, NULL, OPT_BY}, CHANGE},
+    {{"region", required_argument, NULL, OPT_REGION},
+     PICK | FREEZE | SHOW | REVIEW},
+    {{"month", required_argument, NULL, OPT_MONTH}, ALL},
+    {{"date", required_argument, NULL, OPT_TODAY}, SHOW},
+    {{"today", required_argument, NULL, OPT_TODAY},
+     FREEZE | CHANGE | SHOW | REVIEW},
+    {{"config", required_argument, NULL, OPT_CONFIG}, FREEZE},
+    {{"csv", no_argument, NULL, OPT_CSV}, SHOW},
+    {{"quiet", no_argument, NULL, 'q'}, PICK | FREEZE | CHANGE | REVIEW},
+    {{"help", no_argument, NULL, 'h'}, ALL},
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
 struct opts {
     const char *sub;
     const char *state, *run, *out, *config, *add, *remove, *reason, *by;
@@ -219,12 +266,19 @@ struct opts {
     int32_t month, today, effective; /* KPI_NO_DATE when not given */
     long top;                        /* 0 when not given */
     bool csv, quiet;
+    bool help; /* --help was printed: nothing else to do */
 };
 
-static int usage_error(const struct opts *o, const char *fmt, ...)
+/* The usage errors more than one subcommand gives. */
+static const char no_state[] = "no state folder: give --state DIR";
+static const char no_run[] = "no run: give --run DIR (the --out of "
+                             "'ftkpi run')";
+static const char no_out[] = "no output folder: give --out DIR";
+
+static enum ftk_error usage_error(const struct opts *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static int usage_error(const struct opts *o, const char *fmt, ...)
+static enum ftk_error usage_error(const struct opts *o, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -232,14 +286,15 @@ static int usage_error(const struct opts *o, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\ntry 'ftkpi cohort %s --help'\n", o->sub);
     va_end(ap);
-    return 64;
+    return FTK_E_USAGE;
 }
 
-static int fail(const struct opts *o, enum ftk_error err,
-                const struct ftk_diag *diag)
+/* Prints the message of a failure; returns err. */
+static enum ftk_error fail(const struct opts *o, enum ftk_error err,
+                           const struct ftk_diag *diag)
 {
     fprintf(stderr, "ftkpi cohort %s: %s\n", o->sub, diag->msg);
-    return ftk_exit_code(err);
+    return err;
 }
 
 static void print_report(const struct opts *o, const struct cohort_report *r,
@@ -261,11 +316,24 @@ static int32_t today(const struct opts *o)
     return o->today != KPI_NO_DATE ? o->today : clock_today();
 }
 
-/* Parses the options of a subcommand; returns -1 to go on, else the exit
- * code (0 after --help). */
-static int parse(struct opts *o, int argc, char **argv,
-                 const struct option *table, const char *help)
+/* The cohort's month: --month, else the month of date. */
+static int32_t month_of(const struct opts *o, int32_t date)
 {
+    return o->month != KPI_NO_DATE ? o->month : kpi_month_of(date);
+}
+
+/* Parses the options of the subcommand named argv[0], which takes those
+ * of options[] marked with bit. FTK_E_USAGE (printed) for a bad command
+ * line; o->help after printing help. o is to be released in any case. */
+static enum ftk_error parse(struct opts *o, int argc, char **argv, unsigned bit,
+                            const char *help)
+{
+    struct option table[N_OPTIONS + 1];
+    size_t n = 0;
+    for (size_t k = 0; k < N_OPTIONS; k++)
+        if (options[k].subs & bit)
+            table[n++] = options[k].opt;
+    table[n] = (struct option){NULL, 0, NULL, 0};
     memset(o, 0, sizeof(*o));
     o->sub = argv[0];
     o->month = o->today = o->effective = KPI_NO_DATE;
@@ -273,7 +341,7 @@ static int parse(struct opts *o, int argc, char **argv,
     o->picks = calloc((size_t)argc + 1, sizeof(*o->picks));
     if (!o->region || !o->picks) {
         fprintf(stderr, "ftkpi cohort %s: out of memory\n", o->sub);
-        return 74;
+        return FTK_E_NOMEM;
     }
     int opt;
     optind = 1;
@@ -283,7 +351,8 @@ static int parse(struct opts *o, int argc, char **argv,
         switch (opt) {
         case 'h':
             fputs(help, stdout);
-            return 0;
+            o->help = true;
+            return FTK_OK;
         case 'q':
             o->quiet = true;
             break;
@@ -354,21 +423,24 @@ static int parse(struct opts *o, int argc, char **argv,
     }
     if (optind < argc)
         return usage_error(o, "unexpected argument '%s'", argv[optind]);
-    return -1;
+    return FTK_OK;
 }
 
 static void opts_release(struct opts *o)
 {
     free(o->region);
     free(o->picks);
+    o->region = o->picks = NULL;
 }
 
-static int require(const struct opts *o, const char *value, const char *what)
+/* FTK_OK when the option was given, else the usage error what. */
+static enum ftk_error require(const struct opts *o, const char *value,
+                              const char *what)
 {
-    if (value)
-        return -1;
-    return usage_error(o, "%s", what);
+    return value ? FTK_OK : usage_error(o, "%s", what);
 }
+
+/* ---- the common opening ------------------------------------------------- */
 
 static bool is_dir(const char *path)
 {
@@ -378,7 +450,7 @@ static bool is_dir(const char *path)
 
 /* The state folder must not be the run's folder: the state's lock would
  * stop the run from publishing, and the run's lock the state. */
-static int separate_folders(const struct opts *o)
+static enum ftk_error separate_folders(const struct opts *o)
 {
     struct stat a, b;
     if (o->state && o->run && stat(o->state, &a) == 0 &&
@@ -387,12 +459,25 @@ static int separate_folders(const struct opts *o)
                            "--state and --run are one folder (%s): keep the "
                            "cohort state apart from the run's outputs",
                            o->state);
-    return -1;
+    return FTK_OK;
 }
 
-/* Locks the state folder for a change; a clearer message than publish's
- * when another command holds it. */
-static int lock_state(const struct opts *o, struct publish *pub)
+/* Every command but freeze reads a state folder that must exist. */
+static enum ftk_error state_folder(const struct opts *o)
+{
+    if (is_dir(o->state))
+        return FTK_OK;
+    fprintf(stderr,
+            "ftkpi cohort %s: %s: no such folder: no cohort has been frozen "
+            "there (check --state)\n",
+            o->sub, o->state);
+    return FTK_E_NOINPUT;
+}
+
+/* Locks the state folder for a change, with a clearer message than
+ * publish's when another command holds it; the error is printed. On
+ * success the caller releases pub. */
+static enum ftk_error lock_state(const struct opts *o, struct publish *pub)
 {
     struct ftk_diag diag;
     enum ftk_error err = publish_open(pub, o->state, &diag);
@@ -402,18 +487,38 @@ static int lock_state(const struct opts *o, struct publish *pub)
                 "cohort state (lock %s/" PUBLISH_LOCK_NAME " held); try "
                 "again when it has finished\n",
                 o->sub, o->state, o->state);
-        return ftk_exit_code(err);
+        return err;
     }
-    return err == FTK_OK ? -1 : fail(o, err, &diag);
+    return err == FTK_OK ? FTK_OK : fail(o, err, &diag);
 }
 
-static int state_missing(const struct opts *o)
+/* What the commands on a month's state work with: the state, the latest
+ * run read with the state's workloads, and the message of a failure.
+ * Zeroed before use; session_release frees whatever was loaded. */
+struct session {
+    struct cohort_state st;
+    struct cohort_run run;
+    struct ftk_diag diag;
+};
+
+static enum ftk_error load_state(const struct opts *o, struct session *s,
+                                 int32_t month)
 {
-    fprintf(stderr,
-            "ftkpi cohort %s: %s: no such folder: no cohort has been frozen "
-            "there (check --state)\n",
-            o->sub, o->state);
-    return 66;
+    return cohort_state_load(&s->st, o->state, month, &s->diag);
+}
+
+static enum ftk_error load_run(const struct opts *o, struct session *s)
+{
+    const char *wl[COHORT_MAX_WORKLOADS];
+    cohort_state_workloads(&s->st, wl);
+    return cohort_run_load(&s->run, o->run, wl, s->st.n_workloads, false,
+                           &s->diag);
+}
+
+static void session_release(struct session *s)
+{
+    cohort_run_release(&s->run);
+    cohort_state_release(&s->st);
 }
 
 static bool known_region(const struct cohort_run *run, const char *region)
@@ -439,73 +544,18 @@ static void region_list(const struct cohort_run *run, char *out, size_t cap)
 
 /* ---- pick --------------------------------------------------------------- */
 
-static const struct option pick_options[] = {
-    {"run", required_argument, NULL, OPT_RUN},
-    {"out", required_argument, NULL, OPT_OUT},
-    {"month", required_argument, NULL, OPT_MONTH},
-    {"region", required_argument, NULL, OPT_REGION},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static int pick(struct opts *o)
+/* Writes the sheets of regions into --out; errors are printed. */
+static enum ftk_error write_sheets(const struct opts *o,
+                                   const struct cohort_run *run,
+                                   const char *const *regions, size_t n_regions,
+                                   int32_t month)
 {
-    int rc = require(o, o->run,
-                     "no run: give --run DIR (the --out of "
-                     "'ftkpi run')");
-    if (rc < 0)
-        rc = require(o, o->out, "no output folder: give --out DIR");
-    if (rc >= 0)
-        return rc;
     struct ftk_diag diag;
-    struct cohort_run run;
-    enum ftk_error err = cohort_run_load(&run, o->run, NULL, 0, true, &diag);
+    struct publish pub;
+    enum ftk_error err = publish_open(&pub, o->out, &diag);
     if (err != FTK_OK)
         return fail(o, err, &diag);
-    int32_t month = o->month != KPI_NO_DATE ? o->month : run.as_of_month + 1;
-    const char **regions = o->region;
-    size_t n_regions = o->n_regions;
-    const char **all = NULL;
-    rc = 0;
-    if (n_regions == 0) {
-        all = calloc(run.n_regions + 1, sizeof(*all));
-        if (!all) {
-            rc = 74;
-            goto out;
-        }
-        for (size_t i = 0; i < run.n_regions; i++)
-            if (cohort_run_candidates(&run, run.region[i]) > 0)
-                all[n_regions++] = run.region[i];
-        regions = all;
-        if (n_regions == 0) {
-            fprintf(stderr,
-                    "ftkpi cohort pick: %s/customer_kpis.csv has no "
-                    "candidate: no sheet written\n",
-                    o->run);
-            rc = 65;
-            goto out;
-        }
-    }
-    for (size_t i = 0; i < n_regions; i++) {
-        if (known_region(&run, regions[i]))
-            continue;
-        char list[512];
-        region_list(&run, list, sizeof(list));
-        fprintf(stderr,
-                "ftkpi cohort pick: no customer in region '%s' in "
-                "%s/customer_kpis.csv (regions: %s)\n",
-                regions[i], o->run, list);
-        rc = 65;
-        goto out;
-    }
-    struct publish pub;
-    err = publish_open(&pub, o->out, &diag);
-    if (err != FTK_OK) {
-        rc = fail(o, err, &diag);
-        goto out;
-    }
-    for (size_t i = 0; i < n_regions && rc == 0; i++) {
+    for (size_t i = 0; i < n_regions && err == FTK_OK; i++) {
         char name[256];
         FILE *f;
         cohort_pick_name(month, regions[i], name, sizeof(name));
@@ -518,26 +568,77 @@ static int pick(struct opts *o)
                         "both be written to %s: pick them one at a time "
                         "into different folders\n",
                         regions[j], regions[i], name);
-                rc = 73;
+                err = FTK_E_CANTCREAT;
             }
         }
-        if (rc != 0)
+        if (err != FTK_OK)
             break;
         err = publish_create(&pub, name, &f, &diag);
-        if (err != FTK_OK)
-            rc = fail(o, err, &diag);
-        else if (!cohort_pick_write(f, &run, regions[i], month)) {
+        if (err != FTK_OK) {
+            fail(o, err, &diag);
+        } else if (!cohort_pick_write(f, run, regions[i], month)) {
             fprintf(stderr, "ftkpi cohort pick: %s: write failed\n", name);
-            rc = 74;
+            err = FTK_E_IO;
         }
     }
-    if (rc == 0) {
+    if (err == FTK_OK) {
         err = publish_commit(&pub, &diag);
         if (err != FTK_OK)
-            rc = fail(o, err, &diag);
+            fail(o, err, &diag);
     }
     publish_release(&pub);
-    if (rc == 0 && !o->quiet) {
+    return err;
+}
+
+static enum ftk_error pick(struct opts *o)
+{
+    enum ftk_error err = require(o, o->run, no_run);
+    if (err == FTK_OK)
+        err = require(o, o->out, no_out);
+    if (err != FTK_OK)
+        return err;
+    struct ftk_diag diag;
+    struct cohort_run run;
+    err = cohort_run_load(&run, o->run, NULL, 0, true, &diag);
+    if (err != FTK_OK)
+        return fail(o, err, &diag);
+    int32_t month = o->month != KPI_NO_DATE ? o->month : run.as_of_month + 1;
+    const char **regions = o->region;
+    size_t n_regions = o->n_regions;
+    const char **all = NULL;
+    if (n_regions == 0) {
+        all = calloc(run.n_regions + 1, sizeof(*all));
+        if (!all) {
+            err = FTK_E_NOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < run.n_regions; i++)
+            if (cohort_run_candidates(&run, run.region[i]) > 0)
+                all[n_regions++] = run.region[i];
+        regions = all;
+        if (n_regions == 0) {
+            fprintf(stderr,
+                    "ftkpi cohort pick: %s/%s has no candidate: no sheet "
+                    "written\n",
+                    o->run, report_customer_kpis.file);
+            err = FTK_E_DATA;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < n_regions; i++) {
+        if (known_region(&run, regions[i]))
+            continue;
+        char list[512];
+        region_list(&run, list, sizeof(list));
+        fprintf(stderr,
+                "ftkpi cohort pick: no customer in region '%s' in %s/%s "
+                "(regions: %s)\n",
+                regions[i], o->run, report_customer_kpis.file, list);
+        err = FTK_E_DATA;
+        goto out;
+    }
+    err = write_sheets(o, &run, regions, n_regions, month);
+    if (err == FTK_OK && !o->quiet) {
         char m[8], as_of[8];
         kpi_month_format(month, m);
         kpi_month_format(run.as_of_month, as_of);
@@ -556,24 +657,10 @@ static int pick(struct opts *o)
 out:
     free(all);
     cohort_run_release(&run);
-    return rc;
+    return err;
 }
 
 /* ---- freeze ------------------------------------------------------------- */
-
-static const struct option freeze_options[] = {
-    {"state", required_argument, NULL, OPT_STATE},
-    {"run", required_argument, NULL, OPT_RUN},
-    {"picks", required_argument, NULL, OPT_PICKS},
-    {"top", required_argument, NULL, OPT_TOP},
-    {"region", required_argument, NULL, OPT_REGION},
-    {"month", required_argument, NULL, OPT_MONTH},
-    {"today", required_argument, NULL, OPT_TODAY},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
 
 static void freeze_summary(const struct cohort_state *st,
                            const struct cohort_selection *sel)
@@ -595,46 +682,82 @@ static void freeze_summary(const struct cohort_state *st,
     fprintf(stderr, "ftkpi cohort freeze: written to %s\n", st->cohort_path);
 }
 
-static int freeze(struct opts *o)
+/* The freeze under the state's lock: the state, the configuration of a
+ * first freeze, the run, the selection; the notes and problems of the
+ * picks are printed before the outcome. */
+static enum ftk_error freeze_locked(const struct opts *o,
+                                    const struct cohort_picks *picks,
+                                    int32_t month,
+                                    struct cohort_report *problems,
+                                    struct cohort_report *notes)
 {
-    int rc = require(o, o->state, "no state folder: give --state DIR");
-    if (rc < 0)
-        rc = require(o, o->run,
-                     "no run: give --run DIR (the --out of "
-                     "'ftkpi run')");
-    if (rc < 0 && (o->n_picks > 0) == (o->top > 0))
-        rc = usage_error(o, "give either --picks FILE... (the leads' "
-                            "sheets) or --top N");
-    if (rc < 0 && o->n_regions > 0 && o->top == 0)
-        rc = usage_error(o, "--region goes with --top; a sheet names its "
-                            "region");
-    if (rc < 0)
-        rc = separate_folders(o);
-    if (rc >= 0)
-        return rc;
+    struct publish pub;
+    enum ftk_error err = lock_state(o, &pub);
+    if (err != FTK_OK)
+        return err;
+    struct session s = {0};
+    struct config cfg = {0};
+    struct cohort_selection sel;
+    cohort_selection_init(&sel);
+    err = load_state(o, &s, month);
+    if (err == FTK_OK && !s.st.frozen) {
+        err = config_load(&cfg, o->config, &s.diag);
+        if (err == FTK_OK)
+            cohort_state_set_workloads(&s.st, &cfg);
+    }
+    if (err == FTK_OK)
+        err = load_run(o, &s);
+    if (err == FTK_OK && !s.st.frozen)
+        err = cohort_run_check_core(&s.run, &s.diag);
+    if (err == FTK_OK) {
+        if (o->n_picks > 0)
+            err = cohort_select_picks(&sel, picks, &s.run, month, problems,
+                                      notes, &s.diag);
+        else
+            err = cohort_select_top(&sel, &s.run, (unsigned)o->top, o->region,
+                                    o->n_regions, &s.diag);
+    }
+    if (!o->quiet)
+        print_report(o, notes, "note: ");
+    print_report(o, problems, "");
+    if (err == FTK_OK)
+        err = cohort_freeze(&s.st, &pub, &s.run, &sel, today(o), &s.diag);
+    if (err != FTK_OK)
+        fail(o, err, &s.diag);
+    else if (!o->quiet)
+        freeze_summary(&s.st, &sel);
+    cohort_selection_release(&sel);
+    config_release(&cfg);
+    session_release(&s);
+    publish_release(&pub);
+    return err;
+}
+
+static enum ftk_error freeze(struct opts *o)
+{
+    enum ftk_error err = require(o, o->state, no_state);
+    if (err == FTK_OK)
+        err = require(o, o->run, no_run);
+    if (err == FTK_OK && (o->n_picks > 0) == (o->top > 0))
+        err = usage_error(o, "give either --picks FILE... (the leads' "
+                             "sheets) or --top N");
+    if (err == FTK_OK && o->n_regions > 0 && o->top == 0)
+        err = usage_error(o, "--region goes with --top; a sheet names its "
+                             "region");
+    if (err == FTK_OK)
+        err = separate_folders(o);
+    if (err != FTK_OK)
+        return err;
 
     struct ftk_diag diag;
     struct cohort_report problems, notes;
-    struct cohort_picks picks;
-    struct cohort_selection sel;
-    struct cohort_state st;
-    struct cohort_run run;
-    struct config cfg;
-    struct publish pub;
-    bool have_picks = false, have_pub = false, have_state = false,
-         have_run = false;
-    memset(&cfg, 0, sizeof(cfg));
+    struct cohort_picks picks = {0};
     cohort_report_init(&problems);
     cohort_report_init(&notes);
-    cohort_selection_init(&sel);
-    enum ftk_error err = FTK_OK;
-
-    if (o->n_picks > 0) {
+    if (o->n_picks > 0)
         err = cohort_picks_read(&picks, o->picks, o->n_picks, &problems, &diag);
-        have_picks = err == FTK_OK;
-    }
     int32_t month = o->month;
-    if (err == FTK_OK && month == KPI_NO_DATE && have_picks)
+    if (err == FTK_OK && month == KPI_NO_DATE && o->n_picks > 0)
         month = cohort_picks_month(&picks);
     if (err == FTK_OK && month == KPI_NO_DATE) {
         err = cohort_run_as_of(o->run, &month, &diag);
@@ -642,136 +765,40 @@ static int freeze(struct opts *o)
     }
     if (err != FTK_OK) {
         print_report(o, &problems, "");
-        rc = fail(o, err, &diag);
-        goto out;
+        fail(o, err, &diag);
+    } else {
+        err = freeze_locked(o, &picks, month, &problems, &notes);
     }
-    rc = lock_state(o, &pub);
-    if (rc >= 0)
-        goto out;
-    have_pub = true;
-    err = cohort_state_load(&st, o->state, month, &diag);
-    have_state = err == FTK_OK;
-    if (have_state && !st.frozen) {
-        err = config_load(&cfg, o->config, &diag);
-        if (err == FTK_OK)
-            cohort_state_set_workloads(&st, &cfg);
-    }
-    const char *wl[COHORT_MAX_WORKLOADS];
-    if (err == FTK_OK) {
-        cohort_state_workloads(&st, wl);
-        err = cohort_run_load(&run, o->run, wl, st.n_workloads, false, &diag);
-        have_run = err == FTK_OK;
-    }
-    if (err == FTK_OK && !st.frozen)
-        err = cohort_run_check_core(&run, &diag);
-    if (err == FTK_OK) {
-        if (have_picks)
-            err = cohort_select_picks(&sel, &picks, &run, month, &problems,
-                                      &notes, &diag);
-        else
-            err = cohort_select_top(&sel, &run, (unsigned)o->top, o->region,
-                                    o->n_regions, &diag);
-    }
-    if (!o->quiet)
-        print_report(o, &notes, "note: ");
-    print_report(o, &problems, "");
-    if (err == FTK_OK)
-        err = cohort_freeze(&st, &pub, &run, &sel, today(o), &diag);
-    if (err != FTK_OK) {
-        rc = fail(o, err, &diag);
-        goto out;
-    }
-    rc = 0;
-    if (!o->quiet)
-        freeze_summary(&st, &sel);
-out:
-    if (have_run)
-        cohort_run_release(&run);
-    if (have_state)
-        cohort_state_release(&st);
-    if (have_pub)
-        publish_release(&pub);
-    if (have_picks)
-        cohort_picks_release(&picks);
-    config_release(&cfg);
-    cohort_selection_release(&sel);
+    cohort_picks_release(&picks);
     cohort_report_release(&problems);
     cohort_report_release(&notes);
-    return rc;
+    return err;
 }
 
 /* ---- change ------------------------------------------------------------- */
 
-static const struct option change_options[] = {
-    {"state", required_argument, NULL, OPT_STATE},
-    {"add", required_argument, NULL, OPT_ADD},
-    {"remove", required_argument, NULL, OPT_REMOVE},
-    {"run", required_argument, NULL, OPT_RUN},
-    {"reason", required_argument, NULL, OPT_REASON},
-    {"effective", required_argument, NULL, OPT_EFFECTIVE},
-    {"month", required_argument, NULL, OPT_MONTH},
-    {"by", required_argument, NULL, OPT_BY},
-    {"today", required_argument, NULL, OPT_TODAY},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static int change(struct opts *o)
+/* Records the change the command line asks for in the loaded state, under
+ * the state's lock (pub), and prints the outcome. */
+static enum ftk_error record_change(const struct opts *o, struct session *s,
+                                    struct publish *pub, bool with_run,
+                                    int32_t recorded_on, int32_t effective,
+                                    int32_t month)
 {
-    int rc = require(o, o->state, "no state folder: give --state DIR");
-    if (rc < 0 && (o->add != NULL) == (o->remove != NULL))
-        rc = usage_error(o, "give either --add TENANT or --remove TENANT");
-    if (rc < 0 && o->add && !o->run)
-        rc = usage_error(o, "--add needs --run DIR, the latest run, for the "
-                            "customer's KPIs");
-    if (rc < 0)
-        rc = require(o, o->reason, "no reason: give --reason TEXT");
-    if (rc < 0)
-        rc = separate_folders(o);
-    if (rc >= 0)
-        return rc;
-    if (!is_dir(o->state))
-        return state_missing(o);
-
-    int32_t recorded_on = today(o);
-    int32_t effective = o->effective != KPI_NO_DATE
-                            ? o->effective
-                            : cohort_earliest_effective(recorded_on);
-    int32_t month =
-        o->month != KPI_NO_DATE ? o->month : kpi_month_of(effective);
-    struct ftk_diag diag;
-    struct publish pub;
-    struct cohort_state st;
-    struct cohort_run run;
-    bool have_state = false, have_run = false;
-    rc = lock_state(o, &pub);
-    if (rc >= 0)
-        return rc;
-    enum ftk_error err = cohort_state_load(&st, o->state, month, &diag);
-    have_state = err == FTK_OK;
-    if (err == FTK_OK && o->add && st.frozen) {
-        const char *wl[COHORT_MAX_WORKLOADS];
-        cohort_state_workloads(&st, wl);
-        err = cohort_run_load(&run, o->run, wl, st.n_workloads, false, &diag);
-        have_run = err == FTK_OK;
-    }
+    struct cohort_change_request req = {
+        .action = o->add ? COHORT_ADD : COHORT_REMOVE,
+        .tenant_id = o->add ? o->add : o->remove,
+        .run = with_run ? &s->run : NULL,
+        .reason = o->reason,
+        .recorded_by = o->by ? o->by : "",
+        .recorded_on = recorded_on,
+        .effective_on = effective,
+    };
     struct cohort_change done;
-    if (err == FTK_OK) {
-        struct cohort_change_request req = {
-            .action = o->add ? COHORT_ADD : COHORT_REMOVE,
-            .tenant_id = o->add ? o->add : o->remove,
-            .run = have_run ? &run : NULL,
-            .reason = o->reason,
-            .recorded_by = o->by ? o->by : "",
-            .recorded_on = recorded_on,
-            .effective_on = effective,
-        };
-        err = cohort_change_record(&st, &pub, &req, &done, &diag);
-    }
+    enum ftk_error err =
+        cohort_change_record(&s->st, pub, &req, &done, &s->diag);
     if (err != FTK_OK) {
-        rc = fail(o, err, &diag);
-        if (have_state && !st.frozen && o->month == KPI_NO_DATE) {
+        fail(o, err, &s->diag);
+        if (!s->st.frozen && o->month == KPI_NO_DATE) {
             char eff[11];
             kpi_date_format(effective, eff);
             fprintf(stderr,
@@ -780,42 +807,64 @@ static int change(struct opts *o)
                     "another)\n",
                     eff);
         }
-    } else {
-        rc = 0;
-        if (!o->quiet) {
-            char m[8], rec[11], eff[11];
-            kpi_month_format(month, m);
-            kpi_date_format(recorded_on, rec);
-            kpi_date_format(effective, eff);
-            fprintf(stderr,
-                    "ftkpi cohort change: change %u recorded on %s in %s: "
-                    "%s %s (%s) %s the %s cohort of %s, effective %s\n",
-                    done.number, rec, st.changes_path,
-                    o->add ? "add" : "remove", done.tenant_id,
-                    done.customer_name, o->add ? "to" : "from", m, done.region,
-                    eff);
-        }
+    } else if (!o->quiet) {
+        char m[8], rec[11], eff[11];
+        kpi_month_format(month, m);
+        kpi_date_format(recorded_on, rec);
+        kpi_date_format(effective, eff);
+        fprintf(stderr,
+                "ftkpi cohort change: change %u recorded on %s in %s: %s %s "
+                "(%s) %s the %s cohort of %s, effective %s\n",
+                done.number, rec, s->st.changes_path, o->add ? "add" : "remove",
+                done.tenant_id, done.customer_name, o->add ? "to" : "from", m,
+                done.region, eff);
     }
-    if (have_run)
-        cohort_run_release(&run);
-    if (have_state)
-        cohort_state_release(&st);
+    return err;
+}
+
+static enum ftk_error change(struct opts *o)
+{
+    enum ftk_error err = require(o, o->state, no_state);
+    if (err == FTK_OK && (o->add != NULL) == (o->remove != NULL))
+        err = usage_error(o, "give either --add TENANT or --remove TENANT");
+    if (err == FTK_OK && o->add && !o->run)
+        err = usage_error(o, "--add needs --run DIR, the latest run, for the "
+                             "customer's KPIs");
+    if (err == FTK_OK)
+        err = require(o, o->reason, "no reason: give --reason TEXT");
+    if (err == FTK_OK)
+        err = separate_folders(o);
+    if (err == FTK_OK)
+        err = state_folder(o);
+    if (err != FTK_OK)
+        return err;
+
+    int32_t recorded_on = today(o);
+    int32_t effective = o->effective != KPI_NO_DATE
+                            ? o->effective
+                            : cohort_earliest_effective(recorded_on);
+    int32_t month = month_of(o, effective);
+    struct publish pub;
+    err = lock_state(o, &pub);
+    if (err != FTK_OK)
+        return err;
+    struct session s = {0};
+    err = load_state(o, &s, month);
+    /* an add takes the customer's KPIs from the run */
+    bool with_run = err == FTK_OK && o->add && s.st.frozen;
+    if (with_run)
+        err = load_run(o, &s);
+    if (err != FTK_OK)
+        fail(o, err, &s.diag);
+    else
+        err =
+            record_change(o, &s, &pub, with_run, recorded_on, effective, month);
+    session_release(&s);
     publish_release(&pub);
-    return rc;
+    return err;
 }
 
 /* ---- show --------------------------------------------------------------- */
-
-static const struct option show_options[] = {
-    {"state", required_argument, NULL, OPT_STATE},
-    {"date", required_argument, NULL, OPT_TODAY},
-    {"today", required_argument, NULL, OPT_TODAY},
-    {"month", required_argument, NULL, OPT_MONTH},
-    {"region", required_argument, NULL, OPT_REGION},
-    {"csv", no_argument, NULL, OPT_CSV},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
 
 static void show_change(const struct cohort_change *c)
 {
@@ -886,99 +935,41 @@ static void show_text(const struct cohort_state *st,
     }
 }
 
-static bool show_csv(const struct cohort_state *st, const struct cohort_view *v)
+static enum ftk_error show(struct opts *o)
 {
-    static const char *const header[] = {
-        "cohort_month",  "date",      "region",
-        "status",        "tenant_id", "customer_name",
-        "since",         "change",    "effective_on",
-        "recorded_on",   "reason",    "focus_areas",
-        "users_to_goal", NULL};
-    struct csv_writer w;
-    char m[8], d[11], since[11], eff[11], rec[11], areas[128];
-    kpi_month_format(st->month, m);
-    kpi_date_format(v->date, d);
-    csv_writer_init(&w, stdout, false);
-    csv_writer_header(&w, header);
-    for (size_t i = 0; i < v->n; i++) {
-        const struct cohort_view_row *r = &v->row[i];
-        const struct cohort_change *c = r->event ? r->event : r->added;
-        csv_writer_plain(&w, m);
-        csv_writer_plain(&w, d);
-        csv_writer_str(&w, r->region);
-        csv_writer_plain(&w, cohort_status_name(r->status));
-        csv_writer_str(&w, r->tenant_id);
-        csv_writer_str(&w, r->customer_name);
-        kpi_date_format(r->since, since);
-        csv_writer_plain(&w, r->status == COHORT_JOINING ? "" : since);
-        if (c) {
-            kpi_date_format(c->effective_on, eff);
-            kpi_date_format(c->recorded_on, rec);
-            csv_writer_int(&w, c->number);
-            csv_writer_plain(&w, eff);
-            csv_writer_plain(&w, rec);
-            csv_writer_str(&w, c->reason);
-        } else {
-            for (int k = 0; k < 4; k++)
-                csv_writer_empty(&w);
-        }
-        kpi_focus_join(r->baseline->focus, areas, sizeof(areas));
-        csv_writer_plain(&w, areas);
-        csv_writer_int(&w, r->baseline->users_to_goal);
-        csv_writer_end(&w);
-    }
-    return !csv_writer_error(&w);
-}
-
-static int show(struct opts *o)
-{
-    int rc = require(o, o->state, "no state folder: give --state DIR");
-    if (rc >= 0)
-        return rc;
-    if (o->n_regions > 1)
-        return usage_error(o, "give at most one --region");
-    if (!is_dir(o->state))
-        return state_missing(o);
+    enum ftk_error err = require(o, o->state, no_state);
+    if (err == FTK_OK && o->n_regions > 1)
+        err = usage_error(o, "give at most one --region");
+    if (err == FTK_OK)
+        err = state_folder(o);
+    if (err != FTK_OK)
+        return err;
     int32_t date = today(o);
-    int32_t month = o->month != KPI_NO_DATE ? o->month : kpi_month_of(date);
-    struct ftk_diag diag;
-    struct cohort_state st;
-    struct cohort_view v;
+    struct session s = {0};
+    struct cohort_view v = {0};
     /* No lock: every write replaces one file by a rename, so a reader
      * sees each file whole. */
-    enum ftk_error err = cohort_state_load(&st, o->state, month, &diag);
-    if (err != FTK_OK)
-        return fail(o, err, &diag);
-    err = cohort_view_build(&v, &st, date, o->n_regions ? o->region[0] : NULL,
-                            &diag);
+    err = load_state(o, &s, month_of(o, date));
+    if (err == FTK_OK)
+        err = cohort_view_build(&v, &s.st, date,
+                                o->n_regions ? o->region[0] : NULL, &s.diag);
     if (err != FTK_OK) {
-        rc = fail(o, err, &diag);
+        fail(o, err, &s.diag);
     } else {
         bool ok = true;
         if (o->csv)
-            ok = show_csv(&st, &v);
+            ok = cohort_view_write_csv(stdout, &s.st, &v);
         else
-            show_text(&st, &v);
-        rc = ok && fflush(stdout) == 0 && !ferror(stdout) ? 0 : 74;
-        cohort_view_release(&v);
+            show_text(&s.st, &v);
+        if (!ok || fflush(stdout) != 0 || ferror(stdout))
+            err = FTK_E_IO;
     }
-    cohort_state_release(&st);
-    return rc;
+    cohort_view_release(&v);
+    session_release(&s);
+    return err;
 }
 
 /* ---- review ------------------------------------------------------------- */
-
-static const struct option review_options[] = {
-    {"state", required_argument, NULL, OPT_STATE},
-    {"run", required_argument, NULL, OPT_RUN},
-    {"region", required_argument, NULL, OPT_REGION},
-    {"out", required_argument, NULL, OPT_OUT},
-    {"today", required_argument, NULL, OPT_TODAY},
-    {"month", required_argument, NULL, OPT_MONTH},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
 
 static void review_summary(const struct opts *o, const struct cohort_review *rv,
                            const char *csv_name)
@@ -1004,89 +995,74 @@ static void review_summary(const struct opts *o, const struct cohort_review *rv,
     fputc('\n', stderr);
 }
 
-static int review(struct opts *o)
+/* Writes the review's CSV and workbook into --out, as base.csv and
+ * base.xlsx. */
+static enum ftk_error write_review(const struct opts *o,
+                                   const struct cohort_review *rv,
+                                   const char *csv_name, const char *xlsx_name,
+                                   struct ftk_diag *diag)
 {
-    int rc = require(o, o->state, "no state folder: give --state DIR");
-    if (rc < 0)
-        rc = require(o, o->run,
-                     "no run: give --run DIR (the --out of "
-                     "'ftkpi run')");
-    if (rc < 0 && o->n_regions != 1)
-        rc = usage_error(o, "give the region meeting: --region REGION");
-    if (rc < 0)
-        rc = require(o, o->out, "no output folder: give --out DIR");
-    if (rc < 0)
-        rc = separate_folders(o);
-    if (rc >= 0)
-        return rc;
-    if (!is_dir(o->state))
-        return state_missing(o);
-    int32_t date = today(o);
-    int32_t month = o->month != KPI_NO_DATE ? o->month : kpi_month_of(date);
-    const char *region = o->region[0];
-    struct ftk_diag diag;
-    struct cohort_state st;
-    struct cohort_view v;
-    struct cohort_run run;
-    struct cohort_review rv;
     struct publish pub;
-    bool have_view = false, have_run = false, have_review = false,
-         have_pub = false;
-    enum ftk_error err = cohort_state_load(&st, o->state, month, &diag);
+    FILE *f;
+    enum ftk_error err = publish_open(&pub, o->out, diag);
     if (err != FTK_OK)
-        return fail(o, err, &diag);
-    err = cohort_view_build(&v, &st, date, region, &diag);
-    have_view = err == FTK_OK;
-    if (err == FTK_OK) {
-        const char *wl[COHORT_MAX_WORKLOADS];
-        cohort_state_workloads(&st, wl);
-        err = cohort_run_load(&run, o->run, wl, st.n_workloads, false, &diag);
-        have_run = err == FTK_OK;
-    }
-    if (err == FTK_OK) {
-        err = cohort_review_build(&rv, &st, &v, &run, region, &diag);
-        have_review = err == FTK_OK;
-    }
-    if (err == FTK_OK) {
-        err = publish_open(&pub, o->out, &diag);
-        have_pub = err == FTK_OK;
-    }
+        return err;
+    err = publish_create(&pub, csv_name, &f, diag);
+    if (err == FTK_OK && !cohort_review_write_csv(f, rv))
+        err = ftk_fail(diag, FTK_E_IO, "%s: write failed", csv_name);
+    if (err == FTK_OK)
+        err = publish_create(&pub, xlsx_name, &f, diag);
+    if (err == FTK_OK)
+        err = cohort_review_write_xlsx(publish_tmp_path(&pub, xlsx_name), rv,
+                                       diag);
+    if (err == FTK_OK)
+        err = publish_commit(&pub, diag);
+    publish_release(&pub);
+    return err;
+}
+
+static enum ftk_error review(struct opts *o)
+{
+    enum ftk_error err = require(o, o->state, no_state);
+    if (err == FTK_OK)
+        err = require(o, o->run, no_run);
+    if (err == FTK_OK && o->n_regions != 1)
+        err = usage_error(o, "give the region meeting: --region REGION");
+    if (err == FTK_OK)
+        err = require(o, o->out, no_out);
+    if (err == FTK_OK)
+        err = separate_folders(o);
+    if (err == FTK_OK)
+        err = state_folder(o);
+    if (err != FTK_OK)
+        return err;
+    int32_t date = today(o);
+    const char *region = o->region[0];
+    struct session s = {0};
+    struct cohort_view v = {0};
+    struct cohort_review rv = {0};
     char base[300], csv_name[310], xlsx_name[310];
-    if (have_review) {
+    err = load_state(o, &s, month_of(o, date));
+    if (err == FTK_OK)
+        err = cohort_view_build(&v, &s.st, date, region, &s.diag);
+    if (err == FTK_OK)
+        err = load_run(o, &s);
+    if (err == FTK_OK)
+        err = cohort_review_build(&rv, &s.st, &v, &s.run, region, &s.diag);
+    if (err == FTK_OK) {
         cohort_review_name(&rv, base, sizeof(base));
         snprintf(csv_name, sizeof(csv_name), "%s.csv", base);
         snprintf(xlsx_name, sizeof(xlsx_name), "%s.xlsx", base);
+        err = write_review(o, &rv, csv_name, xlsx_name, &s.diag);
     }
-    FILE *f;
-    if (err == FTK_OK)
-        err = publish_create(&pub, csv_name, &f, &diag);
-    if (err == FTK_OK && !cohort_review_write_csv(f, &rv))
-        err = ftk_fail(&diag, FTK_E_IO, "%s: write failed", csv_name);
-    if (err == FTK_OK)
-        err = publish_create(&pub, xlsx_name, &f, &diag);
-    if (err == FTK_OK)
-        err = cohort_review_write_xlsx(publish_tmp_path(&pub, xlsx_name), &rv,
-                                       &diag);
-    if (err == FTK_OK)
-        err = publish_commit(&pub, &diag);
-    if (err != FTK_OK) {
-        rc = fail(o, err, &diag);
-    } else {
-        rc = 0;
-        if (!o->quiet) {
-            review_summary(o, &rv, csv_name);
-        }
-    }
-    if (have_pub)
-        publish_release(&pub);
-    if (have_review)
-        cohort_review_release(&rv);
-    if (have_run)
-        cohort_run_release(&run);
-    if (have_view)
-        cohort_view_release(&v);
-    cohort_state_release(&st);
-    return rc;
+    if (err != FTK_OK)
+        fail(o, err, &s.diag);
+    else if (!o->quiet)
+        review_summary(o, &rv, csv_name);
+    cohort_review_release(&rv);
+    cohort_view_release(&v);
+    session_release(&s);
+    return err;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -1095,37 +1071,38 @@ int cmd_cohort(int argc, char **argv)
 {
     static const struct {
         const char *name;
-        int (*fn)(struct opts *);
-        const struct option *options;
+        unsigned bit; /* its options: those of options[] with this bit */
+        enum ftk_error (*fn)(struct opts *);
         const char *help;
     } subs[] = {
-        {"pick", pick, pick_options, pick_usage},
-        {"freeze", freeze, freeze_options, freeze_usage},
-        {"change", change, change_options, change_usage},
-        {"show", show, show_options, show_usage},
-        {"review", review, review_options, review_usage},
+        {"pick", PICK, pick, pick_usage},
+        {"freeze", FREEZE, freeze, freeze_usage},
+        {"change", CHANGE, change, change_usage},
+        {"show", SHOW, show, show_usage},
+        {"review", REVIEW, review, review_usage},
     };
     if (argc < 2) {
         fputs(usage, stderr);
-        return 64;
+        return ftk_exit_code(FTK_E_USAGE);
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage, stdout);
-        return 0;
+        return ftk_exit_code(FTK_OK);
     }
     for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
         if (strcmp(argv[1], subs[i].name) != 0)
             continue;
         struct opts o;
-        int rc = parse(&o, argc - 1, argv + 1, subs[i].options, subs[i].help);
-        if (rc < 0)
-            rc = subs[i].fn(&o);
+        enum ftk_error err =
+            parse(&o, argc - 1, argv + 1, subs[i].bit, subs[i].help);
+        if (err == FTK_OK && !o.help)
+            err = subs[i].fn(&o);
         opts_release(&o);
-        return rc;
+        return ftk_exit_code(err);
     }
     fprintf(stderr,
             "ftkpi cohort: unknown command '%s'\ntry 'ftkpi cohort --help'\n",
             argv[1]);
-    return 64;
+    return ftk_exit_code(FTK_E_USAGE);
 }

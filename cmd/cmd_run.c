@@ -2,7 +2,6 @@
  * cmd/cmd_run.c - `ftkpi run`: the nightly job. Ingest, KPIs, reports,
  * publish; all or nothing.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +109,7 @@ static int write_output(struct run *r, const char *name, csv_report report)
         return fail(err, &diag);
     if (!report(f, &r->facts) || fflush(f) != 0) {
         fprintf(stderr, "ftkpi run: %s: write failed\n", name);
-        return 74;
+        return ftk_exit_code(FTK_E_IO);
     }
     struct manifest_output *o = &r->output[r->n_outputs++];
     o->name = name;
@@ -182,7 +181,7 @@ static int publish_all(struct run *r)
     FILE *rejects = r->rj.out.f;
     if (fflush(rejects) != 0 || csv_writer_error(&r->rj.out)) {
         fprintf(stderr, "ftkpi run: rejects.csv: write failed\n");
-        return 74;
+        return ftk_exit_code(FTK_E_IO);
     }
     struct manifest_output *o = &r->output[r->n_outputs++];
     o->name = "rejects.csv";
@@ -214,17 +213,14 @@ static int publish_all(struct run *r)
     };
     if (!manifest_write(f, &m)) {
         fprintf(stderr, "ftkpi run: run.json: write failed\n");
-        return 74;
+        return ftk_exit_code(FTK_E_IO);
     }
-    /* Test hook: die the way a killed job would, everything written and
-     * nothing renamed yet (tests/e2e/run.sh). */
-    const char *crash = getenv("FTKPI_TEST_CRASH");
-    if (crash && strcmp(crash, "before-publish") == 0)
-        raise(SIGKILL);
     err = publish_commit(&r->pub, &diag);
     return err == FTK_OK ? 0 : fail(err, &diag);
 }
 
+/* Everything in r starts zeroed and is released at out: whatever was
+ * reached; every release is safe on a zeroed struct. */
 static int run(struct inputs *in)
 {
     struct run r;
@@ -232,19 +228,18 @@ static int run(struct inputs *in)
     memset(&r, 0, sizeof(r));
     r.in = in;
     clock_gettime(CLOCK_MONOTONIC, &r.mark);
+    FILE *rejects_file = NULL;
     int rc;
-    bool have_pub = false, have_facts = false;
 
     enum ftk_error err = config_load(&r.cfg, in->config_path, &diag);
-    if (err != FTK_OK)
-        return fail(err, &diag);
-    store_init(&r.st, &r.cfg);
-    FILE *rejects_file = NULL;
-    err = publish_open(&r.pub, in->out_dir, &diag);
-    if (err == FTK_OK) {
-        have_pub = true;
-        err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
+    if (err != FTK_OK) {
+        rc = fail(err, &diag);
+        goto out;
     }
+    store_init(&r.st, &r.cfg);
+    err = publish_open(&r.pub, in->out_dir, &diag);
+    if (err == FTK_OK)
+        err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;
@@ -252,7 +247,7 @@ static int run(struct inputs *in)
     rejects_init(&r.rj, rejects_file);
     r.stats = calloc(inputs_count(in), sizeof(*r.stats));
     if (!r.stats) {
-        rc = 74;
+        rc = ftk_exit_code(FTK_E_NOMEM);
         goto out;
     }
     rc = inputs_ingest(in, "run", &r.st, &r.rj, r.stats);
@@ -261,7 +256,7 @@ static int run(struct inputs *in)
     if (inputs_over_threshold("run", &r.cfg, r.stats, inputs_count(in),
                               &r.rj)) {
         fprintf(stderr, "ftkpi run: nothing published\n");
-        rc = 65;
+        rc = ftk_exit_code(FTK_E_REJECTS);
         goto out;
     }
     stage_done(&r, "ingest");
@@ -270,7 +265,7 @@ static int run(struct inputs *in)
     if (month == KPI_NO_DATE) {
         fprintf(stderr, "ftkpi run: no accepted usage snapshot to take the "
                         "as-of month from: give --as-of YYYY-MM\n");
-        rc = 65;
+        rc = ftk_exit_code(FTK_E_DATA);
         goto out;
     }
     err = facts_build(&r.facts, &r.st, month, &diag);
@@ -278,7 +273,6 @@ static int run(struct inputs *in)
         rc = fail(err, &diag);
         goto out;
     }
-    have_facts = true;
     stage_done(&r, "kpis");
     rc = publish_all(&r);
     if (rc == 0 && in->verbosity >= 0) {
@@ -293,10 +287,8 @@ static int run(struct inputs *in)
             fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }
 out:
-    if (have_facts)
-        facts_release(&r.facts);
-    if (have_pub)
-        publish_release(&r.pub);
+    facts_release(&r.facts);
+    publish_release(&r.pub);
     free(r.stats);
     store_release(&r.st);
     config_release(&r.cfg);
@@ -312,7 +304,7 @@ int cmd_run(int argc, char **argv)
         fputs("ftkpi run: no output folder: give --out DIR\n"
               "try 'ftkpi run --help'\n",
               stderr);
-        rc = 64;
+        rc = ftk_exit_code(FTK_E_USAGE);
     }
     if (rc < 0)
         rc = run(&in);

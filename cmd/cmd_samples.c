@@ -130,7 +130,6 @@ int cmd_samples(int argc, char **argv)
     };
     struct samplegen_options opt = {0};
     const char *last_month = DEFAULT_LAST_MONTH;
-    bool have_tenants = false, have_months = false;
     uint64_t v;
 
     opt.seed = 1;
@@ -147,7 +146,6 @@ int cmd_samples(int argc, char **argv)
                                    "10000000, not '%s'",
                                    optarg);
             opt.tenants = (uint32_t)v;
-            have_tenants = true;
             break;
         case OPT_MONTHS:
             if (!parse_u64(optarg, SAMPLEGEN_MAX_MONTHS, &v) || v < 1)
@@ -155,7 +153,6 @@ int cmd_samples(int argc, char **argv)
                     "--months must be a number from 1 to 240, not '%s'",
                     optarg);
             opt.months = (uint32_t)v;
-            have_months = true;
             break;
         case OPT_SEED:
             if (!parse_u64(optarg, UINT64_MAX, &opt.seed))
@@ -183,9 +180,10 @@ int cmd_samples(int argc, char **argv)
     }
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
-    if (!have_tenants)
+    /* both are at least 1 once given */
+    if (opt.tenants == 0)
         return usage_error("--tenants is required");
-    if (!have_months)
+    if (opt.months == 0)
         return usage_error("--months is required");
     if (opt.out_dir == NULL || opt.out_dir[0] == '\0')
         return usage_error("--out is required");

@@ -44,6 +44,9 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* Everything starts zeroed and is released at out: whatever was reached;
+ * every release is safe on a zeroed struct. rejects.csv is published only
+ * with --out. */
 static int validate(struct inputs *in)
 {
     struct ftk_diag diag;
@@ -51,24 +54,24 @@ static int validate(struct inputs *in)
     struct store st;
     struct publish pub;
     struct rejects rj;
+    memset(&cfg, 0, sizeof(cfg));
+    memset(&st, 0, sizeof(st));
+    memset(&pub, 0, sizeof(pub));
     struct extract_stats *stats = NULL;
     FILE *rejects_file = NULL;
-    bool have_pub = false, have_cfg = false;
     int rc;
 
     enum ftk_error err = config_load(&cfg, in->config_path, &diag);
     if (err != FTK_OK) {
         fprintf(stderr, "ftkpi validate: %s\n", diag.msg);
-        return ftk_exit_code(err);
+        rc = ftk_exit_code(err);
+        goto out;
     }
-    have_cfg = true;
     store_init(&st, &cfg);
     if (in->out_dir) {
         err = publish_open(&pub, in->out_dir, &diag);
-        if (err == FTK_OK) {
-            have_pub = true;
+        if (err == FTK_OK)
             err = publish_create(&pub, "rejects.csv", &rejects_file, &diag);
-        }
         if (err != FTK_OK) {
             fprintf(stderr, "ftkpi validate: %s\n", diag.msg);
             rc = ftk_exit_code(err);
@@ -78,7 +81,7 @@ static int validate(struct inputs *in)
     rejects_init(&rj, rejects_file);
     stats = calloc(inputs_count(in), sizeof(*stats));
     if (!stats) {
-        rc = 74;
+        rc = ftk_exit_code(FTK_E_NOMEM);
         goto out;
     }
     rc = inputs_ingest(in, "validate", &st, &rj, stats);
@@ -90,7 +93,7 @@ static int validate(struct inputs *in)
         inputs_over_threshold("validate", &cfg, stats, inputs_count(in), &rj);
     /* rejects.csv is validate's product: it is written even when the
      * rejects are over the threshold, since that is when it is needed. */
-    if (have_pub) {
+    if (in->out_dir) {
         err = publish_commit(&pub, &diag);
         if (err != FTK_OK) {
             fprintf(stderr, "ftkpi validate: %s\n", diag.msg);
@@ -98,19 +101,17 @@ static int validate(struct inputs *in)
             goto out;
         }
     }
-    rc = over ? 65 : 0;
+    rc = ftk_exit_code(over ? FTK_E_REJECTS : FTK_OK);
     if (!over && rj.total > 0 && in->verbosity >= 0)
         fprintf(stderr,
                 "ftkpi validate: %llu rows rejected (within the threshold)%s\n",
                 (unsigned long long)rj.total,
-                have_pub ? "; see rejects.csv" : "");
+                in->out_dir ? "; see rejects.csv" : "");
 out:
-    if (have_pub)
-        publish_release(&pub);
+    publish_release(&pub);
     free(stats);
     store_release(&st);
-    if (have_cfg)
-        config_release(&cfg);
+    config_release(&cfg);
     return rc;
 }
 

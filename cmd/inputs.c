@@ -11,31 +11,34 @@
 #include <unistd.h>
 
 #include "kpi/date.h"
+#include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
 
 static const char *const kind_flag[3] = {"--customers", "--entitlements",
                                          "--usage"};
 
-static int add_file(struct inputs *in, int kind, const char *path)
+static enum ftk_error add_file(struct inputs *in, int kind, const char *path)
 {
-    char **grown = realloc(in->files[kind], (in->n[kind] + 1) * sizeof(char *));
+    char **grown = grow_array(in->files[kind], &in->cap[kind], in->n[kind] + 1,
+                              sizeof(char *));
     if (!grown)
-        return 74;
+        return FTK_E_NOMEM;
     in->files[kind] = grown;
     size_t len = strlen(path) + 1;
     char *copy = malloc(len);
     if (!copy)
-        return 74;
+        return FTK_E_NOMEM;
     memcpy(copy, path, len);
     in->files[kind][in->n[kind]++] = copy;
-    return 0;
+    return FTK_OK;
 }
 
-/* Takes one option of the shared set; returns 0 when taken, 64 on a usage
- * error (printed), 1 when opt is not one of them. */
-static int take_option(struct inputs *in, const char *cmd, int opt,
-                       const char *arg)
+/* Takes one option of the shared set: FTK_OK when taken, FTK_E_USAGE on a
+ * usage error (printed), and *taken = false when opt is not one of them. */
+static enum ftk_error take_option(struct inputs *in, const char *cmd, int opt,
+                                  const char *arg, bool *taken)
 {
+    *taken = true;
     switch (opt) {
     case OPT_CUSTOMERS:
         return add_file(in, EXTRACT_CUSTOMERS, arg);
@@ -45,32 +48,33 @@ static int take_option(struct inputs *in, const char *cmd, int opt,
         return add_file(in, EXTRACT_USAGE, arg);
     case OPT_IN:
         in->in_dir = arg;
-        return 0;
+        return FTK_OK;
     case OPT_CONFIG:
         in->config_path = arg;
-        return 0;
+        return FTK_OK;
     case OPT_OUT:
         in->out_dir = arg;
-        return 0;
+        return FTK_OK;
     case OPT_AS_OF: {
         int32_t m;
         if (!kpi_month_parse(arg, strlen(arg), &m)) {
             fprintf(stderr,
                     "ftkpi %s: --as-of '%s': expected a month as YYYY-MM\n",
                     cmd, arg);
-            return 64;
+            return FTK_E_USAGE;
         }
         in->as_of = arg;
-        return 0;
+        return FTK_OK;
     }
     case 'q':
         in->verbosity = -1;
-        return 0;
+        return FTK_OK;
     case 'v':
         in->verbosity = 1;
-        return 0;
+        return FTK_OK;
     default:
-        return 1;
+        *taken = false;
+        return FTK_OK;
     }
 }
 
@@ -80,7 +84,7 @@ static int path_cmp(const void *a, const void *b)
 }
 
 /* Adds DIR/<kind>*.csv and DIR/<kind>*.csv.gz, sorted by name. */
-static int expand_dir(struct inputs *in, const char *cmd, int kind)
+static enum ftk_error expand_dir(struct inputs *in, const char *cmd, int kind)
 {
     const char *name = extract_kind_name((enum extract_kind)kind);
     char pattern[4096];
@@ -95,36 +99,36 @@ static int expand_dir(struct inputs *in, const char *cmd, int kind)
         fprintf(stderr, "ftkpi %s: %s: cannot list the folder\n", cmd,
                 in->in_dir);
         globfree(&g);
-        return 66;
+        return FTK_E_NOINPUT;
     }
     /* Two globs: sort the union so the order never depends on suffixes. */
     sort_array(g.gl_pathv, g.gl_pathc, sizeof(char *), path_cmp);
     for (size_t i = 0; i < g.gl_pathc; i++)
-        if (add_file(in, kind, g.gl_pathv[i]) != 0) {
+        if (add_file(in, kind, g.gl_pathv[i]) != FTK_OK) {
             globfree(&g);
-            return 74;
+            return FTK_E_NOMEM;
         }
     globfree(&g);
-    return 0;
+    return FTK_OK;
 }
 
 /* After the options: expands --in, checks that every kind has a file.
- * Returns 0 or an exit code (printed). */
-static int finish(struct inputs *in, const char *cmd)
+ * Returns FTK_OK or the error (printed). */
+static enum ftk_error finish(struct inputs *in, const char *cmd)
 {
     if (in->in_dir) {
         struct stat sb;
         if (stat(in->in_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
             fprintf(stderr, "ftkpi %s: --in %s: no such folder\n", cmd,
                     in->in_dir);
-            return 66;
+            return FTK_E_NOINPUT;
         }
         for (int k = 0; k < 3; k++) {
             if (in->n[k] > 0)
                 continue; /* an explicit flag wins over the folder */
-            int rc = expand_dir(in, cmd, k);
-            if (rc != 0)
-                return rc;
+            enum ftk_error err = expand_dir(in, cmd, k);
+            if (err != FTK_OK)
+                return err;
             if (in->n[k] == 0) {
                 fprintf(stderr,
                         "ftkpi %s: --in %s: no %s*.csv or %s*.csv.gz file "
@@ -132,7 +136,7 @@ static int finish(struct inputs *in, const char *cmd)
                         cmd, in->in_dir,
                         extract_kind_name((enum extract_kind)k),
                         extract_kind_name((enum extract_kind)k));
-                return 66;
+                return FTK_E_NOINPUT;
             }
         }
     }
@@ -143,11 +147,11 @@ static int finish(struct inputs *in, const char *cmd)
                     "try 'ftkpi %s --help'\n",
                     cmd, extract_kind_name((enum extract_kind)k), kind_flag[k],
                     cmd);
-            return 64;
+            return FTK_E_USAGE;
         }
     }
     in->progress = in->verbosity >= 0 && isatty(STDERR_FILENO);
-    return 0;
+    return FTK_OK;
 }
 
 int inputs_parse(struct inputs *in, const char *cmd, const char *usage,
@@ -160,23 +164,24 @@ int inputs_parse(struct inputs *in, const char *cmd, const char *usage,
             fputs(usage, stdout);
             return 0;
         }
-        int rc = take_option(in, cmd, opt, optarg);
-        if (rc == 1) {
+        bool taken;
+        enum ftk_error err = take_option(in, cmd, opt, optarg, &taken);
+        if (!taken) {
             fprintf(stderr, "try 'ftkpi %s --help'\n", cmd);
-            return 64;
+            return ftk_exit_code(FTK_E_USAGE);
         }
-        if (rc != 0)
-            return rc;
+        if (err != FTK_OK)
+            return ftk_exit_code(err);
     }
     if (optind < argc) {
         fprintf(stderr,
                 "ftkpi %s: unexpected argument '%s'\n"
                 "try 'ftkpi %s --help'\n",
                 cmd, argv[optind], cmd);
-        return 64;
+        return ftk_exit_code(FTK_E_USAGE);
     }
-    int rc = finish(in, cmd);
-    return rc == 0 ? -1 : rc;
+    enum ftk_error err = finish(in, cmd);
+    return err == FTK_OK ? -1 : ftk_exit_code(err);
 }
 
 void inputs_release(struct inputs *in)
@@ -186,7 +191,7 @@ void inputs_release(struct inputs *in)
             free(in->files[k][i]);
         free(in->files[k]);
         in->files[k] = NULL;
-        in->n[k] = 0;
+        in->n[k] = in->cap[k] = 0;
     }
 }
 
@@ -225,6 +230,8 @@ int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
             err = store_customers_done(st);
         else if (k == EXTRACT_ENTITLEMENTS)
             store_entitlements_done(st);
+        else
+            store_usage_done(st);
         if (err != FTK_OK) {
             fprintf(stderr, "ftkpi %s: out of memory\n", cmd);
             return ftk_exit_code(err);

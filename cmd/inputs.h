@@ -16,7 +16,7 @@
 
 struct inputs {
     char **files[3]; /* per extract_kind, in command-line order; owned */
-    size_t n[3];
+    size_t n[3], cap[3];
     const char *in_dir;
     const char *config_path;
     const char *out_dir;
@@ -58,6 +58,7 @@ enum {
 int inputs_parse(struct inputs *in, const char *cmd, const char *usage,
                  const struct option *options, int argc, char **argv);
 
+/* Frees the file lists. Safe on a zeroed struct and when called twice. */
 void inputs_release(struct inputs *in);
 
 /* Reads every file into the store, in the order customers, entitlements,

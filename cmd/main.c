@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "pipeline/base/ftk_error.h"
 #include "pipeline/base/version.h"
 
 static const char usage[] =
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
-        return 64;
+        return ftk_exit_code(FTK_E_USAGE);
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
@@ -64,5 +65,5 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "ftkpi: unknown command '%s'\ntry 'ftkpi --help'\n",
             argv[1]);
-    return 64;
+    return ftk_exit_code(FTK_E_USAGE);
 }

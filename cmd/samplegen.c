@@ -27,6 +27,8 @@
  */
 #include "samplegen.h"
 
+#include "sample_files.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -355,9 +357,6 @@ static const struct workload_def {
 
 /* ---- output files ------------------------------------------------------ */
 
-#define OUT_BUF_SIZE (4u << 20)
-#define ROW_ROOM 8192 /* free space kept for one row; rows are far shorter */
-
 enum { F_CUSTOMERS, F_ENTITLEMENTS, F_USAGE, F_COUNT };
 
 static const char *const file_names[F_COUNT] = {
@@ -371,232 +370,6 @@ static const char *const file_headers[F_COUNT] = {
     "tenant_id,workload,date,active_users\n",
 };
 
-struct out_file {
-    char path[PATH_MAX]; /* final name, for messages and the rename */
-    char tmp[PATH_MAX];  /* temporary name while writing; "" when none */
-    int fd;              /* -1 when closed */
-    gzFile gz;           /* on a dup of fd; NULL for plain files */
-    char *buf;
-    size_t len;
-    uint64_t rows;
-    uint64_t bytes;
-};
-
-static void out_init(struct out_file *f)
-{
-    memset(f, 0, sizeof(*f));
-    f->fd = -1;
-}
-
-static enum ftk_error out_open(struct out_file *f, const char *dir,
-                               const char *name, bool gzip,
-                               struct ftk_diag *diag)
-{
-    size_t dlen = strlen(dir);
-    const char *sep = (dlen > 0 && dir[dlen - 1] == '/') ? "" : "/";
-    const char *ext = gzip ? ".gz" : "";
-    int n = snprintf(f->path, sizeof(f->path), "%s%s%s%s", dir, sep, name, ext);
-    if (n < 0 || (size_t)n >= sizeof(f->path))
-        return ftk_fail(diag, FTK_E_CANTCREAT,
-                        "samples: cannot create %s/%s%s: path too long", dir,
-                        name, ext);
-
-    /* A name of our own rather than mkstemp's, so the file gets the usual
-     * 0666 & umask mode; O_EXCL and the retry keep it from clobbering. */
-    for (unsigned attempt = 0;; attempt++) {
-        n = snprintf(f->tmp, sizeof(f->tmp), "%s%s.%s%s.tmp-%ld-%u", dir, sep,
-                     name, ext, (long)getpid(), attempt);
-        if (n < 0 || (size_t)n >= sizeof(f->tmp)) {
-            f->tmp[0] = '\0';
-            return ftk_fail(diag, FTK_E_CANTCREAT,
-                            "samples: cannot create %s: path too long",
-                            f->path);
-        }
-        f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (f->fd >= 0)
-            break;
-        if (errno != EEXIST || attempt >= 100) {
-            int e = errno;
-            f->tmp[0] = '\0';
-            return ftk_fail(diag, FTK_E_CANTCREAT,
-                            "samples: cannot create %s: %s", f->path,
-                            strerror(e));
-        }
-    }
-
-    if (gzip) {
-        /* gzclose closes the descriptor it was given; keep ours for the
-         * fsync and the size once the stream is finished. */
-        int gfd = dup(f->fd);
-        if (gfd < 0)
-            return ftk_fail(diag, FTK_E_CANTCREAT,
-                            "samples: cannot create %s: %s", f->path,
-                            strerror(errno));
-        /* Level 1: the data is repetitive enough that higher levels buy
-         * little and cost several times the time. */
-        f->gz = gzdopen(gfd, "wb1");
-        if (f->gz == NULL) {
-            close(gfd);
-            return ftk_fail(diag, FTK_E_NOMEM,
-                            "samples: cannot create %s: out of memory",
-                            f->path);
-        }
-        if (gzbuffer(f->gz, 1u << 18) != 0)
-            return ftk_fail(diag, FTK_E_NOMEM,
-                            "samples: cannot create %s: out of memory",
-                            f->path);
-    }
-
-    f->buf = malloc(OUT_BUF_SIZE);
-    if (f->buf == NULL)
-        return ftk_fail(diag, FTK_E_NOMEM,
-                        "samples: cannot create %s: out of memory", f->path);
-    return FTK_OK;
-}
-
-static enum ftk_error out_flush(struct out_file *f, struct ftk_diag *diag)
-{
-    if (f->len == 0)
-        return FTK_OK;
-    if (f->gz) {
-        int w = gzwrite(f->gz, f->buf, (unsigned)f->len);
-        if (w <= 0 || (size_t)w != f->len) {
-            int zerr = Z_OK;
-            const char *msg = gzerror(f->gz, &zerr);
-            return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s",
-                            f->path, zerr == Z_ERRNO ? strerror(errno) : msg);
-        }
-    } else {
-        const char *p = f->buf;
-        size_t left = f->len;
-        while (left > 0) {
-            ssize_t w = write(f->fd, p, left);
-            if (w < 0) {
-                if (errno == EINTR)
-                    continue;
-                return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s",
-                                f->path, strerror(errno));
-            }
-            p += w;
-            left -= (size_t)w;
-        }
-        f->bytes += f->len;
-    }
-    f->len = 0;
-    return FTK_OK;
-}
-
-/* Keeps ROW_ROOM bytes free at the end of the buffer. */
-static inline enum ftk_error out_room(struct out_file *f, struct ftk_diag *diag)
-{
-    if (f->len + ROW_ROOM <= OUT_BUF_SIZE)
-        return FTK_OK;
-    return out_flush(f, diag);
-}
-
-/* Flushes, finishes the gzip stream, and syncs the file to disk so that the
- * rename publishes complete data even if the machine stops right after. */
-static enum ftk_error out_finish(struct out_file *f, struct ftk_diag *diag)
-{
-    enum ftk_error err = out_flush(f, diag);
-    if (err != FTK_OK)
-        return err;
-    if (f->gz) {
-        int zerr = gzclose(f->gz);
-        f->gz = NULL;
-        if (zerr != Z_OK)
-            return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s",
-                            f->path,
-                            zerr == Z_ERRNO ? strerror(errno) : zError(zerr));
-        struct stat st;
-        if (fstat(f->fd, &st) == 0)
-            f->bytes = (uint64_t)st.st_size;
-    }
-    if (fsync(f->fd) != 0)
-        return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s", f->path,
-                        strerror(errno));
-    int fd = f->fd;
-    f->fd = -1;
-    if (close(fd) != 0)
-        return ftk_fail(diag, FTK_E_IO, "samples: cannot write %s: %s", f->path,
-                        strerror(errno));
-    return FTK_OK;
-}
-
-/* Releases what the file holds; removes the temporary file if it is still
- * there (a failed run). Safe on a file never opened. */
-static void out_release(struct out_file *f)
-{
-    if (f->gz)
-        gzclose(f->gz);
-    f->gz = NULL;
-    if (f->fd >= 0)
-        close(f->fd);
-    f->fd = -1;
-    if (f->tmp[0] != '\0')
-        unlink(f->tmp);
-    f->tmp[0] = '\0';
-    free(f->buf);
-    f->buf = NULL;
-}
-
-/* ---- formatting -------------------------------------------------------- */
-
-static inline char *put_mem(char *p, const char *s, size_t n)
-{
-    memcpy(p, s, n);
-    return p + n;
-}
-
-static inline char *put_str(char *p, const char *s)
-{
-    return put_mem(p, s, strlen(s));
-}
-
-static inline char *put_u64(char *p, uint64_t v)
-{
-    char tmp[20];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0)
-        *p++ = tmp[--n];
-    return p;
-}
-
-/* A date, or nothing for KPI_NO_DATE (an empty field). */
-static inline char *put_date(char *p, int32_t day)
-{
-    if (day == KPI_NO_DATE)
-        return p;
-    char s[11];
-    kpi_date_format(day, s);
-    return put_mem(p, s, 10);
-}
-
-/* A text field per RFC 4180: quoted when it holds a comma, quote, CR or LF,
- * or begins or ends with a space or tab (readers trim those unless quoted);
- * quotes inside are doubled. */
-static char *put_text(char *p, const char *s)
-{
-    size_t n = strlen(s);
-    bool quote = strpbrk(s, ",\"\r\n") != NULL ||
-                 (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-                            s[n - 1] == '\t'));
-    if (!quote)
-        return put_mem(p, s, n);
-    *p++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            *p++ = '"';
-        *p++ = s[i];
-    }
-    *p++ = '"';
-    return p;
-}
-
 /* ---- the generator ------------------------------------------------------ */
 
 struct gen {
@@ -609,7 +382,7 @@ struct gen {
     char (*week_str)[10]; /* "YYYY-MM-DD" of each, no NUL */
     char spell[WORKLOAD_COUNT][SPELLINGS_MAX][SPELL_MAX];
     unsigned spell_count[WORKLOAD_COUNT];
-    struct out_file files[F_COUNT];
+    struct sample_file files[F_COUNT];
 };
 
 enum case_style { CASE_AS_IS, CASE_LOWER, CASE_UPPER };
@@ -908,29 +681,29 @@ static enum ftk_error gen_customer(struct gen *g, struct rng *r, uint32_t t,
                           ? KPI_NO_DATE
                           : tn->kickoff;
 
-    struct out_file *f = &g->files[F_CUSTOMERS];
-    enum ftk_error err = out_room(f, diag);
+    struct sample_file *f = &g->files[F_CUSTOMERS];
+    enum ftk_error err = sample_file_room(f, diag);
     if (err != FTK_OK)
         return err;
     char *p = f->buf + f->len;
-    p = put_mem(p, tn->id, tn->id_len);
+    p = sample_put_mem(p, tn->id, tn->id_len);
     *p++ = ',';
-    p = put_text(p, name);
+    p = sample_put_text(p, name);
     *p++ = ',';
-    p = put_str(p, region_names[tn->region]);
+    p = sample_put_str(p, region_names[tn->region]);
     *p++ = ',';
     if (seats_shown)
-        p = put_u64(p, tn->seats);
+        p = sample_put_u64(p, tn->seats);
     *p++ = ',';
-    p = put_text(p, priority);
+    p = sample_put_text(p, priority);
     *p++ = ',';
-    p = put_text(p, fm);
+    p = sample_put_text(p, fm);
     *p++ = ',';
-    p = put_date(p, engagement);
+    p = sample_put_date(p, engagement);
     *p++ = ',';
-    p = put_date(p, gateway);
+    p = sample_put_date(p, gateway);
     *p++ = ',';
-    p = put_date(p, kickoff);
+    p = sample_put_date(p, kickoff);
     *p++ = '\n';
     f->len = (size_t)(p - f->buf);
     f->rows++;
@@ -948,9 +721,9 @@ static enum ftk_error gen_customer(struct gen *g, struct rng *r, uint32_t t,
 
 static char *put_prefix(char *p, const struct tenant *tn, const char *spell)
 {
-    p = put_mem(p, tn->id, tn->id_len);
+    p = sample_put_mem(p, tn->id, tn->id_len);
     *p++ = ',';
-    p = put_str(p, spell);
+    p = sample_put_str(p, spell);
     *p++ = ',';
     return p;
 }
@@ -1034,9 +807,9 @@ static enum ftk_error gen_series(struct gen *g, struct rng *r,
                 note = rng_item(r, notes, COUNT(notes));
             note_from = (unsigned)rng_range(r, k0, tn->snaps - 1);
         }
-        struct out_file *f = &g->files[F_ENTITLEMENTS];
+        struct sample_file *f = &g->files[F_ENTITLEMENTS];
         for (unsigned k = k0; k < tn->snaps; k++) {
-            if ((err = out_room(f, diag)) != FTK_OK)
+            if ((err = sample_file_room(f, diag)) != FTK_OK)
                 return err;
             int32_t as_of = tn->snap_day[k];
             bool on = is_enabled && enabled <= as_of;
@@ -1045,17 +818,17 @@ static enum ftk_error gen_series(struct gen *g, struct rng *r,
                 st = "";
             char *p = f->buf + f->len;
             p = put_prefix(p, tn, spell);
-            p = put_date(p, as_of);
+            p = sample_put_date(p, as_of);
             *p++ = ',';
-            p = put_u64(p, qe[k]);
+            p = sample_put_u64(p, qe[k]);
             *p++ = ',';
             if (on && records_enabled)
-                p = put_date(p, enabled);
+                p = sample_put_date(p, enabled);
             *p++ = ',';
-            p = put_str(p, st);
+            p = sample_put_str(p, st);
             *p++ = ',';
             if (note && k >= note_from)
-                p = put_text(p, note);
+                p = sample_put_text(p, note);
             *p++ = '\n';
             f->len = (size_t)(p - f->buf);
             f->rows++;
@@ -1083,7 +856,7 @@ static enum ftk_error gen_series(struct gen *g, struct rng *r,
     size_t plen = (size_t)(put_prefix(prefix, tn, spell) - prefix);
     unsigned k = k0; /* snapshot giving QE; before k0 it is backfilled */
     unsigned nspell = g->spell_count[w];
-    struct out_file *f = &g->files[F_USAGE];
+    struct sample_file *f = &g->files[F_USAGE];
     for (; wk < g->weeks; wk++) {
         int32_t day = g->week0 + 7 * (int32_t)wk;
         uint64_t bits = rng_next(r);
@@ -1102,7 +875,7 @@ static enum ftk_error gen_series(struct gen *g, struct rng *r,
             au = 0;
         uint64_t ae = ((uint64_t)au * qe[k] + 500000) / 1000000;
 
-        if ((err = out_room(f, diag)) != FTK_OK)
+        if ((err = sample_file_room(f, diag)) != FTK_OK)
             return err;
         char *p = f->buf + f->len;
         if (((bits >> 26) & 1023) < 20 && nspell > 1) {
@@ -1110,11 +883,11 @@ static enum ftk_error gen_series(struct gen *g, struct rng *r,
              * their series; the key must still match. */
             p = put_prefix(p, tn, g->spell[w][(bits >> 36) % nspell]);
         } else {
-            p = put_mem(p, prefix, plen);
+            p = sample_put_mem(p, prefix, plen);
         }
-        p = put_mem(p, g->week_str[wk], 10);
+        p = sample_put_mem(p, g->week_str[wk], 10);
         *p++ = ',';
-        p = put_u64(p, ae);
+        p = sample_put_u64(p, ae);
         *p++ = '\n';
         f->len = (size_t)(p - f->buf);
         f->rows++;
@@ -1178,7 +951,7 @@ enum ftk_error samplegen_write_counted(const struct samplegen_options *opt,
     if (g == NULL)
         return ftk_fail(diag, FTK_E_NOMEM, "samples: out of memory");
     for (int i = 0; i < F_COUNT; i++)
-        out_init(&g->files[i]);
+        sample_file_init(&g->files[i]);
     g->opt = opt;
     g->first_month = opt->last_month - (int32_t)opt->months + 1;
     g->first_day = kpi_month_first_day(g->first_month);
@@ -1202,11 +975,11 @@ enum ftk_error samplegen_write_counted(const struct samplegen_options *opt,
     gen_spellings(g);
 
     for (int i = 0; i < F_COUNT; i++) {
-        struct out_file *f = &g->files[i];
-        err = out_open(f, opt->out_dir, file_names[i], opt->gzip, diag);
+        struct sample_file *f = &g->files[i];
+        err = sample_file_open(f, opt->out_dir, file_names[i], opt->gzip, diag);
         if (err != FTK_OK)
             goto out;
-        f->len = (size_t)(put_str(f->buf, file_headers[i]) - f->buf);
+        f->len = (size_t)(sample_put_str(f->buf, file_headers[i]) - f->buf);
     }
 
     for (uint32_t t = 0; t < opt->tenants; t++) {
@@ -1216,13 +989,13 @@ enum ftk_error samplegen_write_counted(const struct samplegen_options *opt,
     }
 
     for (int i = 0; i < F_COUNT; i++) {
-        err = out_finish(&g->files[i], diag);
+        err = sample_file_finish(&g->files[i], diag);
         if (err != FTK_OK)
             goto out;
     }
     /* Publish only once all three are complete. */
     for (int i = 0; i < F_COUNT; i++) {
-        struct out_file *f = &g->files[i];
+        struct sample_file *f = &g->files[i];
         if (rename(f->tmp, f->path) != 0) {
             err =
                 ftk_fail(diag, FTK_E_CANTCREAT, "samples: cannot create %s: %s",
@@ -1248,7 +1021,7 @@ enum ftk_error samplegen_write_counted(const struct samplegen_options *opt,
 
 out:
     for (int i = 0; i < F_COUNT; i++)
-        out_release(&g->files[i]);
+        sample_file_release(&g->files[i]);
     free(g->week_str);
     free(g);
     return err;

@@ -1,6 +1,6 @@
 /*
  * cmd/samplegen.h - writes a realistic synthetic data set (customers,
- * entitlements, usage extracts in the format of SPEC section 1) for
+ * entitlements, usage extracts in the format of docs/inputs.md) for
  * `ftkpi samples`, demos, tests and benchmarks.
  *
  * The output depends only on the options: the same options give the same

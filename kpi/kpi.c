@@ -1,5 +1,5 @@
 /*
- * kpi/kpi.c - the KPI math of SPEC sections 3-5.
+ * kpi/kpi.c - the KPI math of docs/kpis.md.
  *
  * Every decision is a comparison of integers. An AU ae / qe against a
  * threshold t (a kpi_pct, percent times 10,000) is 100 * 10,000 * ae
@@ -300,7 +300,7 @@ bool kpi_users_to_goal(const struct kpi_au *v, kpi_pct target, int64_t *out)
  * Each term is 100 * ae / qe percent scaled by 10^18, i.e. ae * 10^20 / qe,
  * rounded to the nearest integer (ties up; terms are never negative). The
  * long division in two 10^10 steps keeps every intermediate below 2^98
- * whatever qe is. With ae <= 2,000,000,000 (SPEC section 1) a term is below
+ * whatever qe is. With ae <= 2,000,000,000 (docs/inputs.md) a term is below
  * 2^98, so the 128-bit sum holds over 500 million terms.
  *
  * Each rounded term is within 0.5e-18 percent of its exact value, so the
@@ -529,7 +529,7 @@ bool kpi_focus_slow_kickoff(int32_t engagement_start, int32_t kickoff_date,
     if (engagement_start == KPI_NO_DATE)
         return false;
     /* A kickoff after the month is not known yet to a rerun of that month
-     * (SPEC section 3), so it counts as none. */
+     * (docs/kpis.md, the window and SLOW_KICKOFF), so it counts as none. */
     if (kickoff_date != KPI_NO_DATE && kickoff_date <= month_end)
         return false;
     return days_between(engagement_start, month_end) > l->slow_kickoff_days;

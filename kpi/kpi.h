@@ -1,5 +1,5 @@
 /*
- * kpi/kpi.h - the KPI math of SPEC sections 3-5, pure.
+ * kpi/kpi.h - the KPI math of docs/kpis.md, pure.
  *
  * No I/O, no globals, no allocation. Every comparison of an AU with a
  * threshold is exact, on the integers AE and QE (128-bit where a product
@@ -93,13 +93,13 @@ bool kpi_delta_pp(const struct kpi_au *now, const struct kpi_au *then,
 bool kpi_delta_at_most(const struct kpi_au *now, const struct kpi_au *then,
                        kpi_pct limit);
 
-/* plateau_months L of SPEC section 4. vals[0..n-1] are consecutive calendar
+/* plateau_months L (docs/kpis.md). vals[0..n-1] are consecutive calendar
  * months, vals[n-1] being the as-of month m. L is the largest k >= 1 such
  * that vals[n-1-k .. n-1] all have a defined AU and every one is within
  * +-band pp (inclusive, exact) of the anchor vals[n-1-k]; 0 if none. */
 int kpi_plateau_months(const struct kpi_au *vals, size_t n, kpi_pct band);
 
-/* The Customer Health bands (SPEC section 4). */
+/* The Customer Health bands (docs/kpis.md, per customer). */
 struct kpi_customer_bands {
     kpi_pct red_below;   /* 40: "AU < 40 %" */
     kpi_pct green_above; /* 70: "AU > 70 %" */
@@ -137,7 +137,7 @@ bool kpi_mean_au(const struct kpi_au *vals, size_t n, kpi_centi *out);
  * written. */
 size_t kpi_notes_tags(const char *notes, size_t len, char *out, size_t cap);
 
-/* The focus areas of SPEC section 5, in the order of its table. */
+/* The focus areas of docs/kpis.md, in the order of its table. */
 enum kpi_focus {
     KPI_FOCUS_LARGE_POOR,
     KPI_FOCUS_PLATEAU,

@@ -17,8 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "pipeline/base/sort.h"
 
+#include "pipeline/base/grow.h"
+#include "pipeline/base/sort.h"
 #include "pipeline/base/testing.h"
 
 extern const char config_default_text[];
@@ -126,8 +127,8 @@ static bool add_alias(struct load_state *st, const char *name, int w)
         return config_error(st, "alias '%s' already names workload %s", name,
                             cfg->workload[cfg->alias[i].workload].code);
     }
-    struct config_alias *grown =
-        realloc(cfg->alias, (cfg->n_aliases + 1) * sizeof(*grown));
+    struct config_alias *grown = grow_array(cfg->alias, &cfg->cap_aliases,
+                                            cfg->n_aliases + 1, sizeof(*grown));
     if (!grown)
         return config_error(st, "out of memory");
     cfg->alias = grown;
@@ -620,7 +621,7 @@ void config_release(struct config *cfg)
         free(cfg->alias[i].name);
     free(cfg->alias);
     cfg->alias = NULL;
-    cfg->n_aliases = 0;
+    cfg->n_aliases = cfg->cap_aliases = 0;
 }
 
 int config_workload_lookup(const struct config *cfg, const char *name,

@@ -41,7 +41,7 @@ struct config {
     struct kpi_focus_limits focus;
     kpi_pct max_reject_pct;
     struct config_alias *alias; /* sorted by name */
-    size_t n_aliases;
+    size_t n_aliases, cap_aliases;
     struct rules rules; /* [rule NAME], [workload_names]: the playbooks */
 };
 
@@ -50,7 +50,8 @@ struct config {
 enum ftk_error config_load(struct config *cfg, const char *path,
                            struct ftk_diag *diag);
 
-/* Frees what config_load took. Safe on a released or zeroed config. */
+/* Frees what config_load took. Safe on a zeroed struct and when called
+ * twice. */
 void config_release(struct config *cfg);
 
 /* The workload index of a code or alias, matched case-insensitively

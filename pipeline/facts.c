@@ -1,5 +1,6 @@
 /*
- * pipeline/facts.c - from the store to the rows of SPEC section 7.
+ * pipeline/facts.c - from the store to the rows of the CSV facts
+ * (docs/kpis.md) and the workbook's worst-first lists (docs/workbook.md).
  *
  * The window is every day up to the last day of the as-of month m: month
  * values of months after m are never looked at, entitlement snapshots
@@ -13,21 +14,24 @@
 #include <string.h>
 
 #include "kpi/date.h"
+#include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
 #include "pipeline/base/testing.h"
 
-static const struct store *sort_store; /* for qsort's comparators only */
-
-static int tenant_cmp(const void *a, const void *b)
+/* Tenant indices by tenant_id bytes; ctx is the store. */
+static int tenant_cmp(const void *a, const void *b, void *ctx)
 {
-    return strcmp(sort_store->tenant[*(const uint32_t *)a].id,
-                  sort_store->tenant[*(const uint32_t *)b].id);
+    const struct store *st = ctx;
+    return strcmp(st->tenant[*(const uint32_t *)a].id,
+                  st->tenant[*(const uint32_t *)b].id);
 }
 
-static int code_cmp(const void *a, const void *b)
+/* Workload indices by code bytes; ctx is the store. */
+static int code_cmp(const void *a, const void *b, void *ctx)
 {
-    return strcmp(sort_store->cfg->workload[*(const int *)a].code,
-                  sort_store->cfg->workload[*(const int *)b].code);
+    const struct store *st = ctx;
+    return strcmp(st->cfg->workload[*(const int *)a].code,
+                  st->cfg->workload[*(const int *)b].code);
 }
 
 const char *facts_code(const struct facts *f, int workload)
@@ -87,14 +91,10 @@ static int plateau(const struct store_series *s, int32_t month,
         struct kpi_au v = slot_value(s, &s->month[i], window_end, NULL);
         if (!kpi_au_defined(&v))
             break;
-        if (n == *cap) {
-            size_t c = *cap ? *cap * 2 : 64;
-            struct kpi_au *p = realloc(*buf, c * sizeof(*p));
-            if (!p)
-                return -1;
-            *buf = p;
-            *cap = c;
-        }
+        struct kpi_au *p = grow_array(*buf, cap, n + 1, sizeof(*p));
+        if (!p)
+            return -1;
+        *buf = p;
         (*buf)[n++] = v;
         if (i == 0 || s->month[i - 1].month != s->month[i].month - 1)
             break;
@@ -473,12 +473,11 @@ static const char *customer_detail(struct build *b,
                   (int)(f->month_end - t->engagement_start), s);
 }
 
-static const struct facts *cand_facts; /* for qsort only */
-
-static int candidate_cmp(const void *x, const void *y)
+/* Candidates in the order of cohort_candidates.csv; ctx is the facts. */
+static int candidate_cmp(const void *x, const void *y, void *ctx)
 {
     const struct fact_candidate *a = x, *b = y;
-    const struct facts *f = cand_facts;
+    const struct facts *f = ctx;
     const struct fact_customer *ca = &f->customer[a->customer];
     const struct fact_customer *cb = &f->customer[b->customer];
     const struct store_tenant *ta = &f->st->tenant[ca->tenant];
@@ -501,14 +500,11 @@ static enum ftk_error add_candidate(struct facts *f, size_t *cap,
 {
     if (!text)
         return FTK_E_NOMEM;
-    if (f->n_candidates == *cap) {
-        size_t n = *cap ? *cap * 2 : 256;
-        struct fact_candidate *p = realloc(f->candidate, n * sizeof(*p));
-        if (!p)
-            return FTK_E_NOMEM;
-        f->candidate = p;
-        *cap = n;
-    }
+    struct fact_candidate *p =
+        grow_array(f->candidate, cap, f->n_candidates + 1, sizeof(*p));
+    if (!p)
+        return FTK_E_NOMEM;
+    f->candidate = p;
     f->candidate[f->n_candidates++] =
         (struct fact_candidate){.customer = customer,
                                 .area = area,
@@ -552,10 +548,245 @@ static enum ftk_error candidates(struct build *b)
     }
     if (err != FTK_OK)
         return err;
-    cand_facts = f;
-    sort_array(f->candidate, f->n_candidates, sizeof(*f->candidate),
-               candidate_cmp);
+    sort_array_r(f->candidate, f->n_candidates, sizeof(*f->candidate),
+                 candidate_cmp, f);
     return FTK_OK;
+}
+
+/* A place in a worst-first list: ascending k1, then k2, then index (so
+ * ties keep facts order). */
+struct order_key {
+    int64_t k1, k2;
+    uint32_t index;
+};
+
+static int order_cmp(const void *a, const void *b)
+{
+    const struct order_key *x = a, *y = b;
+    if (x->k1 != y->k1)
+        return x->k1 < y->k1 ? -1 : 1;
+    if (x->k2 != y->k2)
+        return x->k2 < y->k2 ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static const unsigned velocity_areas = (1u << KPI_FOCUS_SLOW_KICKOFF) |
+                                       (1u << KPI_FOCUS_SLOW_ENABLE) |
+                                       (1u << KPI_FOCUS_SLOW_RAMP);
+
+static int64_t later(int64_t m, int32_t days)
+{
+    return days != KPI_NO_DAYS && days > m ? days : m;
+}
+
+/* The largest velocity figure of a core row, or INT64_MIN. */
+static int64_t row_slowest(const struct fact_workload *row)
+{
+    int64_t m = later(INT64_MIN, row->days_kickoff_to_enable);
+    for (int i = 0; i < KPI_MILESTONES; i++)
+        m = later(m, row->days_to[i]);
+    return m;
+}
+
+/* The largest velocity figure of a customer and one of its core rows
+ * (row may be NULL), or INT64_MIN when none is known. */
+static int64_t slowest(const struct fact_customer *c,
+                       const struct fact_workload *row)
+{
+    int64_t m = later(INT64_MIN, c->days_to_kickoff);
+    m = later(m, c->days_to_gateway);
+    if (row) {
+        int64_t r = row_slowest(row);
+        m = r > m ? r : m;
+    }
+    return m;
+}
+
+/* The velocity focus areas of a customer and one of its core rows. */
+static unsigned velocity_focus(const struct fact_customer *c,
+                               const struct fact_workload *row)
+{
+    unsigned m = c->focus & (1u << KPI_FOCUS_SLOW_KICKOFF);
+    if (row && row->slow_enable)
+        m |= 1u << KPI_FOCUS_SLOW_ENABLE;
+    if (row && row->slow_ramp)
+        m |= 1u << KPI_FOCUS_SLOW_RAMP;
+    return m;
+}
+
+/* A string being joined; p is NUL-terminated once anything was added. */
+struct join {
+    char *p;
+    size_t len, cap;
+};
+
+static bool join_add(struct join *j, const char *s)
+{
+    size_t n = strlen(s);
+    char *p = grow_array(j->p, &j->cap, j->len + n + 1, 1);
+    if (!p)
+        return false;
+    j->p = p;
+    memcpy(p + j->len, s, n + 1);
+    j->len += n;
+    return true;
+}
+
+/* The findings of a velocity line (struct fact_velocity): the details of
+ * the velocity candidates of customer `customer` (listed by head and next,
+ * in facts order) whose workload is w or none. One detail is shared with
+ * its candidate; several are joined in f->strings. NULL when out of
+ * memory. */
+static const char *velocity_findings(struct facts *f, const int64_t *head,
+                                     const int64_t *next, uint32_t customer,
+                                     int w, struct join *j)
+{
+    const char *first = "";
+    size_t found = 0;
+    bool ok = true;
+    j->len = 0;
+    for (int64_t k = head[customer]; ok && k >= 0; k = next[k]) {
+        const struct fact_candidate *cd = &f->candidate[k];
+        if (cd->workload >= 0 && cd->workload != w)
+            continue;
+        if (found++ == 0) {
+            first = cd->detail;
+            continue;
+        }
+        if (found == 2)
+            ok = join_add(j, first);
+        ok = ok && join_add(j, "; ") && join_add(j, cd->detail);
+    }
+    if (!ok)
+        return NULL;
+    return found < 2 ? first : arena_strndup(&f->strings, j->p, j->len);
+}
+
+/* The Velocity sheet's lines, ordered (struct facts says how). */
+static enum ftk_error velocity_lines(struct facts *f)
+{
+    size_t cap = f->n_rows + f->n_customers + 1;
+    int64_t *head = malloc((f->n_customers + 1) * sizeof(*head));
+    int64_t *next = malloc((f->n_candidates + 1) * sizeof(*next));
+    struct fact_velocity *line = malloc(cap * sizeof(*line));
+    struct order_key *key = malloc(cap * sizeof(*key));
+    struct join findings = {NULL, 0, 0};
+    enum ftk_error err = FTK_E_NOMEM;
+    if (!head || !next || !line || !key)
+        goto out;
+    /* each customer's velocity candidates, in facts order */
+    for (size_t i = 0; i < f->n_customers; i++)
+        head[i] = -1;
+    for (size_t i = f->n_candidates; i-- > 0;) {
+        const struct fact_candidate *cd = &f->candidate[i];
+        if (!(velocity_areas & (1u << cd->area)))
+            continue;
+        next[i] = head[cd->customer];
+        head[cd->customer] = (int64_t)i;
+    }
+    uint32_t n = 0;
+    for (size_t i = 0; i < f->n_customers; i++) {
+        const struct fact_customer *c = &f->customer[i];
+        bool any = false;
+        /* k == first_row + n_rows: the customer alone, when no row made a
+         * line */
+        for (uint32_t k = c->first_row; k <= c->first_row + c->n_rows; k++) {
+            const struct fact_workload *row = NULL;
+            if (k < c->first_row + c->n_rows) {
+                row = &f->row[k];
+                if (!row->core || (!row->slow_enable && !row->slow_ramp &&
+                                   row_slowest(row) == INT64_MIN))
+                    continue;
+                any = true;
+            } else if (any) {
+                break;
+            }
+            unsigned focus = velocity_focus(c, row);
+            int64_t slow = slowest(c, row);
+            if (!focus && slow == INT64_MIN)
+                continue;
+            line[n] = (struct fact_velocity){
+                .customer = (uint32_t)i,
+                .row = row ? (int64_t)k : -1,
+                .focus = focus,
+            };
+            key[n] = (struct order_key){
+                focus ? 0 : 1, slow == INT64_MIN ? INT64_MAX : -slow, n};
+            n++;
+        }
+    }
+    sort_array(key, n, sizeof(*key), order_cmp);
+    f->velocity = malloc((n + 1) * sizeof(*f->velocity));
+    if (!f->velocity)
+        goto out;
+    for (uint32_t i = 0; i < n; i++) {
+        struct fact_velocity *v = &f->velocity[f->n_velocity++];
+        *v = line[key[i].index];
+        int w = v->row >= 0 ? f->row[v->row].workload : -1;
+        v->findings =
+            velocity_findings(f, head, next, v->customer, w, &findings);
+        if (!v->findings)
+            goto out;
+    }
+    err = FTK_OK;
+out:
+    free(head);
+    free(next);
+    free(line);
+    free(key);
+    free(findings.p);
+    return err;
+}
+
+/* The rows of an ordered list: *out gets the index of each row with a key
+ * (keyed returns true), by key. */
+static enum ftk_error row_list(const struct facts *f,
+                               bool (*keyed)(const struct fact_workload *,
+                                             int64_t *),
+                               uint32_t **out, size_t *n_out)
+{
+    struct order_key *key = malloc((f->n_rows + 1) * sizeof(*key));
+    *out = malloc((f->n_rows + 1) * sizeof(**out));
+    if (!key || !*out) {
+        free(key);
+        return FTK_E_NOMEM;
+    }
+    uint32_t n = 0;
+    int64_t k1;
+    for (size_t i = 0; i < f->n_rows; i++)
+        if (keyed(&f->row[i], &k1))
+            key[n++] = (struct order_key){k1, 0, (uint32_t)i};
+    sort_array(key, n, sizeof(*key), order_cmp);
+    for (uint32_t i = 0; i < n; i++)
+        (*out)[i] = key[i].index;
+    *n_out = n;
+    free(key);
+    return FTK_OK;
+}
+
+/* Plateau: longest first. */
+static bool plateau_key(const struct fact_workload *r, int64_t *k1)
+{
+    *k1 = -r->plateau_months;
+    return r->plateau;
+}
+
+/* Biggest losers: the core LOSER rows, most negative delta first. */
+static bool loser_key(const struct fact_workload *r, int64_t *k1)
+{
+    *k1 = r->delta_3m;
+    return r->core && r->loser && r->has_delta_3m;
+}
+
+/* The worst-first lists of struct facts: velocity, plateau, loser. */
+static enum ftk_error worst_first(struct facts *f)
+{
+    enum ftk_error err = velocity_lines(f);
+    if (err == FTK_OK)
+        err = row_list(f, plateau_key, &f->plateau, &f->n_plateau);
+    if (err == FTK_OK)
+        err = row_list(f, loser_key, &f->loser, &f->n_losers);
+    return err;
 }
 
 enum ftk_error facts_build(struct facts *f, const struct store *st,
@@ -584,10 +815,11 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
         order[i] = i;
     for (int w = 0; w < cfg->n_workloads; w++)
         f->workload_order[w] = w;
-    sort_store = st;
-    sort_array(order, st->n_tenants, sizeof(*order), tenant_cmp);
-    sort_array(f->workload_order, (size_t)cfg->n_workloads,
-               sizeof(*f->workload_order), code_cmp);
+    /* qsort_r's context is not const: the comparators only read it */
+    void *ctx = (void *)st;
+    sort_array_r(order, st->n_tenants, sizeof(*order), tenant_cmp, ctx);
+    sort_array_r(f->workload_order, (size_t)cfg->n_workloads,
+                 sizeof(*f->workload_order), code_cmp, ctx);
 
     for (uint32_t i = 0; i < st->n_tenants; i++) {
         const struct store_tenant *t = &st->tenant[order[i]];
@@ -620,6 +852,8 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
     err = portfolio(&b);
     if (err == FTK_OK)
         err = candidates(&b);
+    if (err == FTK_OK)
+        err = worst_first(f);
 out:
     free(order);
     free(b.plateau_buf);
@@ -636,6 +870,9 @@ void facts_release(struct facts *f)
     free(f->customer);
     free(f->portfolio);
     free(f->candidate);
+    free(f->velocity);
+    free(f->plateau);
+    free(f->loser);
     free(f->workload_order);
     arena_release(&f->strings);
     memset(f, 0, sizeof(*f));

@@ -2,10 +2,13 @@
  * pipeline/facts.h - the KPIs of one as-of month, as rows for the reports.
  *
  * facts_build walks the store once and, with the pure functions of kpi/,
- * computes every row of SPEC section 7 (workload rows, customer rows,
- * portfolio rows, opportunity-review candidates), already sorted as the
- * spec orders them. The report writers (CSV, workbook, cohorts) only format
- * these rows; no KPI is computed twice.
+ * computes every row of the CSV facts (workload rows, customer rows,
+ * portfolio rows, opportunity-review candidates; docs/kpis.md), already
+ * sorted as docs/kpis.md orders them, and the worst-first lists of the
+ * workbook's Velocity, Plateau and Biggest losers sheets
+ * (docs/workbook.md). The report writers (CSV, workbook, cohorts) only
+ * format these rows; no KPI is computed twice, and no writer selects or
+ * orders rows of its own.
  */
 #ifndef FTK_FACTS_H
 #define FTK_FACTS_H
@@ -83,6 +86,21 @@ struct fact_candidate {
     const char *detail;
 };
 
+/* One line of the Velocity sheet: a customer and one of its core workloads
+ * with a velocity figure (days kickoff to enable, days to 10/40/70 %) or a
+ * velocity focus area (SLOW_KICKOFF, SLOW_ENABLE, SLOW_RAMP); or the
+ * customer alone when it has no such workload but has days to gateway or
+ * kickoff, or SLOW_KICKOFF. */
+struct fact_velocity {
+    uint32_t customer; /* index into facts.customer */
+    int64_t row;       /* index into facts.row; -1: the customer alone */
+    unsigned focus;    /* its velocity focus areas: bit f, enum kpi_focus */
+    /* The details of the customer's velocity candidates that concern this
+     * workload or the customer as a whole, in facts order, joined by "; ";
+     * "" when none. Owned by facts.strings or a candidate. */
+    const char *findings;
+};
+
 struct facts {
     const struct store *st; /* borrowed */
     int32_t as_of_month;
@@ -94,17 +112,31 @@ struct facts {
     size_t n_customers;
     struct fact_portfolio *portfolio; /* by workload code */
     size_t n_portfolio;
-    struct fact_candidate *candidate; /* in SPEC section 7's order */
+    struct fact_candidate *candidate; /* in docs/kpis.md's order */
     size_t n_candidates;
+    /* Lines in a velocity focus area first, then by their slowest figure
+     * (the largest of days to gateway, to kickoff, kickoff to enable and
+     * to 10/40/70 %), largest first, then in facts order. */
+    struct fact_velocity *velocity;
+    size_t n_velocity;
+    /* Indices into row: the plateaus, longest first, then in row order. */
+    uint32_t *plateau;
+    size_t n_plateau;
+    /* Indices into row: the core rows that are a LOSER, the largest drop
+     * (most negative delta 3m) first, then in row order. */
+    uint32_t *loser;
+    size_t n_losers;
     uint64_t health_count[4]; /* customers by enum kpi_health */
     int *workload_order;      /* workload indices by code, bytewise */
     struct arena strings;
 };
 
-/* Computes every KPI for as_of_month. */
+/* Computes every KPI for as_of_month. On error f is released (facts_release
+ * may be called on it again). */
 enum ftk_error facts_build(struct facts *f, const struct store *st,
                            int32_t as_of_month, struct ftk_diag *diag);
 
+/* Frees the rows. Safe on a zeroed struct and when called twice. */
 void facts_release(struct facts *f);
 
 /* The workload code of a row or portfolio entry. */

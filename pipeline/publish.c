@@ -222,7 +222,8 @@ void publish_abort(struct publish *p)
 void publish_release(struct publish *p)
 {
     publish_abort(p);
-    if (p->lock_fd >= 0)
+    /* a zeroed publish has lock_fd 0 but no dir: it holds no descriptor */
+    if (p->dir && p->lock_fd >= 0)
         close(p->lock_fd); /* closing drops the flock */
     p->lock_fd = -1;
     free(p->dir);

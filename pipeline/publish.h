@@ -29,14 +29,15 @@ struct publish_file {
 };
 
 struct publish {
-    char *dir; /* owned */
-    int lock_fd;
+    char *dir;   /* owned; NULL in a zeroed or released publish */
+    int lock_fd; /* -1 when none; only meaningful once dir is set */
     struct publish_file file[PUBLISH_MAX_FILES];
     int n_files;
 };
 
 /* Creates dir when missing and locks it. FTK_E_LOCKED when another process
- * holds the lock, FTK_E_CANTCREAT when dir cannot be made or locked. */
+ * holds the lock, FTK_E_CANTCREAT when dir cannot be made or locked. On
+ * error p is released; publish_release may be called on it again. */
 enum ftk_error publish_open(struct publish *p, const char *dir,
                             struct ftk_diag *diag);
 
@@ -53,10 +54,13 @@ const char *publish_tmp_path(const struct publish *p, const char *name);
  * file named) when any write failed; then nothing is renamed. */
 enum ftk_error publish_commit(struct publish *p, struct ftk_diag *diag);
 
-/* Removes every temporary file; the previous outputs stay. */
+/* Removes every temporary file; the previous outputs stay. Safe on a
+ * zeroed struct. */
 void publish_abort(struct publish *p);
 
-/* Aborts what is not committed, releases the lock and frees p. */
+/* Aborts what is not committed, releases the lock and frees what p holds.
+ * Safe on a zeroed struct (a publish never opened) and when called
+ * twice, so a caller zero-initialises and always releases. */
 void publish_release(struct publish *p);
 
 /* For a reader of published files: a shared lock on dir's lock file, so

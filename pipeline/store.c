@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kpi/date.h"
+#include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
 #include "pipeline/base/testing.h"
 
@@ -20,21 +21,23 @@ static uint64_t hash_bytes(const char *s, size_t len)
     return h ^ (h >> 29);
 }
 
-static bool grow_array(void **p, uint32_t *cap, uint32_t need, size_t elem)
+/* grow_array on the store's uint32_t counts: a series is counted in 32 bits
+ * to keep it small (there is one per tenant and workload). need is taken
+ * as size_t so that n + 1 cannot wrap; more than UINT32_MAX elements is
+ * refused like an allocation that failed. grow_array grows by half again:
+ * most series hold a few snapshots or a few dozen months, and the slack of
+ * doubling was a fifth of the store. */
+static void *grow32(void *buf, uint32_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return true;
-    /* 1.5x: most series hold a few snapshots or a few dozen months, and
-     * the slack of doubling was a fifth of the store */
-    uint32_t n = *cap ? *cap : 4;
-    while (n < need)
-        n += n / 2;
-    void *q = realloc(*p, (size_t)n * elem);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
+    if (need > UINT32_MAX)
+        return NULL;
+    size_t c = *cap;
+    void *p = grow_array(buf, &c, need, size);
+    if (!p)
+        return NULL;
+    /* more room than a uint32_t counts is never used */
+    *cap = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+    return p;
 }
 
 void store_init(struct store *st, const struct config *cfg)
@@ -111,9 +114,12 @@ enum ftk_error store_add_tenant(struct store *st, const struct store_tenant *t,
     }
     if ((uint64_t)(st->n_tenants + 1) * 2 > st->n_slots && !rehash_tenants(st))
         return FTK_E_NOMEM;
-    if (!grow_array((void **)&st->tenant, &st->cap_tenants, st->n_tenants + 1,
-                    sizeof(*st->tenant)))
+    struct store_tenant *tenants =
+        grow32(st->tenant, &st->cap_tenants, (size_t)st->n_tenants + 1,
+               sizeof(*st->tenant));
+    if (!tenants)
         return FTK_E_NOMEM;
+    st->tenant = tenants;
     struct store_tenant *n = &st->tenant[st->n_tenants];
     *n = *t;
     n->id = copy(st, t->id);
@@ -153,9 +159,12 @@ static struct store_series *series_get(struct store *st, uint32_t tenant,
         return &st->series[*slot];
     if (!create)
         return NULL;
-    if (!grow_array((void **)&st->series, &st->cap_series, st->n_series + 1,
-                    sizeof(*st->series)))
+    struct store_series *series =
+        grow32(st->series, &st->cap_series, (size_t)st->n_series + 1,
+               sizeof(*st->series));
+    if (!series)
         return NULL;
+    st->series = series;
     struct store_series *s = &st->series[st->n_series];
     memset(s, 0, sizeof(*s));
     s->tenant = tenant;
@@ -197,9 +206,11 @@ enum ftk_error store_add_entitlement(struct store *st, uint32_t tenant,
         *added = STORE_DUPLICATE;
         return FTK_OK;
     }
-    if (!grow_array((void **)&s->ent, &s->cap_ent, s->n_ent + 1,
-                    sizeof(*s->ent)))
+    struct store_entitlement *ents =
+        grow32(s->ent, &s->cap_ent, (size_t)s->n_ent + 1, sizeof(*s->ent));
+    if (!ents)
         return FTK_E_NOMEM;
+    s->ent = ents;
     struct store_entitlement *n = &s->ent[s->n_ent++];
     *n = *e;
     /* A few statuses repeat across millions of snapshots: keep one copy
@@ -235,6 +246,22 @@ void store_entitlements_done(struct store *st)
                 s->ent = fit;
                 s->cap_ent = s->n_ent;
             }
+        }
+    }
+}
+
+void store_usage_done(struct store *st)
+{
+    for (uint32_t i = 0; i < st->n_series; i++) {
+        struct store_series *s = &st->series[i];
+        if (s->n_month == 0 || s->n_month == s->cap_month)
+            continue;
+        /* a failed shrink keeps the larger array, which is fine */
+        struct store_month *fit =
+            realloc(s->month, s->n_month * sizeof(*s->month));
+        if (fit) {
+            s->month = fit;
+            s->cap_month = s->n_month;
         }
     }
 }
@@ -296,9 +323,11 @@ static struct store_month *month_slot(struct store_series *s, int32_t month)
         if (s->month[at].month == month)
             return &s->month[at];
     }
-    if (!grow_array((void **)&s->month, &s->cap_month, s->n_month + 1,
-                    sizeof(*s->month)))
+    struct store_month *months = grow32(
+        s->month, &s->cap_month, (size_t)s->n_month + 1, sizeof(*s->month));
+    if (!months)
         return NULL;
+    s->month = months;
     memmove(&s->month[at + 1], &s->month[at],
             (s->n_month - at) * sizeof(*s->month));
     s->n_month++;

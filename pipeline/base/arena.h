@@ -20,7 +20,8 @@ void arena_init(struct arena *a);
  * of memory. */
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 
-/* Frees every block. */
+/* Frees every block; the arena is then empty and usable again. Safe on a
+ * zeroed struct and when called twice. */
 void arena_release(struct arena *a);
 
 #endif

@@ -17,7 +17,7 @@ void *grow_array(void *buf, size_t *cap, size_t need, size_t size)
     size_t max = SIZE_MAX / size;
     if (need > max)
         return NULL;
-    size_t n = *cap < 16 ? 16 : *cap;
+    size_t n = *cap < 4 ? 4 : *cap;
     while (n < need)
         n = n > max - n / 2 ? max : n + n / 2;
     if (n > max)

@@ -9,9 +9,13 @@
  *         return FTK_E_NOMEM;
  *     list->item = p;
  *
- * It grows the capacity by half again (at least to need, at least 16), so
+ * It grows the capacity by half again (at least to need, at least 4), so
  * appending n elements costs O(n) copies while a large array wastes at most
  * a third of its memory. need * size is checked for overflow.
+ *
+ * The small first capacity is for the store, which holds one small array
+ * per series (a few snapshots, a few dozen months) for hundreds of
+ * thousands of series: starting at 16 cost it about 4 % of its peak memory.
  */
 #ifndef FTK_GROW_H
 #define FTK_GROW_H

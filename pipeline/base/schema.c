@@ -4,6 +4,7 @@
 #include "schema.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "kpi/date.h"
 #include "kpi/kpi.h"
@@ -60,6 +61,15 @@ int schema_find(const struct schema *sc, const char *name)
 {
     for (size_t c = 0; c < sc->n_cols; c++)
         if (sc->col[c].name && strcmp(sc->col[c].name, name) == 0)
+            return (int)c;
+    return -1;
+}
+
+int schema_match(const struct schema *sc, const char *s, size_t len)
+{
+    for (size_t c = 0; c < sc->n_cols; c++)
+        if (sc->col[c].name && strlen(sc->col[c].name) == len &&
+            strncasecmp(sc->col[c].name, s, len) == 0)
             return (int)c;
     return -1;
 }

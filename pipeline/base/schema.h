@@ -52,7 +52,7 @@ struct schema_column {
 };
 
 struct schema {
-    const char *file; /* "workload_kpis.csv" */
+    const char *file; /* "workload_kpis.csv"; NULL: a workbook sheet's list */
     const struct schema_column *col;
     size_t n_cols;
 };
@@ -74,5 +74,10 @@ void schema_csv_value(struct csv_writer *w, enum schema_type t,
 
 /* The index of the column named name (as in the CSV header), or -1. */
 int schema_find(const struct schema *sc, const char *name);
+
+/* For a reader mapping a header row onto a table: the index of the column
+ * a header cell names (len bytes at s, not NUL-terminated; ASCII case
+ * ignored, as a spreadsheet may have changed it), or -1. */
+int schema_match(const struct schema *sc, const char *s, size_t len);
 
 #endif

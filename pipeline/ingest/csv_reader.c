@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline/base/grow.h"
 #include "pipeline/base/testing.h"
 
 /* libcsv's parser states (csv.c); the struct is public, the names not. */
@@ -45,39 +46,36 @@ struct csv_reader {
     struct csv_record rec;
 };
 
-static bool grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*buf, n * elem);
-    if (!p)
-        return false;
-    *buf = p;
-    *cap = n;
-    return true;
-}
-
-/* foff, flen and fptr always have fcap slots. */
+/* foff, flen and fptr have at least fcap slots each. */
 static bool grow_fields(struct csv_reader *r, size_t need)
 {
     if (need <= r->fcap)
         return true;
-    size_t n = r->fcap ? 2 * r->fcap : 32;
-    size_t *off = realloc(r->foff, n * sizeof(*off));
-    if (off)
-        r->foff = off;
-    size_t *len = realloc(r->flen, n * sizeof(*len));
-    if (len)
-        r->flen = len;
-    const char **ptr = realloc(r->fptr, n * sizeof(*ptr));
-    if (ptr)
-        r->fptr = ptr;
-    if (!off || !len || !ptr)
+    size_t cap_off = r->fcap, cap_len = r->fcap, cap_ptr = r->fcap;
+    size_t *off = grow_array(r->foff, &cap_off, need, sizeof(*off));
+    if (!off)
         return false;
-    r->fcap = n;
+    r->foff = off;
+    size_t *len = grow_array(r->flen, &cap_len, need, sizeof(*len));
+    if (!len)
+        return false;
+    r->flen = len;
+    const char **ptr = grow_array(r->fptr, &cap_ptr, need, sizeof(*ptr));
+    if (!ptr)
+        return false;
+    r->fptr = ptr;
+    size_t cap = cap_off < cap_len ? cap_off : cap_len;
+    r->fcap = cap < cap_ptr ? cap : cap_ptr;
+    return true;
+}
+
+/* Makes room for need bytes in a byte buffer. */
+static bool grow_bytes(char **buf, size_t *cap, size_t need)
+{
+    char *p = grow_array(*buf, cap, need, 1);
+    if (!p)
+        return false;
+    *buf = p;
     return true;
 }
 
@@ -92,7 +90,7 @@ static void on_field(void *s, size_t len, void *data)
         r->field_too_long = true;
         return;
     }
-    if (!grow((void **)&r->fbuf, &r->fbuf_cap, r->fbuf_len + len + 1, 1) ||
+    if (!grow_bytes(&r->fbuf, &r->fbuf_cap, r->fbuf_len + len + 1) ||
         !grow_fields(r, r->n_fields + 1)) {
         r->nomem = true;
         return;
@@ -193,7 +191,7 @@ static enum ftk_error feed_piece(struct csv_reader *r, struct ftk_diag *diag)
         r->raw_len = 0; /* blank lines before a record are not part of it */
     if (r->raw_len + n > CSV_READER_RECORD_MAX)
         return too_long(r, "record", CSV_READER_RECORD_MAX, diag);
-    if (!grow((void **)&r->raw, &r->raw_cap, r->raw_len + n + 1, 1))
+    if (!grow_bytes(&r->raw, &r->raw_cap, r->raw_len + n + 1))
         return ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory", r->src.path);
     memcpy(r->raw + r->raw_len, start, n);
     r->raw_len += n;

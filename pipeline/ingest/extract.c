@@ -25,7 +25,7 @@ struct column_spec {
     size_t max_len;
 };
 
-/* In the order of SPEC section 1's tables: the order checks are made in. */
+/* In the order of docs/inputs.md's table: the order checks are made in. */
 static const struct column_spec customers_cols[] = {
     {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
     {"customer_name", true, COL_TEXT, FIELD_MAX},
@@ -80,12 +80,13 @@ enum { U_TENANT, U_WORKLOAD, U_DATE, U_AE, U_COUNT };
 
 #define MAX_COLS 9
 
-struct schema {
+/* The columns an extract may have; not a published file's struct schema. */
+struct extract_schema {
     const struct column_spec *col;
     int n;
 };
 
-static const struct schema schemas[] = {
+static const struct extract_schema schemas[] = {
     [EXTRACT_CUSTOMERS] = {customers_cols, C_COUNT},
     [EXTRACT_ENTITLEMENTS] = {entitlements_cols, E_COUNT},
     [EXTRACT_USAGE] = {usage_cols, U_COUNT},
@@ -156,7 +157,7 @@ static bool reject(struct row_check *rc, enum reject_reason reason, int column,
 
 /* Checks every column of the schema in order; false with rc filled at the
  * first problem. */
-static bool check_columns(const struct schema *sc, const int *map,
+static bool check_columns(const struct extract_schema *sc, const int *map,
                           const struct csv_record *rec, struct value *val,
                           struct row_check *rc)
 {
@@ -211,7 +212,7 @@ static bool check_columns(const struct schema *sc, const int *map,
 
 /* Maps the schema's columns to the header's; file errors for a missing
  * required column or a recognised column named twice. */
-static enum ftk_error map_header(const struct schema *sc,
+static enum ftk_error map_header(const struct extract_schema *sc,
                                  const struct csv_record *hdr, const char *path,
                                  int *map, struct ftk_diag *diag)
 {
@@ -420,7 +421,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
                             enum extract_kind kind, const char *path,
                             struct extract_stats *stats, struct ftk_diag *diag)
 {
-    const struct schema *sc = &schemas[kind];
+    const struct extract_schema *sc = &schemas[kind];
     memset(stats, 0, sizeof(*stats));
     stats->path = path;
     stats->kind = kind;

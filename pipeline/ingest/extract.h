@@ -1,9 +1,9 @@
 /*
- * pipeline/ingest/extract.h - the three extracts of SPEC section 1, validated
- * row by row.
+ * pipeline/ingest/extract.h - the three extracts of docs/inputs.md,
+ * validated row by row.
  *
  * Every data row read is accepted into the store or rejected with one
- * reason (the first that applies, in the spec's order) into the reject
+ * reason (the first that applies, in docs/inputs.md's order) into the reject
  * log, so read = accepted + rejected per file, always. A malformed file
  * (header without a required column, a recognised column twice, an empty
  * file, a CSV syntax error, a bad gzip stream) is an error: FTK_E_DATA with

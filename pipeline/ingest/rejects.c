@@ -21,6 +21,16 @@ static const char *const titles[] = {
 #undef REJECT_TITLE
 };
 
+static const struct schema_column rejects_cols[] = {
+#define REJECTS_COL_ENTRY(id, name, type, title) [id] = {name, type, title},
+    REJECTS_COLUMNS(REJECTS_COL_ENTRY)
+#undef REJECTS_COL_ENTRY
+};
+
+const struct schema rejects_schema = {"rejects.csv", rejects_cols,
+                                      sizeof(rejects_cols) /
+                                          sizeof(rejects_cols[0])};
+
 const char *reject_code(enum reject_reason r)
 {
     return r < REJECT_COUNT ? codes[r] : "unknown";
@@ -35,11 +45,29 @@ void rejects_init(struct rejects *rj, FILE *out)
 {
     memset(rj, 0, sizeof(*rj));
     if (out) {
-        static const char *const header[] = {
-            "file", "line", "column", "error", "message", "raw", NULL};
         csv_writer_init(&rj->out, out, false);
-        csv_writer_header(&rj->out, header);
+        schema_csv_header(&rj->out, &rejects_schema);
         rj->writing = true;
+    }
+}
+
+/* The raw cell. It comes with a length rather than as a C string, so it
+ * is written as text of that length, not through schema_csv_value. */
+static void write_raw(struct csv_writer *w, const char *raw, size_t raw_len)
+{
+    if (utf8_valid_prefix(raw, raw_len) == raw_len) {
+        csv_writer_text(w, raw, raw_len);
+        return;
+    }
+    /* Each invalid byte becomes three bytes at most. */
+    size_t cap = 3 * raw_len + 1;
+    char *clean = malloc(cap);
+    if (clean) {
+        size_t n = utf8_sanitize(raw, raw_len, clean, cap);
+        csv_writer_text(w, clean, n);
+        free(clean);
+    } else {
+        csv_writer_str(w, "(raw record not shown: out of memory)");
     }
 }
 
@@ -55,24 +83,29 @@ void rejects_add(struct rejects *rj, const char *file, uint64_t line,
                  (unsigned long long)line, message);
     if (!rj->writing)
         return;
-    csv_writer_str(&rj->out, file);
-    csv_writer_int(&rj->out, (int64_t)line);
-    csv_writer_str(&rj->out, column ? column : "");
-    csv_writer_plain(&rj->out, reject_code(reason));
-    csv_writer_str(&rj->out, message);
-    if (utf8_valid_prefix(raw, raw_len) == raw_len) {
-        csv_writer_text(&rj->out, raw, raw_len);
-    } else {
-        /* Each invalid byte becomes three bytes at most. */
-        size_t cap = 3 * raw_len + 1;
-        char *clean = malloc(cap);
-        if (clean) {
-            size_t n = utf8_sanitize(raw, raw_len, clean, cap);
-            csv_writer_text(&rj->out, clean, n);
-            free(clean);
-        } else {
-            csv_writer_str(&rj->out, "(raw record not shown: out of memory)");
+    for (size_t c = 0; c < rejects_schema.n_cols; c++) {
+        struct schema_value v = {.known = true};
+        switch ((enum rejects_col)c) {
+        case REJECTS_COL_FILE:
+            v.s = file;
+            break;
+        case REJECTS_COL_LINE:
+            v.i = (int64_t)line;
+            break;
+        case REJECTS_COL_COLUMN:
+            v.s = column ? column : "";
+            break;
+        case REJECTS_COL_ERROR:
+            v.s = reject_code(reason);
+            break;
+        case REJECTS_COL_MESSAGE:
+            v.s = message;
+            break;
+        case REJECTS_COL_RAW:
+            write_raw(&rj->out, raw, raw_len);
+            continue;
         }
+        schema_csv_value(&rj->out, rejects_schema.col[c].type, &v);
     }
     csv_writer_end(&rj->out);
 }

@@ -3,8 +3,8 @@
  *
  * Rows are counted per reason, the first few of each reason are kept as
  * examples for stderr and the workbook, and, when an output is given,
- * every one is written to rejects.csv: file, line, column, error, message,
- * raw (the record's bytes, invalid UTF-8 shown as U+FFFD).
+ * every one is written to rejects.csv, whose columns are the table
+ * rejects_schema below.
  */
 #ifndef FTK_REJECTS_H
 #define FTK_REJECTS_H
@@ -13,9 +13,11 @@
 #include <stdio.h>
 
 #include "pipeline/base/csv_writer.h"
+#include "pipeline/base/schema.h"
 
-/* X(enum name, code in rejects.csv, title). In SPEC section 1's order of
- * precedence; values only ever appended before REJECT_COUNT. */
+/* X(enum name, code in rejects.csv, title). In the order of precedence
+ * of docs/inputs.md (row accounting); values only ever appended before
+ * REJECT_COUNT. */
 #define REJECT_REASONS(X)                                                      \
     X(REJECT_FIELD_COUNT, "wrong_field_count", "wrong number of fields")       \
     X(REJECT_INVALID_UTF8, "invalid_utf8", "invalid UTF-8")                    \
@@ -38,6 +40,30 @@ enum reject_reason {
 const char *reject_code(enum reject_reason r);
 /* "bad integer" */
 const char *reject_title(enum reject_reason r);
+
+/* The columns of rejects.csv, X(id, name, type, title) as in
+ * pipeline/report/tables.h: it makes both enum rejects_col and the table
+ * rejects_schema, which the writer and any reader of the file go by. No
+ * column is on a workbook sheet (the workbook shows the examples). */
+#define REJECTS_COLUMNS(X)                                                     \
+    X(REJECTS_COL_FILE, "file", SCHEMA_TEXT, NULL)                             \
+    /* the physical line of the record's first line; the header is 1 */        \
+    X(REJECTS_COL_LINE, "line", SCHEMA_INT, NULL)                              \
+    /* the column's name; empty when the reason is not about one column */     \
+    X(REJECTS_COL_COLUMN, "column", SCHEMA_TEXT, NULL)                         \
+    /* reject_code(): "bad_integer" */                                         \
+    X(REJECTS_COL_ERROR, "error", SCHEMA_CODE, NULL)                           \
+    X(REJECTS_COL_MESSAGE, "message", SCHEMA_TEXT, NULL)                       \
+    /* the record's bytes, invalid UTF-8 shown as U+FFFD */                    \
+    X(REJECTS_COL_RAW, "raw", SCHEMA_TEXT, NULL)
+
+enum rejects_col {
+#define REJECTS_COL_ENUM(id, name, type, title) id,
+    REJECTS_COLUMNS(REJECTS_COL_ENUM)
+#undef REJECTS_COL_ENUM
+};
+
+extern const struct schema rejects_schema;
 
 #define REJECTS_EXAMPLES 3
 

@@ -210,7 +210,8 @@ void source_close(struct source *src)
     if (src->zs_ready)
         inflateEnd(&src->zs);
     src->zs_ready = false;
-    if (src->fd >= 0)
+    /* a zeroed source has fd 0 but no path: it holds no descriptor */
+    if (src->path && src->fd >= 0)
         close(src->fd);
     src->fd = -1;
     free(src->raw);

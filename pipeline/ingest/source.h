@@ -20,8 +20,8 @@
 #define SOURCE_CHUNK (256 * 1024)
 
 struct source {
-    const char *path; /* borrowed from the caller */
-    int fd;
+    const char *path; /* borrowed from the caller; NULL in a zeroed source */
+    int fd;           /* -1 when closed; only meaningful once path is set */
     bool gzip;
     bool raw_eof;
     bool stream_end; /* the current gzip member ended */
@@ -55,7 +55,8 @@ void source_sha256(struct source *src, char hex[65]);
 enum ftk_error source_digest(const char *path, uint64_t *bytes, char hex[65],
                              struct ftk_diag *diag);
 
-/* Closes the file and frees the buffers; safe to call twice. */
+/* Closes the file and frees the buffers. Safe on a zeroed struct (a
+ * source never opened) and when called twice. */
 void source_close(struct source *src);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * pipeline/report/report_csv.h - the CSV facts of SPEC section 7, with exactly
- * its columns, order, formats and row order.
+ * pipeline/report/report_csv.h - the CSV facts (docs/kpis.md): the columns
+ * of tables.h, in their order, one row per facts row in the facts' order.
  */
 #ifndef FTK_REPORT_CSV_H
 #define FTK_REPORT_CSV_H

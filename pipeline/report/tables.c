@@ -13,6 +13,8 @@ static const struct schema_column portfolio_cols[] = {
     PORTFOLIO_COLUMNS(REPORT_COL_ENTRY)};
 static const struct schema_column candidates_cols[] = {
     CANDIDATES_COLUMNS(REPORT_COL_ENTRY)};
+static const struct schema_column velocity_cols[] = {
+    VELOCITY_COLUMNS(REPORT_COL_ENTRY)};
 
 #define TABLE(file, cols)                                                      \
     {                                                                          \
@@ -26,3 +28,4 @@ const struct schema report_customer_kpis =
 const struct schema report_portfolio = TABLE("portfolio.csv", portfolio_cols);
 const struct schema report_candidates =
     TABLE("cohort_candidates.csv", candidates_cols);
+const struct schema report_velocity = TABLE(NULL, velocity_cols);

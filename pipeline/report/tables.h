@@ -6,10 +6,15 @@
  * Each file's columns are one X-macro list, X(id, name, type, title), in
  * the file's order; it makes both the column ids (enum report_*_col) and
  * the table. A column with a NULL name is not in the CSV but is shown on
- * workbook sheets; one with a NULL title is only in the CSV. The writers
- * (report_csv.c, the workbook's list sheets) and the readers of a run
- * (pipeline/cohort/) refer to columns by id or by table, never by a name
- * or position of their own.
+ * workbook sheets (such columns follow the CSV's, so the ids of the CSV
+ * columns stay as they are); one with a NULL title is only in the CSV.
+ * The writers (report_csv.c, the workbook's list sheets) and the readers
+ * of a run (pipeline/cohort/) refer to columns by id or by table, never by
+ * a name or position of their own; values.h gives each column's value.
+ *
+ * The Velocity sheet's lines are no CSV, but its list is a table too
+ * (report_velocity, no file and no names), so that every list sheet is
+ * written the same way.
  */
 #ifndef FTK_REPORT_TABLES_H
 #define FTK_REPORT_TABLES_H
@@ -38,7 +43,13 @@
     X(WK_DAYS_TO_10, "days_to_10", SCHEMA_INT, "Days to 10%")                  \
     X(WK_DAYS_TO_40, "days_to_40", SCHEMA_INT, "Days to 40%")                  \
     X(WK_DAYS_TO_70, "days_to_70", SCHEMA_INT, "Days to 70%")                  \
-    X(WK_USERS_TO_GOAL, "users_to_goal", SCHEMA_INT, "Users to goal")
+    X(WK_USERS_TO_GOAL, "users_to_goal", SCHEMA_INT, "Users to goal")          \
+    X(WK_FM, NULL, SCHEMA_TEXT, "FM")                                          \
+    X(WK_CORE, NULL, SCHEMA_BOOL, "Core")                                      \
+    X(WK_ANCHOR_AU_PCT, NULL, SCHEMA_PCT, "Anchor AU")                         \
+    X(WK_AU_3M_AGO_PCT, NULL, SCHEMA_PCT, "AU 3 months ago")                   \
+    X(WK_NOTES_TAGS, NULL, SCHEMA_TEXT, "Notes tags")                          \
+    X(WK_STATUS, NULL, SCHEMA_TEXT, "Status")
 
 #define CUSTOMER_KPIS_COLUMNS(X)                                               \
     X(CK_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
@@ -55,14 +66,15 @@
     X(CK_DAYS_TO_KICKOFF, "days_to_kickoff", SCHEMA_INT, "Days to kickoff")    \
     X(CK_DAYS_TO_GATEWAY, "days_to_gateway", SCHEMA_INT, "Days to gateway")    \
     X(CK_USERS_TO_GOAL, "users_to_goal", SCHEMA_INT, "Users to goal")          \
-    X(CK_FOCUS_AREAS, "focus_areas", SCHEMA_CODE, "Focus areas")
+    X(CK_FOCUS_AREAS, "focus_areas", SCHEMA_CODE, "Focus areas")               \
+    X(CK_CORE_WORKLOAD_AU_PCT, NULL, SCHEMA_PCT, "AU")
 
 #define PORTFOLIO_COLUMNS(X)                                                   \
     X(PF_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
     X(PF_WORKLOAD, "workload", SCHEMA_CODE, "Workload")                        \
     X(PF_CUSTOMERS, "customers", SCHEMA_INT, "Customers")                      \
     X(PF_QE, "qe", SCHEMA_INT, "\xCE\xA3 QE")                                  \
-    X(PF_MEASURED, "measured", SCHEMA_INT, "Measured")                         \
+    X(PF_MEASURED, "measured", SCHEMA_INT, "Measured customers")               \
     X(PF_AE, "ae", SCHEMA_INT, "\xCE\xA3 AE")                                  \
     X(PF_POOLED_AU_PCT, "pooled_au_pct", SCHEMA_PCT, "Pooled AU")              \
     X(PF_MEAN_AU_PCT, "mean_au_pct", SCHEMA_PCT, "Mean AU")                    \
@@ -82,6 +94,24 @@
     X(CC_DETAIL, "detail", SCHEMA_TEXT, "Detail")                              \
     X(CC_USERS_TO_GOAL, "users_to_goal", SCHEMA_INT, "Users to goal")
 
+#define VELOCITY_COLUMNS(X)                                                    \
+    X(VL_TENANT_ID, NULL, SCHEMA_TEXT, "Tenant ID")                            \
+    X(VL_CUSTOMER_NAME, NULL, SCHEMA_TEXT, "Customer")                         \
+    X(VL_REGION, NULL, SCHEMA_TEXT, "Region")                                  \
+    X(VL_FM, NULL, SCHEMA_TEXT, "FM")                                          \
+    X(VL_FOCUS, NULL, SCHEMA_CODE, "Velocity focus")                           \
+    X(VL_ENGAGEMENT_START, NULL, SCHEMA_DATE, "Engagement start")              \
+    X(VL_KICKOFF_DATE, NULL, SCHEMA_DATE, "Kickoff")                           \
+    X(VL_DAYS_TO_GATEWAY, NULL, SCHEMA_INT, "Days to gateway")                 \
+    X(VL_DAYS_TO_KICKOFF, NULL, SCHEMA_INT, "Days to kickoff")                 \
+    X(VL_WORKLOAD, NULL, SCHEMA_CODE, "Workload")                              \
+    X(VL_ENABLED_DATE, NULL, SCHEMA_DATE, "Enabled")                           \
+    X(VL_DAYS_KICKOFF_TO_ENABLE, NULL, SCHEMA_INT, "Days kickoff to enable")   \
+    X(VL_DAYS_TO_10, NULL, SCHEMA_INT, "Days to 10%")                          \
+    X(VL_DAYS_TO_40, NULL, SCHEMA_INT, "Days to 40%")                          \
+    X(VL_DAYS_TO_70, NULL, SCHEMA_INT, "Days to 70%")                          \
+    X(VL_FINDINGS, NULL, SCHEMA_TEXT, "Findings")
+
 #define REPORT_COL_ENUM(id, name, type, title) id,
 enum report_workload_kpis_col {
     WORKLOAD_KPIS_COLUMNS(REPORT_COL_ENUM) WK_COUNT
@@ -91,11 +121,13 @@ enum report_customer_kpis_col {
 };
 enum report_portfolio_col { PORTFOLIO_COLUMNS(REPORT_COL_ENUM) PF_COUNT };
 enum report_candidates_col { CANDIDATES_COLUMNS(REPORT_COL_ENUM) CC_COUNT };
+enum report_velocity_col { VELOCITY_COLUMNS(REPORT_COL_ENUM) VL_COUNT };
 #undef REPORT_COL_ENUM
 
 extern const struct schema report_workload_kpis; /* workload_kpis.csv */
 extern const struct schema report_customer_kpis; /* customer_kpis.csv */
 extern const struct schema report_portfolio;     /* portfolio.csv */
 extern const struct schema report_candidates;    /* cohort_candidates.csv */
+extern const struct schema report_velocity;      /* the Velocity sheet */
 
 #endif

@@ -42,7 +42,7 @@ def read_csv(path):
 
 def csv_text(s):
     """A CSV text value as the workbook shows it: without the apostrophe
-    that guards a formula-like text in CSV (SPEC section 6)."""
+    that guards a formula-like text in CSV (docs/running.md)."""
     if len(s) >= 2 and s[0] == "'" and s[1] in "=+-@\t\r":
         return s[1:]
     return s

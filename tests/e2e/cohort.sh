@@ -3,7 +3,7 @@
 # picking sheets, picks filled in with sed, freeze, a refused refreeze,
 # changes refused at 2 days' notice and accepted at 3, the cohort before
 # and after the effective date, the review's figures at freeze vs now,
-# bad picks, the state lock and the exit codes of SPEC section 8.
+# bad picks, the state lock and the exit codes of docs/cohorts.md.
 . tests/e2e/lib.sh
 
 # the field of a customer_kpis.csv row counted from the end (names may

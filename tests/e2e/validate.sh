@@ -1,5 +1,5 @@
 # End-to-end: `ftkpi validate` on broken inputs: counts, reasons, line
-# numbers, file-level errors and exit codes (SPEC sections 1 and 8).
+# numbers, file-level errors and exit codes (docs/inputs.md, docs/running.md).
 . tests/e2e/lib.sh
 
 d=$T/in

@@ -4,7 +4,7 @@
  *
  * The first byte picks which extract the rest of the input is (customers,
  * entitlements or usage); the other two are small fixed files. Besides the
- * sanitizers' findings, it checks the row accounting of SPEC section 1:
+ * sanitizers' findings, it checks the row accounting of docs/inputs.md:
  * read = accepted + rejected for every file, and that no KPI row escapes
  * the writers' checks. `make fuzz` runs it; every input that ever failed is
  * kept in tests/fuzz/regressions and replayed by tests/unit/test_fuzz.c.
@@ -85,6 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (ok && k == EXTRACT_ENTITLEMENTS)
             store_entitlements_done(&st);
+        if (ok && k == EXTRACT_USAGE)
+            store_usage_done(&st);
     }
     if (ok) {
         int32_t month = st.latest_usage_date == KPI_NO_DATE

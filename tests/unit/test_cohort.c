@@ -1,9 +1,9 @@
 /*
- * tests/unit/test_cohort.c - the monthly review cohorts
- * (pipeline/cohort/cohort.h): freezing from picks and from the top N, the
- * refusal to refreeze, changes and their notice, the cohort on a date, bad
- * picking sheets, the review. Each test writes a small published run by hand
- * into a scratch folder.
+ * tests/unit/test_cohort.c - the monthly review cohorts (pipeline/cohort/,
+ * docs/cohorts.md): freezing from picks and from the top N, the refusal to
+ * refreeze, changes and their notice, the cohort on a date, bad picking
+ * sheets, the review, releasing, the columns of the files. Each test writes
+ * a small published run by hand into a scratch folder.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +18,10 @@
 #include <cmocka.h>
 
 #include "kpi/date.h"
-#include "pipeline/cohort/cohort.h"
+#include "pipeline/cohort/columns.h"
+#include "pipeline/cohort/review.h"
+#include "pipeline/cohort/rules.h"
+#include "pipeline/cohort/view.h"
 #include "tests/unit/scratch.h"
 
 struct fixture {
@@ -808,6 +811,73 @@ static void test_cohort__run_files_of_two_runs_refused(void **state)
                      FTK_E_NOINPUT);
 }
 
+/* Every struct of the cohort modules may be zeroed and released without
+ * being loaded, and released twice (cohort.h); the commands rely on it. */
+static void test_cohort__release_zeroed_and_twice(void **state)
+{
+    struct fixture *fx = *state;
+    struct cohort_report report = {0};
+    struct cohort_run run = {0};
+    struct cohort_picks picks = {0};
+    struct cohort_selection sel = {0};
+    struct cohort_state st = {0};
+    struct cohort_view v = {0};
+    struct cohort_review rv = {0};
+    for (int twice = 0; twice < 2; twice++) {
+        cohort_report_release(&report);
+        cohort_run_release(&run);
+        cohort_picks_release(&picks);
+        cohort_selection_release(&sel);
+        cohort_state_release(&st);
+        cohort_view_release(&v);
+        cohort_review_release(&rv);
+    }
+    struct ftk_diag diag;
+    assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, true, &diag),
+                     FTK_OK);
+    assert_true(cohort_report_add(&report, "%s:%d: x", "f", 1));
+    cohort_run_release(&run);
+    cohort_run_release(&run);
+    cohort_report_release(&report);
+    cohort_report_release(&report);
+}
+
+/* The columns of a file with a group per workload: the groups where the
+ * layout puts them, named by the workload's code. */
+static void test_cohort__columns_layout(void **state)
+{
+    (void)state;
+    const char *wl[] = {"EXO", "SPO"};
+    const struct cohort_layout *l = &cohort_review_layout;
+    char name[64];
+    size_t width = cohort_layout_width(l, 2);
+    assert_int_equal(width, RV_COUNT + 2 * RW_COUNT);
+    cohort_layout_name(l, wl, 2, RV_AS_OF_MONTH_AT_FREEZE, name, sizeof(name));
+    assert_string_equal(name, "EXO_au_pct_at_freeze");
+    cohort_layout_name(l, wl, 2, RV_AS_OF_MONTH_AT_FREEZE + RW_COUNT + 1, name,
+                       sizeof(name));
+    assert_string_equal(name, "SPO_au_pct_now");
+    cohort_layout_name(l, wl, 2, width - 1, name, sizeof(name));
+    assert_string_equal(name, "as_of_month_now");
+    int w;
+    size_t col;
+    cohort_layout_at(l, 2, width - 2, &w, &col);
+    assert_int_equal(w, -1);
+    assert_int_equal(col, RV_AS_OF_MONTH_AT_FREEZE);
+
+    /* the state files: the groups after the KPIs */
+    l = &cohort_changes_layout;
+    assert_int_equal(cohort_layout_group_index(l, 1, CW_HEALTH),
+                     CH_COUNT + CW_COUNT + 1);
+    cohort_layout_name(l, wl, 2, CH_COUNT + CW_COUNT + 1, name, sizeof(name));
+    assert_string_equal(name, "SPO_health");
+
+    /* a reader finds a column whatever a spreadsheet did to its case */
+    assert_int_equal(schema_match(&cohort_sheet_table, "Tenant_ID", 9),
+                     PS_TENANT_ID);
+    assert_int_equal(schema_match(&cohort_sheet_table, "tenant", 6), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -849,6 +919,9 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_cohort__run_files_of_two_runs_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cohort__release_zeroed_and_twice,
+                                        setup, teardown),
+        cmocka_unit_test(test_cohort__columns_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,11 +159,11 @@ static void test_config__defaults(void **state)
     config_release(cfg); /* safe twice */
 }
 
-static void test_config__every_spec_alias_resolves(void **state)
+static void test_config__every_default_alias_resolves(void **state)
 {
     struct fixture *fx = *state;
     load_ok(fx, NULL);
-    /* SPEC section 2, in mixed case */
+    /* templates/ftkpi.ini's [workloads], in mixed case */
     static const char *const table[][2] = {
         {"EXO", "exchange"},
         {"EXO", "EXCHANGE ONLINE"},
@@ -466,12 +466,28 @@ static void test_config__folder_is_an_error(void **state)
     assert_null(fx->cfg.alias);
 }
 
+/* cmd/ zero-initialises a config and always releases it. */
+static void test_config__release_safe_on_zeroed_and_twice(void **state)
+{
+    struct fixture *fx = *state;
+    memset(&fx->cfg, 0, sizeof(fx->cfg));
+    config_release(&fx->cfg);
+    config_release(&fx->cfg);
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(config_load(&fx->cfg, NULL, &diag), FTK_OK);
+    assert_non_null(fx->cfg.alias);
+    config_release(&fx->cfg);
+    assert_null(fx->cfg.alias);
+    assert_int_equal(fx->cfg.n_aliases, 0);
+    config_release(&fx->cfg);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_config__defaults),
-        T(test_config__every_spec_alias_resolves),
+        T(test_config__every_default_alias_resolves),
         T(test_config__override_one_key_keeps_the_rest),
         T(test_config__default_threshold_applies_to_the_rest),
         T(test_config__add_an_alias),
@@ -488,6 +504,7 @@ int main(void)
         T(test_config__crlf_and_comments),
         T(test_config__missing_file_is_noinput),
         T(test_config__folder_is_an_error),
+        T(test_config__release_safe_on_zeroed_and_twice),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_extract.c - row validation, reject reasons and their
  * precedence, header mapping and row accounting of the three extracts
- * (pipeline/ingest/extract.h, SPEC section 1), through extract_file on small
+ * (pipeline/ingest/extract.h, docs/inputs.md), through extract_file on small
  * files with a real store and a reject log written to a temporary file.
  */
 #include <stdio.h>
@@ -429,7 +429,7 @@ static void test_extract__utf8_in_earlier_column_beats_bad_integer(void **state)
     struct fixture *fx = *state;
     customer_reject(fx, "T1,Bad\xFF,NA,12a,,,,,", "customer_name",
                     REJECT_INVALID_UTF8);
-    /* the order is the spec's table, not the file's: seats before fm */
+    /* the order is docs/inputs.md's table, not the file's: seats before fm */
     one_reject(fx, EXTRACT_CUSTOMERS,
                "fm,seats,tenant_id,customer_name,region\n"
                "Bad\xFF,12a,T1,Name,NA\n",

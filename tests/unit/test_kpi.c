@@ -1,7 +1,7 @@
 /*
- * tests/unit/test_kpi.c - the KPI math of SPEC sections 4-5 at its
- * boundaries. Every expected value is computed by hand from the SPEC's
- * definitions, not by the code under test.
+ * tests/unit/test_kpi.c - the KPI math of docs/kpis.md at its boundaries.
+ * Every expected value is computed by hand from the definitions there, not
+ * by the code under test.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -3,6 +3,7 @@
  * under a lock on the folder (pipeline/publish.h).
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +264,46 @@ static void test_publish__cannot_create_under_a_file(void **state)
     assert_int_equal(publish_open(&p, file, &diag), FTK_E_CANTCREAT);
 }
 
+/* Makes sure descriptor 0 is open, so that a release that wrongly closes
+ * "descriptor 0" of a zeroed struct is seen. */
+static void hold_fd0(void)
+{
+    if (fcntl(0, F_GETFD) == -1)
+        assert_int_equal(open("/dev/null", O_RDONLY), 0);
+}
+
+/* cmd/ zero-initialises a publish and always releases it: a release
+ * before any open, after a failed open, and a second one do nothing. */
+static void test_publish__release_safe_on_zeroed_and_twice(void **state)
+{
+    struct fixture *fx = *state;
+    hold_fd0();
+    struct publish p;
+    memset(&p, 0, sizeof(p));
+    publish_release(&p);
+    publish_release(&p);
+    assert_int_not_equal(fcntl(0, F_GETFD), -1);
+
+    char file[256], under[300];
+    snprintf(file, sizeof(file), "%s/plain", fx->dir);
+    scratch_write_text(file, "not a folder");
+    snprintf(under, sizeof(under), "%s/sub", file);
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open(&p, under, &diag), FTK_E_CANTCREAT);
+    publish_release(&p);
+    assert_int_not_equal(fcntl(0, F_GETFD), -1);
+
+    FILE *f;
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    assert_int_equal(publish_create(&p, "a.csv", &f, &diag), FTK_OK);
+    publish_release(&p);
+    publish_release(&p);
+    assert_int_not_equal(fcntl(0, F_GETFD), -1);
+    /* the lock was dropped: the folder opens again */
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    publish_release(&p);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -275,6 +316,7 @@ int main(void)
         T(test_publish__stale_temp_files_removed),
         T(test_publish__creates_nested_folder),
         T(test_publish__cannot_create_under_a_file),
+        T(test_publish__release_safe_on_zeroed_and_twice),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

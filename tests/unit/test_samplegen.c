@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_samplegen.c - the synthetic data set: deterministic,
- * valid per SPEC section 1 (parsed here by an independent strict RFC 4180
+ * valid per docs/inputs.md (parsed here by an independent strict RFC 4180
  * reader), and covering the cases the KPI run must handle.
  */
 #include <dirent.h>
@@ -277,7 +277,7 @@ static bool valid_utf8(const char *s, size_t n)
     return true;
 }
 
-/* SPEC section 1: plain ASCII digits, at most 2,000,000,000. */
+/* docs/inputs.md: plain ASCII digits, at most 2,000,000,000. */
 static bool valid_int(const char *s, size_t n, uint64_t *out)
 {
     uint64_t v = 0;
@@ -293,9 +293,9 @@ static bool valid_int(const char *s, size_t n, uint64_t *out)
     return v <= 2000000000u;
 }
 
-/* The default alias table of SPEC section 2, kept here independently of
- * the generator's. Returns the code's index, or -1. */
-static const char *const spec_aliases[][5] = {
+/* The default alias table (templates/ftkpi.ini, [workloads]), kept here
+ * independently of the generator's. Returns the code's index, or -1. */
+static const char *const default_aliases[][5] = {
     {"EXO", "Exchange", "Exchange Online", NULL, NULL},
     {"OLM", "Outlook Mobile", "OM", NULL, NULL},
     {"SPO", "SharePoint", "SharePoint Online", NULL, NULL},
@@ -313,13 +313,13 @@ static const char *const spec_aliases[][5] = {
     {"WDATP", "Windows Defender ATP", NULL, NULL, NULL},
     {"SDS", "School Data Sync", NULL, NULL, NULL},
 };
-#define SPEC_WORKLOADS (sizeof(spec_aliases) / sizeof(spec_aliases[0]))
+#define DEFAULT_WORKLOADS (sizeof(default_aliases) / sizeof(default_aliases[0]))
 
 static int workload_code(const char *s, bool *is_code)
 {
-    for (size_t w = 0; w < SPEC_WORKLOADS; w++) {
-        for (size_t a = 0; a < 5 && spec_aliases[w][a]; a++) {
-            if (strcasecmp(s, spec_aliases[w][a]) == 0) {
+    for (size_t w = 0; w < DEFAULT_WORKLOADS; w++) {
+        for (size_t a = 0; a < 5 && default_aliases[w][a]; a++) {
+            if (strcasecmp(s, default_aliases[w][a]) == 0) {
                 if (is_code)
                     *is_code = a == 0;
                 return (int)w;
@@ -571,7 +571,7 @@ static void read_usage(const char *dir, const char *ext, struct dataset *ds,
     const char *prev_tenant = NULL;
     int prev_code = -1;
     int32_t prev_date = 0;
-    uint32_t seen[SPEC_WORKLOADS] = {0};
+    uint32_t seen[DEFAULT_WORKLOADS] = {0};
     bool series_zero = false, counted_before = false;
     while (next_record(&t, &pos, r)) {
         assert_int_equal(r->fields, 4);
@@ -726,7 +726,7 @@ static void test_samplegen__gzip_matches_plain(void **state)
     assert_int_equal(count_entries(fx->dir[1]), 3);
 }
 
-/* Every field parses per SPEC section 1, every usage and entitlement
+/* Every field parses per docs/inputs.md, every usage and entitlement
  * tenant is a customer, no key repeats, dates lie in the window. */
 static void test_samplegen__every_field_valid(void **state)
 {

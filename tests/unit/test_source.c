@@ -3,6 +3,7 @@
  * (pipeline/ingest/source.h). The gzip files are made here with zlib's gzwrite,
  * then cut, corrupted or extended to get the broken ones.
  */
+#include <fcntl.h>
 #include <sha2.h> /* libmd: an independent SHA-256 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,6 +436,20 @@ static void test_source__missing_file_is_noinput(void **state)
     source_close(&src);
 }
 
+/* A source never opened holds nothing: closing it (twice) must not close
+ * descriptor 0. */
+static void test_source__close_safe_on_zeroed_and_twice(void **state)
+{
+    (void)state;
+    if (fcntl(0, F_GETFD) == -1)
+        assert_int_equal(open("/dev/null", O_RDONLY), 0);
+    struct source src;
+    memset(&src, 0, sizeof(src));
+    source_close(&src);
+    source_close(&src);
+    assert_int_not_equal(fcntl(0, F_GETFD), -1);
+}
+
 static void test_source__empty_file_reads_nothing(void **state)
 {
     struct fixture *fx = *state;
@@ -554,6 +569,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_source__missing_file_is_noinput,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_source__close_safe_on_zeroed_and_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source__empty_file_reads_nothing,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_source__sha256_of_known_content,

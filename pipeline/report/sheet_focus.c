@@ -1,0 +1,134 @@
+/*
+ * pipeline/report/sheet_focus.c - the Velocity, Plateau and Biggest
+ * losers sheets: the worst-first lists of facts.h (facts.velocity,
+ * facts.plateau, facts.loser), shown in their order (docs/workbook.md).
+ * Each workload links to its row on the workload's sheet; a Velocity line
+ * of the customer alone links the customer to its row on Customers.
+ */
+#include "sheets.h"
+
+/* A workload row links to itself on its workload's sheet. */
+static bool row_target(const struct facts *f, size_t item, enum sheet_link kind,
+                       size_t *index)
+{
+    (void)f;
+    *index = item;
+    return kind == SHEET_LINK_WORKLOAD_ROW;
+}
+
+/* A Velocity line links to its workload row when it has one, else to its
+ * customer. */
+static bool velocity_target(const struct facts *f, size_t item,
+                            enum sheet_link kind, size_t *index)
+{
+    const struct fact_velocity *v = &f->velocity[item];
+    if (kind == SHEET_LINK_WORKLOAD_ROW && v->row >= 0) {
+        *index = (size_t)v->row;
+        return true;
+    }
+    if (kind == SHEET_LINK_CUSTOMER && v->row < 0) {
+        *index = v->customer;
+        return true;
+    }
+    return false;
+}
+
+static const struct sheet_source velocity_lines = {
+    &report_velocity, report_velocity_value, velocity_target};
+
+static const struct sheet_source workload_rows = {
+    &report_workload_kpis, report_workload_value, row_target};
+
+static const struct sheet_list_col velocity_cols[] = {
+    {.id = VL_TENANT_ID},
+    {.id = VL_CUSTOMER_NAME, .link = SHEET_LINK_CUSTOMER},
+    {.id = VL_REGION},
+    {.id = VL_FM},
+    {.id = VL_FOCUS},
+    {.id = VL_ENGAGEMENT_START},
+    {.id = VL_KICKOFF_DATE},
+    {.id = VL_DAYS_TO_GATEWAY},
+    {.id = VL_DAYS_TO_KICKOFF},
+    {.id = VL_WORKLOAD, .link = SHEET_LINK_WORKLOAD_ROW},
+    {.id = VL_ENABLED_DATE},
+    {.id = VL_DAYS_KICKOFF_TO_ENABLE},
+    {.id = VL_DAYS_TO_10},
+    {.id = VL_DAYS_TO_40},
+    {.id = VL_DAYS_TO_70},
+    {.id = VL_FINDINGS},
+};
+
+static const struct sheet_list_col plateau_cols[] = {
+    {.id = WK_TENANT_ID},
+    {.id = WK_CUSTOMER_NAME},
+    {.id = WK_REGION},
+    {.id = WK_FM},
+    {.id = WK_WORKLOAD, .link = SHEET_LINK_WORKLOAD_ROW},
+    {.id = WK_CORE},
+    {.id = WK_QE},
+    {.id = WK_AE},
+    {.id = WK_AU_PCT},
+    {.id = WK_HEALTH},
+    {.id = WK_PLATEAU_MONTHS},
+    {.id = WK_ANCHOR_AU_PCT},
+    {.id = WK_DELTA_1M_PP},
+    {.id = WK_DELTA_3M_PP},
+    {.id = WK_USERS_TO_GOAL},
+    {.id = WK_NOTES_TAGS},
+};
+
+static const struct sheet_list_col losers_cols[] = {
+    {.id = WK_TENANT_ID},
+    {.id = WK_CUSTOMER_NAME},
+    {.id = WK_REGION},
+    {.id = WK_FM},
+    {.id = WK_WORKLOAD, .link = SHEET_LINK_WORKLOAD_ROW},
+    {.id = WK_QE},
+    {.id = WK_AE},
+    {.id = WK_AU_3M_AGO_PCT},
+    {.id = WK_AU_PCT},
+    {.id = WK_DELTA_3M_PP},
+    {.id = WK_DELTA_1M_PP},
+    {.id = WK_HEALTH},
+    {.id = WK_USERS_TO_GOAL},
+    {.id = WK_NOTES_TAGS},
+};
+
+void sheet_velocity_write(struct sheet_book *x)
+{
+    static const struct sheet_list list =
+        SHEET_LIST(velocity_lines, velocity_cols);
+    struct sheet s;
+    sheet_list_open(&s, x, "Velocity", &list, 2);
+    for (size_t i = 0; i < x->f->n_velocity; i++)
+        if (!sheet_list_row(&s, i))
+            break;
+    sheet_close(&s);
+}
+
+/* A list sheet of the facts rows index[0..n). */
+static void row_sheet(struct sheet_book *x, const char *name,
+                      const struct sheet_list *list, const uint32_t *index,
+                      size_t n)
+{
+    struct sheet s;
+    sheet_list_open(&s, x, name, list, 2);
+    for (size_t i = 0; i < n; i++)
+        if (!sheet_list_row(&s, index[i]))
+            break;
+    sheet_close(&s);
+}
+
+void sheet_plateau_write(struct sheet_book *x)
+{
+    static const struct sheet_list list =
+        SHEET_LIST(workload_rows, plateau_cols);
+    row_sheet(x, "Plateau", &list, x->f->plateau, x->f->n_plateau);
+}
+
+void sheet_losers_write(struct sheet_book *x)
+{
+    static const struct sheet_list list =
+        SHEET_LIST(workload_rows, losers_cols);
+    row_sheet(x, "Biggest losers", &list, x->f->loser, x->f->n_losers);
+}

@@ -1,0 +1,280 @@
+/*
+ * pipeline/report/sheet_summary.c - the Summary sheet: the month, the
+ * portfolio by workload, customer health, goals, the pooled AU trend of
+ * the core workloads and two charts (docs/workbook.md).
+ */
+#include "sheets.h"
+
+#include <stdio.h>
+
+#include "kpi/date.h"
+
+static const enum kpi_health health_order[] = {
+    KPI_HEALTH_GREEN, KPI_HEALTH_YELLOW, KPI_HEALTH_RED, KPI_HEALTH_NA};
+
+/* A workload's portfolio row links to the top of its sheet. */
+static bool portfolio_target(const struct facts *f, size_t item,
+                             enum sheet_link kind, size_t *index)
+{
+    *index = (size_t)f->portfolio[item].workload;
+    return kind == SHEET_LINK_WORKLOAD;
+}
+
+static const struct sheet_source portfolio = {
+    &report_portfolio, report_portfolio_value, portfolio_target};
+
+/* Portfolio by workload: the columns of portfolio.csv, with the health
+ * counts last for the chart beside it. */
+static const struct sheet_list_col portfolio_cols[] = {
+    {.id = PF_WORKLOAD, .link = SHEET_LINK_WORKLOAD},
+    {.id = PF_CUSTOMERS},
+    {.id = PF_QE},
+    {.id = PF_AE},
+    {.id = PF_MEASURED},
+    {.id = PF_POOLED_AU_PCT},
+    {.id = PF_MEAN_AU_PCT},
+    {.id = PF_GREEN},
+    {.id = PF_YELLOW},
+    {.id = PF_RED},
+    {.id = PF_NA},
+};
+
+static const struct sheet_list portfolio_list =
+    SHEET_LIST(portfolio, portfolio_cols);
+
+/* The health chart's series: a portfolio column each, in its colour. */
+static const struct {
+    int id;
+    lxw_color_t color;
+} health_series[] = {
+    {PF_GREEN, 0x63BE7B},
+    {PF_YELLOW, 0xFFC000},
+    {PF_RED, 0xE0504A},
+    {PF_NA, 0xBFBFBF},
+};
+
+static lxw_chart *add_chart(struct sheet_book *x, uint8_t type)
+{
+    if (x->err != FTK_OK)
+        return NULL;
+    lxw_chart *ch = workbook_add_chart(x->wb, type);
+    if (!ch)
+        sheet_fail(x, FTK_E_NOMEM, "sheet 'Summary': cannot add a chart");
+    return ch;
+}
+
+static lxw_chart_series *add_series(struct sheet_book *x, lxw_chart *ch)
+{
+    if (x->err != FTK_OK)
+        return NULL;
+    lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+    if (!se)
+        sheet_fail(x, FTK_E_NOMEM,
+                   "sheet 'Summary': cannot add a chart series");
+    return se;
+}
+
+/* Stacked health counts per workload, from the portfolio table in rows
+ * first..last. */
+static void health_chart(struct sheet *s, lxw_row_t first, lxw_row_t last,
+                         lxw_row_t at, lxw_col_t at_col)
+{
+    struct sheet_book *x = s->x;
+    lxw_chart *ch = add_chart(x, LXW_CHART_COLUMN_STACKED);
+    if (!ch)
+        return;
+    lxw_col_t workload =
+        (lxw_col_t)sheet_list_find(&portfolio_list, PF_WORKLOAD);
+    for (size_t h = 0; h < sizeof(health_series) / sizeof(health_series[0]);
+         h++) {
+        lxw_chart_series *se = add_series(x, ch);
+        if (!se)
+            return;
+        int id = health_series[h].id;
+        lxw_col_t c = (lxw_col_t)sheet_list_find(&portfolio_list, id);
+        chart_series_set_categories(se, s->name, first, workload, last,
+                                    workload);
+        chart_series_set_values(se, s->name, first, c, last, c);
+        chart_series_set_name(se, report_portfolio.col[id].title);
+        lxw_chart_fill fill = {.color = health_series[h].color};
+        chart_series_set_fill(se, &fill);
+    }
+    char title[96];
+    snprintf(title, sizeof(title), "Workload health, %s", x->month);
+    chart_title_set_name(ch, title);
+    chart_axis_set_name(ch->x_axis, "Workload");
+    chart_axis_set_name(ch->y_axis, "Customers");
+    chart_axis_set_num_format(ch->y_axis, "#,##0");
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    chart_set_series_gap(ch, 60);
+    lxw_chart_options opt = {.x_scale = 1.4, .y_scale = 1.2};
+    sheet_check(s, at, at_col,
+                worksheet_insert_chart_opt(s->ws, at, at_col, ch, &opt));
+}
+
+static void trend_chart(struct sheet *s, lxw_row_t first, lxw_row_t last,
+                        int n_series, lxw_row_t at, lxw_col_t at_col)
+{
+    struct sheet_book *x = s->x;
+    lxw_chart *ch = add_chart(x, LXW_CHART_LINE);
+    if (!ch)
+        return;
+    for (int k = 0; k < n_series; k++) {
+        lxw_chart_series *se = add_series(x, ch);
+        if (!se)
+            return;
+        chart_series_set_categories(se, s->name, first, 0, last, 0);
+        chart_series_set_values(se, s->name, first, (lxw_col_t)(1 + k), last,
+                                (lxw_col_t)(1 + k));
+        chart_series_set_name_range(se, s->name, first - 1, (lxw_col_t)(1 + k));
+        chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+        chart_series_set_marker_size(se, 5);
+    }
+    chart_title_set_name(ch, "Pooled AU of the core workloads, last 12 "
+                             "months");
+    chart_axis_set_name(ch->y_axis, "Pooled AU (\xCE\xA3 AE / \xCE\xA3 QE)");
+    chart_axis_set_num_format(ch->y_axis, "0%");
+    chart_axis_set_num_format(ch->x_axis, "mmm yyyy");
+    chart_axis_set_min(ch->y_axis, 0);
+    chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart_options opt = {.x_scale = 1.4, .y_scale = 1.2};
+    sheet_check(s, at, at_col,
+                worksheet_insert_chart_opt(s->ws, at, at_col, ch, &opt));
+}
+
+void sheet_summary_write(struct sheet_book *x)
+{
+    const struct facts *f = x->f;
+    const struct config *cfg = x->cfg;
+    /* the core workloads that have a portfolio row, for the trend */
+    const struct fact_portfolio *trend[CONFIG_MAX_WORKLOADS];
+    int n_trend = 0;
+    for (size_t i = 0; i < f->n_portfolio; i++)
+        if (cfg->workload[f->portfolio[i].workload].core)
+            trend[n_trend++] = &f->portfolio[i];
+    /* as wide as the portfolio table, or the trend's month and series */
+    size_t n_cols = portfolio_list.n_cols;
+    if ((size_t)n_trend + 1 > n_cols)
+        n_cols = (size_t)n_trend + 1;
+    struct sheet s;
+    lxw_row_t r;
+    sheet_init(&s, x, "Summary", (lxw_col_t)n_cols, false, 0);
+    sheet_open(&s);
+
+    char text[512];
+    snprintf(text, sizeof(text), "%s: adoption KPIs for %s", cfg->program_name,
+             x->month);
+    sheet_title_row(&s, &r, text, FMT_TITLE, 21);
+    sheet_blank_row(&s);
+    if (sheet_next_row(&s, &r)) {
+        sheet_put_text(&s, r, 0, "As-of month");
+        sheet_put_month(&s, r, 1, f->as_of_month);
+    }
+    if (sheet_next_row(&s, &r)) {
+        sheet_put_text(&s, r, 0, "Latest snapshot in the data");
+        if (f->latest_snapshot == KPI_NO_DATE)
+            sheet_put_text(&s, r, 1, "none");
+        else
+            sheet_put_date_fmt(&s, r, 1, f->latest_snapshot,
+                               x->fmt[FMT_DATE_LEFT], 11);
+    }
+    if (sheet_next_row(&s, &r)) {
+        sheet_put_text(&s, r, 0, "Customers");
+        sheet_put_number(&s, r, 1, (double)f->n_customers,
+                         x->fmt[FMT_COUNT_LEFT],
+                         sheet_count_width((int64_t)f->n_customers));
+    }
+    sheet_blank_row(&s);
+
+    /* Portfolio by workload */
+    sheet_section(&s, &r, "Portfolio by workload");
+    sheet_list_header(&s, &r, &portfolio_list, 0);
+    lxw_row_t pf_first = s.row;
+    for (size_t i = 0; i < f->n_portfolio && sheet_next_row(&s, &r); i++)
+        sheet_put_item(&s, r, &portfolio_list, i);
+    lxw_row_t pf_last = s.row - 1;
+    if (f->n_portfolio == 0 && sheet_next_row(&s, &r))
+        sheet_put_text(&s, r, 0, "no workload has a row this month");
+    sheet_blank_row(&s);
+
+    /* Customer health */
+    sheet_section(&s, &r, "Customer health");
+    static const char *const ch_head[] = {"Health", "Customers", "Share"};
+    sheet_header_row(&s, &r, ch_head, 3, 0);
+    uint64_t total = 0;
+    for (int h = 0; h < 4; h++)
+        total += f->health_count[h];
+    for (int h = 0; h < 4 && sheet_next_row(&s, &r); h++) {
+        uint64_t n = f->health_count[health_order[h]];
+        sheet_put_health(&s, r, 0, health_order[h]);
+        sheet_put_count(&s, r, 1, (int64_t)n);
+        if (total > 0)
+            sheet_put_pct(&s, r, 2, true,
+                          kpi_pct_round((kpi_i128)n, (kpi_i128)total));
+    }
+    if (sheet_next_row(&s, &r)) {
+        sheet_put_text(&s, r, 0, "Total");
+        sheet_put_count(&s, r, 1, (int64_t)total);
+    }
+    sheet_blank_row(&s);
+
+    /* Goals */
+    bool any_goal = false;
+    for (int k = 0; k < cfg->n_workloads; k++)
+        any_goal |= cfg->workload[k].goal >= 0;
+    if (any_goal) {
+        sheet_section(&s, &r, "Goals (active users)");
+        static const char *const g_head[] = {"Workload", "Goal", "\xCE\xA3 AE",
+                                             "Progress"};
+        sheet_header_row(&s, &r, g_head, 4, 0);
+        for (int k = 0; k < cfg->n_workloads; k++) {
+            int w = f->workload_order[k];
+            int64_t goal = cfg->workload[w].goal;
+            if (goal < 0 || !sheet_next_row(&s, &r))
+                continue;
+            uint64_t ae = 0;
+            for (size_t i = 0; i < f->n_portfolio; i++)
+                if (f->portfolio[i].workload == w)
+                    ae = f->portfolio[i].ae;
+            sheet_put_text(&s, r, 0, facts_code(f, w));
+            sheet_put_count(&s, r, 1, goal);
+            sheet_put_count(&s, r, 2, (int64_t)ae);
+            sheet_put_pct(&s, r, 3, goal > 0,
+                          goal > 0 ? kpi_pct_round((kpi_i128)ae, (kpi_i128)goal)
+                                   : 0);
+        }
+        sheet_blank_row(&s);
+    }
+
+    /* Pooled AU trend of the core workloads */
+    lxw_row_t tr_first = 0, tr_last = 0;
+    if (n_trend > 0) {
+        sheet_section(&s, &r,
+                      "Pooled AU of the core workloads, last 12 months");
+        if (sheet_next_row(&s, &r)) {
+            sheet_put_text_fmt(&s, r, 0, "Month", x->fmt[FMT_HEADER], true);
+            for (int k = 0; k < n_trend; k++)
+                sheet_put_text_fmt(&s, r, (lxw_col_t)(1 + k),
+                                   facts_code(f, trend[k]->workload),
+                                   x->fmt[FMT_HEADER], true);
+        }
+        tr_first = s.row;
+        for (int m = 0; m < FACTS_TREND_MONTHS && sheet_next_row(&s, &r); m++) {
+            sheet_put_month(&s, r, 0,
+                            f->as_of_month - (FACTS_TREND_MONTHS - 1) + m);
+            for (int k = 0; k < n_trend; k++)
+                sheet_put_pct(&s, r, (lxw_col_t)(1 + k),
+                              trend[k]->trend_defined[m], trend[k]->trend[m]);
+        }
+        tr_last = s.row - 1;
+    }
+
+    /* Charts to the right of the tables */
+    lxw_col_t at = (lxw_col_t)(n_cols + 1);
+    if (f->n_portfolio > 0)
+        health_chart(&s, pf_first, pf_last, 2, at);
+    if (n_trend > 0)
+        trend_chart(&s, tr_first, tr_last, n_trend, 22, at);
+    sheet_close(&s);
+}

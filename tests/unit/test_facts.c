@@ -1,0 +1,297 @@
+/*
+ * tests/unit/test_facts.c - the worst-first lists of facts.h that the
+ * workbook's Velocity, Plateau and Biggest losers sheets show
+ * (docs/workbook.md): which rows, in which order, and the Velocity
+ * findings. Every expected value is worked out by hand from the inputs.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "kpi/date.h"
+#include "pipeline/facts.h"
+#include "pipeline/ingest/extract.h"
+#include "pipeline/ingest/rejects.h"
+
+struct fixture {
+    struct config cfg;
+    struct store st;
+    struct rejects rj;
+    struct facts facts;
+    bool have_facts;
+};
+
+static int setup(void **state)
+{
+    struct fixture *fx = test_calloc(1, sizeof(*fx));
+    struct ftk_diag diag = {{0}};
+    if (config_load(&fx->cfg, NULL, &diag) != FTK_OK) {
+        test_free(fx);
+        return -1;
+    }
+    store_init(&fx->st, &fx->cfg);
+    rejects_init(&fx->rj, NULL);
+    *state = fx;
+    return 0;
+}
+
+/* Frees what a test built; cmocka counts a block still held when the
+ * test returns as a leak, so each test calls this before it returns. */
+static void done(struct fixture *fx)
+{
+    if (fx->have_facts)
+        facts_release(&fx->facts);
+    fx->have_facts = false;
+    store_release(&fx->st); /* leaves it zeroed: safe twice */
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    done(fx);
+    config_release(&fx->cfg);
+    test_free(fx);
+    return 0;
+}
+
+static int32_t day(int y, int m, int d)
+{
+    return kpi_date_from_ymd(y, m, d);
+}
+
+static void build(struct fixture *fx, const char *as_of)
+{
+    struct ftk_diag diag = {{0}};
+    int32_t month;
+    assert_true(kpi_month_parse(as_of, strlen(as_of), &month));
+    assert_int_equal(facts_build(&fx->facts, &fx->st, month, &diag), FTK_OK);
+    fx->have_facts = true;
+}
+
+static int workload(struct fixture *fx, const char *code)
+{
+    int w = config_workload_lookup(&fx->cfg, code, strlen(code));
+    assert_true(w >= 0);
+    return w;
+}
+
+/* The row index of (tenant id, workload code) in the facts. */
+static int64_t row_of(const struct facts *f, const char *id, const char *code)
+{
+    for (size_t i = 0; i < f->n_rows; i++)
+        if (strcmp(f->st->tenant[f->row[i].tenant].id, id) == 0 &&
+            strcmp(facts_code(f, f->row[i].workload), code) == 0)
+            return (int64_t)i;
+    fail_msg("no row %s %s", id, code);
+    return -1;
+}
+
+static const char *tenant_id(const struct facts *f, uint32_t customer)
+{
+    return f->st->tenant[f->customer[customer].tenant].id;
+}
+
+static unsigned focus(enum kpi_focus a)
+{
+    return 1u << a;
+}
+
+/* The hand-checked fixture (tests/fixtures/kpi/README.md) for 2024-06:
+ * core lines with a velocity focus area first (D4 OPP: SLOW_RAMP, slowest
+ * 424 days to 10 %; B2 TEAMS: SLOW_KICKOFF, 41; A1 OD: SLOW_ENABLE, days
+ * to kickoff 31), then A1 EXO (days to 40 %: 50) before A1 SPO (45); B2 EXO
+ * has no figure and C3 no row and no day count: no line. */
+static void test_facts__velocity_of_the_fixture(void **state)
+{
+    struct fixture *fx = *state;
+    static const struct {
+        enum extract_kind kind;
+        const char *path;
+    } files[] = {
+        {EXTRACT_CUSTOMERS, "tests/fixtures/kpi/customers.csv"},
+        {EXTRACT_ENTITLEMENTS, "tests/fixtures/kpi/entitlements.csv"},
+        {EXTRACT_USAGE, "tests/fixtures/kpi/usage.csv"},
+    };
+    struct ftk_diag diag = {{0}};
+    for (int i = 0; i < 3; i++) {
+        struct extract_stats stats;
+        memset(&stats, 0, sizeof(stats));
+        if (i == 1)
+            assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+        if (i == 2)
+            store_entitlements_done(&fx->st);
+        assert_int_equal(extract_file(&fx->st, &fx->rj, files[i].kind,
+                                      files[i].path, &stats, &diag),
+                         FTK_OK);
+    }
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    static const struct {
+        const char *id, *code;
+        unsigned focus;
+        const char *findings;
+    } want[] = {
+        {"D4", "OPP", 1u << KPI_FOCUS_SLOW_RAMP,
+         "enabled 2023-02-01, 515 days ago; not yet reached 70%"},
+        {"B2", "TEAMS", 1u << KPI_FOCUS_SLOW_KICKOFF,
+         "no kickoff 60 days after engagement start 2024-05-01"},
+        {"A1", "OD", 1u << KPI_FOCUS_SLOW_ENABLE,
+         "QE 1000 not enabled 150 days after kickoff 2024-02-01"},
+        {"A1", "EXO", 0, ""},
+        {"A1", "SPO", 0, ""},
+    };
+    assert_int_equal(f->n_velocity, 5);
+    for (size_t i = 0; i < 5; i++) {
+        const struct fact_velocity *v = &f->velocity[i];
+        assert_string_equal(tenant_id(f, v->customer), want[i].id);
+        assert_int_equal(v->row, row_of(f, want[i].id, want[i].code));
+        assert_int_equal(v->focus, want[i].focus);
+        assert_string_equal(v->findings, want[i].findings);
+    }
+    /* A1 EXO is the one plateau; D4 OPP's delta 3m of exactly -5 pp the
+     * one loss */
+    assert_int_equal(f->n_plateau, 1);
+    assert_int_equal(f->plateau[0], row_of(f, "A1", "EXO"));
+    assert_int_equal(f->n_losers, 1);
+    assert_int_equal(f->loser[0], row_of(f, "D4", "OPP"));
+    done(fx);
+}
+
+static uint32_t add_tenant(struct fixture *fx, const char *id,
+                           int32_t engagement, int32_t kickoff)
+{
+    enum store_added added;
+    struct store_tenant t = {
+        .id = id,
+        .name = id,
+        .region = "NA",
+        .priority = "",
+        .fm = "",
+        .seats = -1,
+        .engagement_start = engagement,
+        .gateway_date = KPI_NO_DATE,
+        .kickoff_date = kickoff,
+    };
+    assert_int_equal(store_add_tenant(&fx->st, &t, &added), FTK_OK);
+    return (uint32_t)fx->st.n_tenants - 1;
+}
+
+/* A series of workload code for tenant t: QE 100 from 2023-05-01 and one
+ * usage snapshot per month m (1-based, 2024) with ae[m - 1] > 0. */
+static void add_series(struct fixture *fx, uint32_t t, const char *code,
+                       int32_t enabled, const uint32_t ae[6])
+{
+    enum store_added added;
+    struct store_entitlement e = {
+        .as_of = day(2023, 5, 1),
+        .qe = 100,
+        .enabled_date = enabled,
+        .status = "",
+        .notes = "",
+    };
+    int w = workload(fx, code);
+    assert_int_equal(store_add_entitlement(&fx->st, t, w, &e, &added), FTK_OK);
+    for (int m = 1; m <= 6; m++)
+        if (ae[m - 1] > 0)
+            assert_int_equal(store_add_usage(&fx->st, t, w, day(2024, m, 28),
+                                             ae[m - 1], &added),
+                             FTK_OK);
+}
+
+/* J: no kickoff 546 days after its engagement start (SLOW_KICKOFF) and EXO
+ * at 1 % 395 days after enabling (SLOW_RAMP for 10 and 40 %, EXO's target
+ * being 50): one line with both areas and both details, in facts order,
+ * before the lines in no area. K and K2: no workload, 10 days to kickoff
+ * each: a line for the customer alone, the tie in facts order. Plateaus: P2
+ * (EXO) and P3 (YAM, not core) flat for 6 months, P1 for 5: longest first,
+ * ties in row order. Losers: L2 (-10 pp) before L1 (-5 pp); L3 loses 20 pp
+ * on YAM, not a core workload: not listed. */
+static void test_facts__worst_first_order(void **state)
+{
+    struct fixture *fx = *state;
+    static const uint32_t ramp[6] = {0, 0, 0, 0, 0, 1};
+    static const uint32_t flat6[6] = {30, 30, 30, 30, 30, 30};
+    static const uint32_t flat5[6] = {0, 30, 30, 30, 30, 30};
+    static const uint32_t low6[6] = {5, 5, 5, 5, 5, 5};
+    static const uint32_t minus5[6] = {0, 0, 40, 0, 0, 35};
+    static const uint32_t minus10[6] = {0, 0, 45, 0, 0, 35};
+    static const uint32_t minus20[6] = {0, 0, 40, 0, 0, 20};
+    uint32_t j = add_tenant(fx, "J", day(2023, 1, 1), KPI_NO_DATE);
+    add_tenant(fx, "K", day(2024, 1, 1), day(2024, 1, 11));
+    add_tenant(fx, "K2", day(2024, 1, 1), day(2024, 1, 11));
+    uint32_t l1 = add_tenant(fx, "L1", KPI_NO_DATE, KPI_NO_DATE);
+    uint32_t l2 = add_tenant(fx, "L2", KPI_NO_DATE, KPI_NO_DATE);
+    uint32_t l3 = add_tenant(fx, "L3", KPI_NO_DATE, KPI_NO_DATE);
+    uint32_t p1 = add_tenant(fx, "P1", KPI_NO_DATE, KPI_NO_DATE);
+    uint32_t p2 = add_tenant(fx, "P2", KPI_NO_DATE, KPI_NO_DATE);
+    uint32_t p3 = add_tenant(fx, "P3", KPI_NO_DATE, KPI_NO_DATE);
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    add_series(fx, j, "EXO", day(2023, 6, 1), ramp);
+    add_series(fx, l1, "EXO", KPI_NO_DATE, minus5);
+    add_series(fx, l2, "EXO", KPI_NO_DATE, minus10);
+    add_series(fx, l3, "YAM", KPI_NO_DATE, minus20);
+    add_series(fx, p1, "EXO", KPI_NO_DATE, flat5);
+    add_series(fx, p2, "EXO", KPI_NO_DATE, flat6);
+    add_series(fx, p3, "YAM", KPI_NO_DATE, low6);
+    store_entitlements_done(&fx->st);
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+
+    assert_int_equal(f->n_velocity, 3);
+    assert_string_equal(tenant_id(f, f->velocity[0].customer), "J");
+    assert_int_equal(f->velocity[0].row, row_of(f, "J", "EXO"));
+    assert_int_equal(f->velocity[0].focus, focus(KPI_FOCUS_SLOW_KICKOFF) |
+                                               focus(KPI_FOCUS_SLOW_RAMP));
+    assert_string_equal(f->velocity[0].findings,
+                        "no kickoff 546 days after engagement start "
+                        "2023-01-01; enabled 2023-06-01, 395 days ago; not "
+                        "yet reached 10%, 40%");
+    assert_string_equal(tenant_id(f, f->velocity[1].customer), "K");
+    assert_string_equal(tenant_id(f, f->velocity[2].customer), "K2");
+    for (int i = 1; i <= 2; i++) {
+        assert_int_equal(f->velocity[i].row, -1);
+        assert_int_equal(f->velocity[i].focus, 0);
+        assert_string_equal(f->velocity[i].findings, "");
+    }
+
+    assert_int_equal(f->n_plateau, 3);
+    assert_int_equal(f->plateau[0], row_of(f, "P2", "EXO"));
+    assert_int_equal(f->plateau[1], row_of(f, "P3", "YAM"));
+    assert_int_equal(f->plateau[2], row_of(f, "P1", "EXO"));
+    assert_int_equal(f->row[f->plateau[0]].plateau_months, 5);
+    assert_int_equal(f->row[f->plateau[2]].plateau_months, 4);
+
+    assert_int_equal(f->n_losers, 2);
+    assert_int_equal(f->loser[0], row_of(f, "L2", "EXO"));
+    assert_int_equal(f->loser[1], row_of(f, "L1", "EXO"));
+    assert_true(f->row[row_of(f, "L3", "YAM")].loser);
+    done(fx);
+}
+
+/* No customer at all: empty lists, not NULL dereferences. */
+static void test_facts__empty_store_has_empty_lists(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    store_entitlements_done(&fx->st);
+    build(fx, "2024-06");
+    assert_int_equal(fx->facts.n_velocity, 0);
+    assert_int_equal(fx->facts.n_plateau, 0);
+    assert_int_equal(fx->facts.n_losers, 0);
+    done(fx);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_facts__velocity_of_the_fixture),
+        T(test_facts__worst_first_order),
+        T(test_facts__empty_store_has_empty_lists),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
