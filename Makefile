@@ -92,26 +92,16 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(TLIB_OBJS) $(UNIT_LIB) | $(DEPS_FIR
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DUNIT_TESTING -o $@ $< $(filter %.o,$^) $(LIBS) -lcmocka -lmd
 
-# Test tools: small programs over the library (tests/tools/*.c), e.g. the
-# writer of the playbook CSVs that tests/e2e/playbook.sh compares with the
-# reference implementation.
-TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
-TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
-
-$(BUILD)/tools/%: tests/tools/%.c $(LIB_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(LIBS)
-
 run: deps $(FTKPI)
 	$(FTKPI) run --in samples --out out
 
-test: deps $(FTKPI) $(UNIT_BINS) $(TOOL_BINS)
+test: deps $(FTKPI) $(UNIT_BINS)
 	@sh tests/run.sh $(BUILD)
 
 unit: $(UNIT_BINS)
 	@sh tests/run.sh $(BUILD) unit
 
-e2e: $(FTKPI) $(TOOL_BINS)
+e2e: $(FTKPI)
 	@sh tests/run.sh $(BUILD) e2e
 
 bench: deps $(FTKPI)

@@ -13,6 +13,7 @@
 #include "pipeline/facts.h"
 #include "pipeline/manifest.h"
 #include "pipeline/publish.h"
+#include "pipeline/playbook/playbook.h"
 #include "pipeline/report/report_csv.h"
 #include "pipeline/report/report_xlsx.h"
 #include "pipeline/ingest/source.h"
@@ -25,12 +26,14 @@ static const char usage[] =
     "Computes the adoption KPIs of the as-of month and publishes into DIR:\n"
     "  kpi-YYYY-MM.xlsx       the workbook: summary with charts, customers,\n"
     "                         one sheet per workload, velocity, plateau,\n"
-    "                         biggest losers, candidates, data quality,\n"
-    "                         definitions\n"
+    "                         biggest losers, candidates, next actions,\n"
+    "                         exec summaries, data quality, definitions\n"
     "  workload_kpis.csv      one row per customer and workload\n"
     "  customer_kpis.csv      one row per customer\n"
     "  portfolio.csv          one row per workload\n"
     "  cohort_candidates.csv  opportunity-review candidates by region\n"
+    "  next_actions.csv       the playbooks' next actions per customer\n"
+    "  exec_summaries.csv     an Exec Summary draft per customer\n"
     "  rejects.csv            every rejected input row and why\n"
     "  run.json               the manifest: inputs, counts, outputs, timings\n"
     "Every file appears complete or not at all: a failed run leaves the\n"
@@ -61,7 +64,7 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0},
 };
 
-#define MAX_OUTPUTS 8
+#define MAX_OUTPUTS 12
 
 struct run {
     struct inputs *in;
@@ -70,6 +73,7 @@ struct run {
     struct publish pub;
     struct rejects rj;
     struct facts facts;
+    struct playbook playbook;
     struct extract_stats *stats;
     struct manifest_timing timing[8];
     size_t n_timings;
@@ -97,17 +101,25 @@ static int fail(enum ftk_error err, const struct ftk_diag *diag)
     return ftk_exit_code(err);
 }
 
-typedef bool (*csv_report)(FILE *, const struct facts *);
+/* A CSV output: written from the facts, or from the playbook. */
+struct csv_output {
+    const char *name;
+    bool (*from_facts)(FILE *, const struct facts *);
+    bool (*from_playbook)(FILE *, const struct playbook *);
+};
 
 /* Writes one output through the publish and records its digest. */
-static int write_output(struct run *r, const char *name, csv_report report)
+static int write_output(struct run *r, const struct csv_output *out)
 {
+    const char *name = out->name;
     struct ftk_diag diag;
     FILE *f;
     enum ftk_error err = publish_create(&r->pub, name, &f, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
-    if (!report(f, &r->facts) || fflush(f) != 0) {
+    bool written = out->from_facts ? out->from_facts(f, &r->facts)
+                                   : out->from_playbook(f, &r->playbook);
+    if (!written || fflush(f) != 0) {
         fprintf(stderr, "ftkpi run: %s: write failed\n", name);
         return ftk_exit_code(FTK_E_IO);
     }
@@ -137,6 +149,7 @@ static int write_workbook(struct run *r)
         .stats = r->stats,
         .n_stats = inputs_count(r->in),
         .rejects = &r->rj,
+        .playbook = &r->playbook,
     };
     const char *tmp = publish_tmp_path(&r->pub, r->workbook);
     err = report_xlsx_write(tmp, &in, &diag);
@@ -163,17 +176,16 @@ static int32_t as_of_month(const struct run *r)
 static int publish_all(struct run *r)
 {
     struct ftk_diag diag;
-    static const struct {
-        const char *name;
-        csv_report report;
-    } csvs[] = {
-        {"workload_kpis.csv", report_csv_workload_kpis},
-        {"customer_kpis.csv", report_csv_customer_kpis},
-        {"portfolio.csv", report_csv_portfolio},
-        {"cohort_candidates.csv", report_csv_candidates},
+    static const struct csv_output csvs[] = {
+        {"workload_kpis.csv", report_csv_workload_kpis, NULL},
+        {"customer_kpis.csv", report_csv_customer_kpis, NULL},
+        {"portfolio.csv", report_csv_portfolio, NULL},
+        {"cohort_candidates.csv", report_csv_candidates, NULL},
+        {"next_actions.csv", NULL, playbook_csv_next_actions},
+        {"exec_summaries.csv", NULL, playbook_csv_exec_summaries},
     };
     for (size_t i = 0; i < sizeof(csvs) / sizeof(csvs[0]); i++) {
-        int rc = write_output(r, csvs[i].name, csvs[i].report);
+        int rc = write_output(r, &csvs[i]);
         if (rc != 0)
             return rc;
     }
@@ -274,6 +286,12 @@ static int run(struct inputs *in)
         goto out;
     }
     stage_done(&r, "kpis");
+    err = playbook_init(&r.playbook, &r.facts, &diag);
+    if (err != FTK_OK) {
+        rc = fail(err, &diag);
+        goto out;
+    }
+    stage_done(&r, "playbook");
     rc = publish_all(&r);
     if (rc == 0 && in->verbosity >= 0) {
         char m[8];
@@ -287,6 +305,7 @@ static int run(struct inputs *in)
             fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }
 out:
+    playbook_release(&r.playbook);
     facts_release(&r.facts);
     publish_release(&r.pub);
     free(r.stats);

@@ -5,7 +5,8 @@
 # implementation (tests/reference/ftkpi_ref.py) on the same inputs
 # (customers*.csv[.gz], entitlements*.csv[.gz], usage*.csv[.gz] from
 # INPUT_DIR, in name order) and diffs workload_kpis.csv, customer_kpis.csv,
-# portfolio.csv and cohort_candidates.csv, ignoring only the free-text
+# portfolio.csv, cohort_candidates.csv, next_actions.csv and
+# exec_summaries.csv, ignoring only the free-text
 # `detail` column of cohort_candidates.csv. Prints each differing line pair
 # (the first 20 per file) and exits 1 on any difference (or when the exit
 # statuses differ), 0 when everything matches (or both runs fail with the
@@ -77,7 +78,8 @@ def fmt(row):
 
 bad = 0
 for name in ["workload_kpis.csv", "customer_kpis.csv", "portfolio.csv",
-             "cohort_candidates.csv"]:
+             "cohort_candidates.csv", "next_actions.csv",
+             "exec_summaries.csv"]:
     def rows(d):
         with open(d + "/" + name, "rb") as f:
             data = f.read()

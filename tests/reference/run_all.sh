@@ -2,8 +2,8 @@
 # run_all.sh FTKPI_BINARY: cross-checks the C program against the reference
 # implementation on synthetic samples (several seeds and sizes, gzip, an
 # earlier --as-of), the hand-made edge cases of edge_cases.py and the random
-# inputs of fuzz.py. First it runs the reference's own tests of the outputs
-# the C program does not write yet (test_playbook.py, SPEC 9). Prints one
+# inputs of fuzz.py. First it runs the reference's own tests of the
+# playbook outputs (test_playbook.py). Prints one
 # line per check and the failing ones in full; exits 1 when any differs.
 set -u
 bin=$1
