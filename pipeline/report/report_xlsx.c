@@ -83,6 +83,7 @@ enum ftk_error report_xlsx_write(const char *path,
     x.f = in->facts;
     x.cfg = in->cfg;
     x.diag = diag;
+    x.pb = in->playbook;
     x.max_rows = in->max_rows == 0  ? REPORT_XLSX_MAX_ROWS
                  : in->max_rows < 2 ? 2
                                     : in->max_rows;
@@ -129,6 +130,8 @@ enum ftk_error report_xlsx_write(const char *path,
     sheet_plateau_write(&x);
     sheet_losers_write(&x);
     sheet_candidates_write(&x);
+    sheet_next_actions_write(&x);
+    sheet_exec_summaries_write(&x);
     sheet_quality_write(&x);
     sheet_definitions_write(&x);
 
@@ -143,5 +146,6 @@ enum ftk_error report_xlsx_write(const char *path,
     free(tmpdir);
     free(x.wl_pos);
     free(x.text.p);
+    text_release(&x.note);
     return x.err;
 }

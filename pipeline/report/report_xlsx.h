@@ -24,6 +24,7 @@
 #include "pipeline/facts.h"
 #include "pipeline/base/ftk_error.h"
 #include "pipeline/ingest/rejects.h"
+#include "pipeline/playbook/playbook.h"
 
 /* Excel's rows per sheet, the header row included. */
 #define REPORT_XLSX_MAX_ROWS 1048576u
@@ -42,6 +43,8 @@ struct report_xlsx_input {
     const struct extract_stats *stats; /* per input file, may be NULL */
     size_t n_stats;
     const struct rejects *rejects; /* the first examples; may be NULL */
+    /* next actions and exec summaries; NULL: the book has no such sheets */
+    const struct playbook *playbook;
     /* Rows per sheet, header included: 0 means Excel's limit. A list sheet
      * that would hold more continues on "EXO (2)", "EXO (3)", ... Values
      * below 2 are taken as 2 (a header and one row). */

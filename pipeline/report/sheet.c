@@ -557,8 +557,9 @@ static lxw_row_t place(const struct sheet_book *x, const char *base,
 /* Fixed sheet names a workload code could clash with (Excel compares sheet
  * names case-insensitively). */
 static const char *const fixed_sheets[] = {
-    "Summary",    "Customers",    "Velocity",    "Plateau",
-    "Candidates", "Data quality", "Definitions", "Biggest losers",
+    "Summary",      "Customers",      "Velocity",    "Plateau",
+    "Candidates",   "Data quality",   "Definitions", "Biggest losers",
+    "Next actions", "Exec summaries",
 };
 
 /* The sheet name of a workload: its code, or "CODE (workload)" when the
@@ -705,8 +706,11 @@ void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
                      const struct sheet_list *l, lxw_col_t freeze_cols)
 {
     sheet_init(s, x, name, (lxw_col_t)l->n_cols, true, freeze_cols);
-    for (size_t k = 0; k < l->n_cols; k++)
+    for (size_t k = 0; k < l->n_cols; k++) {
         column_title(s, (lxw_col_t)k, "%s", list_title(l, k));
+        if (l->col[k].width > 0 && s->col)
+            s->col[k].max_width = l->col[k].width;
+    }
     s->rows = l;
     sheet_open(s);
 }
@@ -761,22 +765,54 @@ static bool link_place(const struct sheet_book *x, enum sheet_link kind,
     return false;
 }
 
+/* Wrapped text in a column width wide, and its row made high enough for
+ * it: neither Excel nor LibreOffice grows a row that a file gives no
+ * height. A line per LF, and a line per 0.8 column widths of each (lines
+ * break at spaces, and proportional glyphs vary). */
+static void put_wrapped(struct sheet *s, lxw_row_t r, lxw_col_t c,
+                        const char *text, double width)
+{
+    sheet_put_text_fmt(s, r, c, text, s->x->fmt[FMT_WRAP], false);
+    if (s->col)
+        sheet_note_width(s, c, width);
+    int lines = 0;
+    for (const char *p = text; *p;) {
+        const char *end = strchr(p, '\n');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char line[512];
+        snprintf(line, sizeof(line), "%.*s", (int)(n < 511 ? n : 511), p);
+        int k = (int)ceil(sheet_text_width_upto(line, 1e9) / (width * 0.8));
+        lines += k > 1 ? k : 1;
+        p += n + (end != NULL);
+    }
+    if (lines > 1)
+        sheet_check(s, r, 0, worksheet_set_row(s->ws, r, 15.0 * lines, NULL));
+}
+
 void sheet_put_item(struct sheet *s, lxw_row_t r, const struct sheet_list *l,
                     size_t item)
 {
     const struct sheet_source *src = l->src;
     const struct facts *f = s->x->f;
     char buf[REPORT_VALUE_BUF], target[48];
+    struct schema_value row_v[SHEET_ROW_MAX_COLS];
+    if (src->row)
+        src->row(s->x, item, row_v);
     for (size_t k = 0; k < l->n_cols && s->x->err == FTK_OK; k++) {
         const struct sheet_list_col *col = &l->col[k];
-        struct schema_value v = src->value(f, item, col->id, col->arg, buf);
+        struct schema_value v =
+            src->row ? row_v[col->id]
+                     : src->value(f, item, col->id, col->arg, buf);
         size_t index;
         lxw_row_t row;
         if (!v.known)
             continue;
-        if (col->link != SHEET_LINK_NONE && src->target &&
-            src->target(f, item, col->link, &index) &&
-            link_place(s->x, col->link, index, target, sizeof(target), &row))
+        if (col->width > 0 && src->table->col[col->id].type == SCHEMA_TEXT)
+            put_wrapped(s, r, (lxw_col_t)k, v.s, col->width);
+        else if (col->link != SHEET_LINK_NONE && src->target &&
+                 src->target(s->x, item, col->link, &index) &&
+                 link_place(s->x, col->link, index, target, sizeof(target),
+                            &row))
             put_link(s, r, (lxw_col_t)k, target, row, v.s);
         else
             sheet_put_value(s, r, (lxw_col_t)k, src->table->col[col->id].type,

@@ -25,6 +25,7 @@
 #include <xlsxwriter.h>
 
 #include "pipeline/base/schema.h"
+#include "pipeline/base/text.h"
 #include "pipeline/report/report_xlsx.h"
 #include "pipeline/report/values.h"
 
@@ -70,6 +71,8 @@ struct sheet_book {
     lxw_format *fmt[FMT_COUNT_ALL];
     struct text_buf text;           /* cleaned cell text */
     uint32_t *wl_pos;               /* per facts row: its place on its sheets */
+    const struct playbook *pb;      /* in->playbook */
+    struct text note;               /* the exec summary being written */
     int core[CONFIG_MAX_WORKLOADS]; /* core workloads by code */
     int n_core;
     char month[8];
@@ -99,9 +102,16 @@ struct sheet_source {
     /* The index (a customer, a facts row or a workload, by kind) that a
      * link of item points at; false: no link, the text stays plain. NULL
      * when the source's lists have no links. */
-    bool (*target)(const struct facts *f, size_t item, enum sheet_link kind,
-                   size_t *index);
+    bool (*target)(const struct sheet_book *x, size_t item,
+                   enum sheet_link kind, size_t *index);
+    /* For rows that are not facts rows (the playbook's): fills v, one
+     * value per column of the table, for item; used instead of value
+     * when not NULL. The values may borrow from x until the next call. */
+    void (*row)(struct sheet_book *x, size_t item, struct schema_value *v);
 };
+
+/* The most columns a table read through a row function may have. */
+#define SHEET_ROW_MAX_COLS 32
 
 /* One column of a list: a column of the source's table, by id. */
 struct sheet_list_col {
@@ -109,6 +119,7 @@ struct sheet_list_col {
     enum sheet_link link; /* its text links there, when the item has one */
     const char *title;    /* NULL: the table's title */
     int arg;              /* for the value function (values.h) */
+    double width;         /* > 0: this width, text wrapped in it */
 };
 
 /* The columns of a list sheet or of a table inside a sheet, in order. */

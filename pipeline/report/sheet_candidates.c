@@ -4,15 +4,15 @@
  */
 #include "sheets.h"
 
-static bool candidate_target(const struct facts *f, size_t item,
+static bool candidate_target(const struct sheet_book *x, size_t item,
                              enum sheet_link kind, size_t *index)
 {
-    *index = f->candidate[item].customer;
+    *index = x->f->candidate[item].customer;
     return kind == SHEET_LINK_CUSTOMER;
 }
 
 static const struct sheet_source candidates = {
-    &report_candidates, report_candidate_value, candidate_target};
+    &report_candidates, report_candidate_value, candidate_target, NULL};
 
 static const struct sheet_list_col candidates_cols[] = {
     {.id = CC_REGION},

@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct sheet_source customers = {&report_customer_kpis,
-                                              report_customer_value, NULL};
+static const struct sheet_source customers = {
+    &report_customer_kpis, report_customer_value, NULL, NULL};
 
-static const struct sheet_source workload_rows = {&report_workload_kpis,
-                                                  report_workload_value, NULL};
+static const struct sheet_source workload_rows = {
+    &report_workload_kpis, report_workload_value, NULL, NULL};
 
 /* Customers: before the per-core-workload AU columns, and after them. */
 static const struct sheet_list_col customers_before[] = {

@@ -8,20 +8,20 @@
 #include "sheets.h"
 
 /* A workload row links to itself on its workload's sheet. */
-static bool row_target(const struct facts *f, size_t item, enum sheet_link kind,
-                       size_t *index)
+static bool row_target(const struct sheet_book *x, size_t item,
+                       enum sheet_link kind, size_t *index)
 {
-    (void)f;
+    (void)x;
     *index = item;
     return kind == SHEET_LINK_WORKLOAD_ROW;
 }
 
 /* A Velocity line links to its workload row when it has one, else to its
  * customer. */
-static bool velocity_target(const struct facts *f, size_t item,
+static bool velocity_target(const struct sheet_book *x, size_t item,
                             enum sheet_link kind, size_t *index)
 {
-    const struct fact_velocity *v = &f->velocity[item];
+    const struct fact_velocity *v = &x->f->velocity[item];
     if (kind == SHEET_LINK_WORKLOAD_ROW && v->row >= 0) {
         *index = (size_t)v->row;
         return true;
@@ -34,10 +34,10 @@ static bool velocity_target(const struct facts *f, size_t item,
 }
 
 static const struct sheet_source velocity_lines = {
-    &report_velocity, report_velocity_value, velocity_target};
+    &report_velocity, report_velocity_value, velocity_target, NULL};
 
 static const struct sheet_source workload_rows = {
-    &report_workload_kpis, report_workload_value, row_target};
+    &report_workload_kpis, report_workload_value, row_target, NULL};
 
 static const struct sheet_list_col velocity_cols[] = {
     {.id = VL_TENANT_ID},

@@ -13,15 +13,15 @@ static const enum kpi_health health_order[] = {
     KPI_HEALTH_GREEN, KPI_HEALTH_YELLOW, KPI_HEALTH_RED, KPI_HEALTH_NA};
 
 /* A workload's portfolio row links to the top of its sheet. */
-static bool portfolio_target(const struct facts *f, size_t item,
+static bool portfolio_target(const struct sheet_book *x, size_t item,
                              enum sheet_link kind, size_t *index)
 {
-    *index = (size_t)f->portfolio[item].workload;
+    *index = (size_t)x->f->portfolio[item].workload;
     return kind == SHEET_LINK_WORKLOAD;
 }
 
 static const struct sheet_source portfolio = {
-    &report_portfolio, report_portfolio_value, portfolio_target};
+    &report_portfolio, report_portfolio_value, portfolio_target, NULL};
 
 /* Portfolio by workload: the columns of portfolio.csv, with the health
  * counts last for the chart beside it. */

@@ -25,6 +25,12 @@ void sheet_losers_write(struct sheet_book *x);
 /* sheet_candidates.c: the opportunity-review candidates. */
 void sheet_candidates_write(struct sheet_book *x);
 
+/* sheet_playbook.c: the playbooks' next actions, grouped by FM, and the
+ * exec summary drafts, one wrapped cell per customer (none without a
+ * playbook). */
+void sheet_next_actions_write(struct sheet_book *x);
+void sheet_exec_summaries_write(struct sheet_book *x);
+
 /* sheet_quality.c: Data quality, per input file and reject reason. */
 void sheet_quality_write(struct sheet_book *x);
 

@@ -243,6 +243,47 @@ def check_candidates(wb, out):
         same_int(v[7], w["users_to_goal"], at + " users to goal")
 
 
+def check_playbook(wb, out):
+    """Next actions holds next_actions.csv row for row, Exec summaries
+    exec_summaries.csv, the note whole in one cell that wraps."""
+    na = read_csv(os.path.join(out, "next_actions.csv"))
+    head, rows = list_rows(wb, "Next actions")
+    if head != ["FM", "Region", "Customer", "Tenant ID", "Workload", "Rule",
+                "Task", "Action", "Reason"]:
+        problem("Next actions: header %r" % head)
+    elif len(rows) != len(na):
+        problem("Next actions: %d rows, next_actions.csv has %d"
+                % (len(rows), len(na)))
+    else:
+        for row, a in zip(rows, na):
+            v = [c.value for c in row]
+            at = "Next actions %s %s" % (a["tenant_id"], a["rule"])
+            same_text(v[0], csv_text(a["fm"]), at + " fm")
+            same_text(v[3], csv_text(a["tenant_id"]), at + " tenant")
+            same_text(v[4], a["workload"], at + " workload")
+            same_text(v[5], a["rule"], at + " rule")
+            same_text(v[6], a["task_id"], at + " task")
+            same_text(v[7], csv_text(a["action"]), at + " action")
+            same_text(v[8], csv_text(a["reason"]), at + " reason")
+    es = read_csv(os.path.join(out, "exec_summaries.csv"))
+    head, rows = list_rows(wb, "Exec summaries")
+    if head != ["FM", "Region", "Customer", "Tenant ID",
+                "Deployment progress", "Exec summary"]:
+        problem("Exec summaries: header %r" % head)
+    elif len(rows) != len(es):
+        problem("Exec summaries: %d rows, exec_summaries.csv has %d"
+                % (len(rows), len(es)))
+    else:
+        for row, s in zip(rows, es):
+            v = [c.value for c in row]
+            at = "Exec summaries %s" % s["tenant_id"]
+            same_text(v[3], csv_text(s["tenant_id"]), at + " tenant")
+            same_text(v[4], s["deployment_progress"], at + " progress")
+            same_text(v[5], s["note"], at + " note")
+            if not row[5].alignment.wrap_text:
+                problem(at + ": the note's cell does not wrap")
+
+
 def check_data_quality(wb, manifest):
     ws = wb["Data quality"]
     rows = list(ws.iter_rows(values_only=True))
@@ -324,6 +365,7 @@ def main():
         [n for p in portfolio for n in parts(wb, p["workload"])] + \
         parts(wb, "Velocity") + parts(wb, "Plateau") + \
         parts(wb, "Biggest losers") + parts(wb, "Candidates") + \
+        parts(wb, "Next actions") + parts(wb, "Exec summaries") + \
         ["Data quality", "Definitions"]
     if wb.sheetnames != want:
         problem("sheets %r, expected %r" % (wb.sheetnames, want))
@@ -341,6 +383,7 @@ def main():
     check_workloads(wb, out, portfolio)
     check_customers(wb, out, core)
     check_candidates(wb, out)
+    check_playbook(wb, out)
     check_data_quality(wb, manifest)
     check_every_cell(wb)
     for name in ("Velocity", "Plateau", "Biggest losers"):
