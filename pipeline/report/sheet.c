@@ -767,8 +767,9 @@ static bool link_place(const struct sheet_book *x, enum sheet_link kind,
 
 /* Wrapped text in a column width wide, and its row made high enough for
  * it: neither Excel nor LibreOffice grows a row that a file gives no
- * height. A line per LF, and a line per 0.8 column widths of each (lines
- * break at spaces, and proportional glyphs vary). */
+ * height. A line per LF, and a line per column width of each: a width
+ * unit is a digit's, wider than the average letter, so this errs on the
+ * side of a row too high rather than a note cut off (seen in LibreOffice). */
 static void put_wrapped(struct sheet *s, lxw_row_t r, lxw_col_t c,
                         const char *text, double width)
 {
@@ -781,7 +782,7 @@ static void put_wrapped(struct sheet *s, lxw_row_t r, lxw_col_t c,
         size_t n = end ? (size_t)(end - p) : strlen(p);
         char line[512];
         snprintf(line, sizeof(line), "%.*s", (int)(n < 511 ? n : 511), p);
-        int k = (int)ceil(sheet_text_width_upto(line, 1e9) / (width * 0.8));
+        int k = (int)ceil(sheet_text_width_upto(line, 1e9) / width);
         lines += k > 1 ? k : 1;
         p += n + (end != NULL);
     }
