@@ -43,8 +43,10 @@ CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/obj/%.o)
 TLIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/tobj/%.o) $(BUILD)/tobj/gen/default_config.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-# Helpers every unit test may use (scratch folders and files).
-UNIT_LIB := $(BUILD)/tobj/tests/unit/scratch.o
+# Helpers every unit test may use (scratch folders and files, loading a
+# configuration).
+UNIT_LIB := $(BUILD)/tobj/tests/unit/scratch.o \
+	$(BUILD)/tobj/tests/unit/config_fixture.o
 
 FTKPI := $(BUILD)/ftkpi
 

@@ -15,63 +15,7 @@
 #include <cmocka.h>
 
 #include "pipeline/config.h"
-#include "tests/unit/scratch.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct config cfg;
-};
-
-static int setup(void **state)
-{
-    struct fixture *fx = test_calloc(1, sizeof(*fx));
-    if (!scratch_make(fx->dir, sizeof(fx->dir), "test_config")) {
-        test_free(fx);
-        return -1;
-    }
-    snprintf(fx->path, sizeof(fx->path), "%s/ftkpi.ini", fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *fx = *state;
-    scratch_remove(fx->dir);
-    test_free(fx);
-    return 0;
-}
-
-/* Loads the defaults and text as a --config file on top; must work. */
-static void load_ok(struct fixture *fx, const char *text)
-{
-    struct ftk_diag diag = {{0}};
-    if (text)
-        scratch_write_text(fx->path, text);
-    if (config_load(&fx->cfg, text ? fx->path : NULL, &diag) != FTK_OK)
-        fail_msg("config_load: %s", diag.msg);
-}
-
-/* Loads text as a --config file, which must fail with FTK_E_CONFIG and a
- * message starting "<path>:<line>: " and containing what. */
-static void load_fails(struct fixture *fx, const char *text, int line,
-                       const char *what)
-{
-    struct ftk_diag diag = {{0}};
-    scratch_write_text(fx->path, text);
-    enum ftk_error err = config_load(&fx->cfg, fx->path, &diag);
-    if (err != FTK_E_CONFIG)
-        fail_msg("error %d, want FTK_E_CONFIG for:\n%s", (int)err, text);
-    char prefix[256];
-    snprintf(prefix, sizeof(prefix), "%s:%d: ", fx->path, line);
-    if (strncmp(diag.msg, prefix, strlen(prefix)) != 0 ||
-        !strstr(diag.msg, what))
-        fail_msg("message '%s', want '%s' ... '%s'", diag.msg, prefix, what);
-    /* released on error: nothing to free, and releasing again is safe */
-    assert_null(fx->cfg.alias);
-    config_release(&fx->cfg);
-}
+#include "tests/unit/config_fixture.h"
 
 static int lookup(const struct config *cfg, const char *name)
 {
@@ -102,8 +46,8 @@ static void expect_thresholds(const struct config *cfg, const char *code,
 
 static void test_config__defaults(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, NULL);
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, NULL);
     struct config *cfg = &fx->cfg;
     static const char *const codes[] = {
         "EXO",   "OLM",   "SPO",    "OD",   "OPP", "TEAMS",
@@ -161,8 +105,8 @@ static void test_config__defaults(void **state)
 
 static void test_config__every_default_alias_resolves(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, NULL);
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, NULL);
     /* templates/ftkpi.ini's [workloads], in mixed case */
     static const char *const table[][2] = {
         {"EXO", "exchange"},
@@ -222,8 +166,8 @@ static void test_config__every_default_alias_resolves(void **state)
 
 static void test_config__override_one_key_keeps_the_rest(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "; my settings\n[thresholds]\nSPO = 45, 25\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, "; my settings\n[thresholds]\nSPO = 45, 25\n");
     expect_thresholds(&fx->cfg, "SPO", KPI_PCT(45), KPI_PCT(25));
     expect_thresholds(&fx->cfg, "EXO", KPI_PCT(50), KPI_PCT(20));
     expect_thresholds(&fx->cfg, "TEAMS", KPI_PCT(70), KPI_PCT(40));
@@ -235,8 +179,9 @@ static void test_config__override_one_key_keeps_the_rest(void **state)
     assert_string_equal(fx->cfg.source, fx->path);
     config_release(&fx->cfg);
 
-    load_ok(fx, "[ingest]\nmax_reject_pct = 2.5\n[plateau]\nmin_months = 4\n"
-                "[goals]\nEXO =\nOLM = 9000000\n[program]\nname = Pilot\n");
+    config_fixture_load_ok(
+        fx, "[ingest]\nmax_reject_pct = 2.5\n[plateau]\nmin_months = 4\n"
+            "[goals]\nEXO =\nOLM = 9000000\n[program]\nname = Pilot\n");
     assert_int_equal(fx->cfg.max_reject_pct, 25000);
     assert_int_equal(fx->cfg.plateau_min_months, 4);
     assert_int_equal(fx->cfg.plateau_band, KPI_PCT(5));
@@ -248,8 +193,8 @@ static void test_config__override_one_key_keeps_the_rest(void **state)
 
 static void test_config__default_threshold_applies_to_the_rest(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "[thresholds]\ndefault = 60, 30\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, "[thresholds]\ndefault = 60, 30\n");
     expect_thresholds(&fx->cfg, "TEAMS", KPI_PCT(60), KPI_PCT(30));
     expect_thresholds(&fx->cfg, "YAM", KPI_PCT(60), KPI_PCT(30));
     /* those with a line of their own keep it */
@@ -260,9 +205,9 @@ static void test_config__default_threshold_applies_to_the_rest(void **state)
 
 static void test_config__add_an_alias(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "[workloads]\nEXO = Mail, Exchange,  E-Mail  \n"
-                "teams = MS Teams\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, "[workloads]\nEXO = Mail, Exchange,  E-Mail  \n"
+                               "teams = MS Teams\n");
     int exo = lookup(&fx->cfg, "EXO");
     assert_int_equal(lookup(&fx->cfg, "mail"), exo);
     assert_int_equal(lookup(&fx->cfg, "E-MAIL"), exo);
@@ -277,12 +222,13 @@ static void test_config__add_an_alias(void **state)
 
 static void test_config__add_a_workload_code(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "[workloads]\nviva = Viva Insights, Workplace Analytics\n"
-                "PURVIEW =\n"
-                "[thresholds]\nVIVA = 30, 10\n"
-                "[core]\nworkloads = EXO, viva\n"
-                "[goals]\nVIVA = 1000\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(
+        fx, "[workloads]\nviva = Viva Insights, Workplace Analytics\n"
+            "PURVIEW =\n"
+            "[thresholds]\nVIVA = 30, 10\n"
+            "[core]\nworkloads = EXO, viva\n"
+            "[goals]\nVIVA = 1000\n");
     struct config *cfg = &fx->cfg;
     assert_int_equal(cfg->n_workloads, 19);
     assert_string_equal(cfg->workload[17].code, "VIVA");
@@ -306,8 +252,8 @@ static void test_config__add_a_workload_code(void **state)
 
 static void test_config__core_override(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "[core]\nworkloads = exo, Teams ,SPO\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, "[core]\nworkloads = exo, Teams ,SPO\n");
     for (int i = 0; i < fx->cfg.n_workloads; i++) {
         const char *c = fx->cfg.workload[i].code;
         bool core =
@@ -317,135 +263,149 @@ static void test_config__core_override(void **state)
     }
     config_release(&fx->cfg);
     /* An alias is not a code in the core list. */
-    load_fails(fx, "[core]\nworkloads = EXO, Exchange Online\n", 2,
-               "unknown workload 'Exchange Online' in core list");
+    config_fixture_load_fails(
+        fx, "[core]\nworkloads = EXO, Exchange Online\n", 2,
+        "unknown workload 'Exchange Online' in core list");
 }
 
 static void test_config__decimal_thresholds_stay_exact(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "[thresholds]\nSPO = 40.5, 20\nOD = 0.0001, 0\n"
-                "[focus]\nloser_delta_3m_pp = -2.25\n"
-                "[plateau]\nband_pp = 4.75\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, "[thresholds]\nSPO = 40.5, 20\nOD = 0.0001, 0\n"
+                               "[focus]\nloser_delta_3m_pp = -2.25\n"
+                               "[plateau]\nband_pp = 4.75\n");
     expect_thresholds(&fx->cfg, "SPO", 405000, 200000);
     expect_thresholds(&fx->cfg, "OD", 1, 0);
     assert_int_equal(fx->cfg.focus.loser_delta_3m, -22500);
     assert_int_equal(fx->cfg.plateau_band, 47500);
     config_release(&fx->cfg);
-    load_fails(fx, "[thresholds]\nSPO = 40.12345, 20\n", 2,
-               "bad thresholds for SPO");
+    config_fixture_load_fails(fx, "[thresholds]\nSPO = 40.12345, 20\n", 2,
+                              "bad thresholds for SPO");
 }
 
 static void test_config__alias_of_another_code_is_an_error(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[workloads]\nSPO = Exchange\n", 2,
-               "alias 'Exchange' already names workload EXO");
-    load_fails(fx, "[workloads]\nSPO = sharepoint, OM\n", 2,
-               "already names workload OLM");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(fx, "[workloads]\nSPO = Exchange\n", 2,
+                              "alias 'Exchange' already names workload EXO");
+    config_fixture_load_fails(fx, "[workloads]\nSPO = sharepoint, OM\n", 2,
+                              "already names workload OLM");
     /* a new code that is a default alias of another */
-    load_fails(fx, "[workloads]\nTeams2 = T2\nExchange = Mail\n", 3,
-               "already names workload EXO");
+    config_fixture_load_fails(fx, "[workloads]\nTeams2 = T2\nExchange = Mail\n",
+                              3, "already names workload EXO");
     /* the same alias twice for one code is fine */
-    load_ok(fx, "[workloads]\nSPO = SharePoint, sharepoint\n");
+    config_fixture_load_ok(fx, "[workloads]\nSPO = SharePoint, sharepoint\n");
     config_release(&fx->cfg);
 }
 
 static void test_config__unknown_section(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[ingest]\nmax_reject_pct = 2\n\n[thresholdz]\nSPO = 1, 0\n",
-               4, "unknown section [thresholdz]");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(
+        fx, "[ingest]\nmax_reject_pct = 2\n\n[thresholdz]\nSPO = 1, 0\n", 4,
+        "unknown section [thresholdz]");
     /* a section with no key under it is checked too */
-    load_fails(fx, "[ingest]\nmax_reject_pct = 2\n[thresholdz]\n", 3,
-               "unknown section [thresholdz]");
+    config_fixture_load_fails(fx,
+                              "[ingest]\nmax_reject_pct = 2\n[thresholdz]\n", 3,
+                              "unknown section [thresholdz]");
     /* an indented line is not a continuation of the previous value */
-    load_fails(fx, "[workloads]\nEXO = Exchange Server\n    Mail\n", 3,
-               "syntax error");
+    config_fixture_load_fails(fx,
+                              "[workloads]\nEXO = Exchange Server\n    Mail\n",
+                              3, "syntax error");
 }
 
 static void test_config__unknown_key(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[plateau]\nband = 5\n", 2,
-               "unknown key 'band' in [plateau]");
-    load_fails(fx, "# c\n[customer_health]\nred_below = 30\nyellow = 50\n", 4,
-               "unknown key 'yellow' in [customer_health]");
-    load_fails(fx, "[thresholds]\nNOPE = 1, 0\n", 2,
-               "unknown workload 'NOPE' in [thresholds]");
-    load_fails(fx, "[goals]\nExchange = 5\n", 2,
-               "unknown workload 'Exchange' in [goals]");
-    load_fails(fx, "[ingest]\nmax_rejects = 5\n", 2, "unknown key");
-    load_fails(fx, "[program]\ntitle = x\n", 2, "unknown key");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(fx, "[plateau]\nband = 5\n", 2,
+                              "unknown key 'band' in [plateau]");
+    config_fixture_load_fails(
+        fx, "# c\n[customer_health]\nred_below = 30\nyellow = 50\n", 4,
+        "unknown key 'yellow' in [customer_health]");
+    config_fixture_load_fails(fx, "[thresholds]\nNOPE = 1, 0\n", 2,
+                              "unknown workload 'NOPE' in [thresholds]");
+    config_fixture_load_fails(fx, "[goals]\nExchange = 5\n", 2,
+                              "unknown workload 'Exchange' in [goals]");
+    config_fixture_load_fails(fx, "[ingest]\nmax_rejects = 5\n", 2,
+                              "unknown key");
+    config_fixture_load_fails(fx, "[program]\ntitle = x\n", 2, "unknown key");
 }
 
 static void test_config__bad_values(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "\n; comment\n[plateau]\nmin_months = three\n", 4,
-               "bad value 'three' for min_months");
-    load_fails(fx, "[focus]\nslow_kickoff_days = -1\n", 2,
-               "bad value '-1' for slow_kickoff_days");
-    load_fails(fx, "[focus]\nlarge_seats = 10 000\n", 2, "bad value");
-    load_fails(fx, "[thresholds]\nEXO = 50\n", 2, "bad thresholds for EXO");
-    load_fails(fx, "[thresholds]\nEXO = 20, 50\n", 2,
-               "red_below 50 is above green_above 20");
-    load_fails(fx, "[ingest]\nmax_reject_pct = -1\n", 2,
-               "must not be negative");
-    load_fails(fx, "[ingest]\nmax_reject_pct = 1%\n", 2, "bad value '1%'");
-    load_fails(fx, "[customer_health]\nred_count = 0\n", 2, "bad value");
-    load_fails(fx, "[workloads]\nBAD-CODE = x\n", 2,
-               "bad workload code 'BAD-CODE'");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(fx,
+                              "\n; comment\n[plateau]\nmin_months = three\n", 4,
+                              "bad value 'three' for min_months");
+    config_fixture_load_fails(fx, "[focus]\nslow_kickoff_days = -1\n", 2,
+                              "bad value '-1' for slow_kickoff_days");
+    config_fixture_load_fails(fx, "[focus]\nlarge_seats = 10 000\n", 2,
+                              "bad value");
+    config_fixture_load_fails(fx, "[thresholds]\nEXO = 50\n", 2,
+                              "bad thresholds for EXO");
+    config_fixture_load_fails(fx, "[thresholds]\nEXO = 20, 50\n", 2,
+                              "red_below 50 is above green_above 20");
+    config_fixture_load_fails(fx, "[ingest]\nmax_reject_pct = -1\n", 2,
+                              "must not be negative");
+    config_fixture_load_fails(fx, "[ingest]\nmax_reject_pct = 1%\n", 2,
+                              "bad value '1%'");
+    config_fixture_load_fails(fx, "[customer_health]\nred_count = 0\n", 2,
+                              "bad value");
+    config_fixture_load_fails(fx, "[workloads]\nBAD-CODE = x\n", 2,
+                              "bad workload code 'BAD-CODE'");
 }
 
 static void test_config__syntax_error(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[plateau]\nmin_months 3\n", 2, "syntax error");
-    load_fails(fx, "[plateau\nmin_months = 3\n", 1, "syntax error");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(fx, "[plateau]\nmin_months 3\n", 2,
+                              "syntax error");
+    config_fixture_load_fails(fx, "[plateau\nmin_months = 3\n", 1,
+                              "syntax error");
 }
 
 /* inih goes on after a syntax error and reports its line; the message of
  * a handler error on a later line used to be given with it. */
 static void test_config__syntax_error_before_a_bad_value(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[plateau]\nbogus line\nmin_months = three\n", 2,
-               "syntax error");
-    load_fails(fx, "[plateau]\nmin_months = three\nbogus line\n", 2,
-               "bad value 'three' for min_months");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(fx, "[plateau]\nbogus line\nmin_months = three\n",
+                              2, "syntax error");
+    config_fixture_load_fails(fx, "[plateau]\nmin_months = three\nbogus line\n",
+                              2, "bad value 'three' for min_months");
 }
 
 /* inih reads the rest of a line over its buffer as the next line; the
  * error used to name the line after the long one. */
 static void test_config__long_line_is_an_error_on_its_line(void **state)
 {
-    struct fixture *fx = *state;
+    struct config_fixture *fx = *state;
     char text[600];
     int n = snprintf(text, sizeof(text), "[program]\n; ");
     memset(text + n, 'x', 300);
     snprintf(text + n + 300, sizeof(text) - (size_t)n - 300, "\nname = ok\n");
-    load_fails(fx, text, 2, "longer than");
+    config_fixture_load_fails(fx, text, 2, "longer than");
     /* a line that fits is fine */
     n = snprintf(text, sizeof(text), "[program]\nname = ");
     memset(text + n, 'y', 120);
     snprintf(text + n + 120, sizeof(text) - (size_t)n - 120, "\n");
-    load_ok(fx, text);
+    config_fixture_load_ok(fx, text);
     assert_int_equal(strlen(fx->cfg.program_name), 120);
     config_release(&fx->cfg);
 }
 
 static void test_config__crlf_and_comments(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "; comment\r\n# comment\r\n[Thresholds]\r\nspo = 41, 21\r\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(
+        fx, "; comment\r\n# comment\r\n[Thresholds]\r\nspo = 41, 21\r\n");
     expect_thresholds(&fx->cfg, "SPO", KPI_PCT(41), KPI_PCT(21));
     config_release(&fx->cfg);
 }
 
 static void test_config__missing_file_is_noinput(void **state)
 {
-    struct fixture *fx = *state;
+    struct config_fixture *fx = *state;
     struct ftk_diag diag = {{0}};
     char path[160];
     snprintf(path, sizeof(path), "%s/none.ini", fx->dir);
@@ -459,7 +419,7 @@ static void test_config__missing_file_is_noinput(void **state)
  * override, no error. */
 static void test_config__folder_is_an_error(void **state)
 {
-    struct fixture *fx = *state;
+    struct config_fixture *fx = *state;
     struct ftk_diag diag = {{0}};
     assert_int_equal(config_load(&fx->cfg, fx->dir, &diag), FTK_E_IO);
     assert_non_null(strstr(diag.msg, fx->dir));
@@ -469,7 +429,7 @@ static void test_config__folder_is_an_error(void **state)
 /* cmd/ zero-initialises a config and always releases it. */
 static void test_config__release_safe_on_zeroed_and_twice(void **state)
 {
-    struct fixture *fx = *state;
+    struct config_fixture *fx = *state;
     memset(&fx->cfg, 0, sizeof(fx->cfg));
     config_release(&fx->cfg);
     config_release(&fx->cfg);
@@ -484,7 +444,9 @@ static void test_config__release_safe_on_zeroed_and_twice(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name)                                                                \
+    cmocka_unit_test_setup_teardown(name, config_fixture_setup,                \
+                                    config_fixture_teardown)
     const struct CMUnitTest tests[] = {
         T(test_config__defaults),
         T(test_config__every_default_alias_resolves),

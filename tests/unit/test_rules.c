@@ -16,63 +16,7 @@
 #include <cmocka.h>
 
 #include "pipeline/config.h"
-#include "tests/unit/scratch.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct config cfg;
-};
-
-static int setup(void **state)
-{
-    struct fixture *fx = test_calloc(1, sizeof(*fx));
-    if (!scratch_make(fx->dir, sizeof(fx->dir), "test_rules")) {
-        test_free(fx);
-        return -1;
-    }
-    snprintf(fx->path, sizeof(fx->path), "%s/rules.ini", fx->dir);
-    *state = fx;
-    return 0;
-}
-
-/* Each test releases its configuration before it returns: cmocka counts
- * what is still allocated then as a leak. */
-static int teardown(void **state)
-{
-    struct fixture *fx = *state;
-    scratch_remove(fx->dir);
-    test_free(fx);
-    return 0;
-}
-
-static void load_ok(struct fixture *fx, const char *text)
-{
-    struct ftk_diag diag = {{0}};
-    if (text)
-        scratch_write_text(fx->path, text);
-    if (config_load(&fx->cfg, text ? fx->path : NULL, &diag) != FTK_OK)
-        fail_msg("config_load: %s", diag.msg);
-}
-
-/* text as a --config file must fail with FTK_E_CONFIG (exit 78) and a
- * message "<path>:<line>: ...what...". */
-static void load_fails(struct fixture *fx, const char *text, int line,
-                       const char *what)
-{
-    struct ftk_diag diag = {{0}};
-    scratch_write_text(fx->path, text);
-    enum ftk_error err = config_load(&fx->cfg, fx->path, &diag);
-    if (err != FTK_E_CONFIG)
-        fail_msg("error %d, want FTK_E_CONFIG for:\n%s", (int)err, text);
-    assert_int_equal(ftk_exit_code(err), 78);
-    char prefix[256];
-    snprintf(prefix, sizeof(prefix), "%s:%d: ", fx->path, line);
-    if (strncmp(diag.msg, prefix, strlen(prefix)) != 0 ||
-        !strstr(diag.msg, what))
-        fail_msg("message '%s', want '%s' ... '%s'", diag.msg, prefix, what);
-    assert_int_equal(fx->cfg.rules.n, 0); /* released */
-}
+#include "tests/unit/config_fixture.h"
 
 static const struct rule *rule(const struct config *cfg, const char *name)
 {
@@ -89,8 +33,8 @@ static const char *code(const struct config *cfg, int w)
 
 static void test_rules__defaults_in_table_order(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, NULL);
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, NULL);
     static const char *const want[][3] = {{"SPO_BVD", "SPO", "3737"},
                                           {"SPO_CANCEL", "SPO", "3737"},
                                           {"EXO_ENABLE", "EXO", ""},
@@ -135,15 +79,16 @@ static void test_rules__defaults_in_table_order(void **state)
  * parenthesised or stays one unit. */
 static void test_rules__grammar_precedence(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "[rule X]\n"
-                "workload = EXO\n"
-                "when = qe > 0 and au < 5 or no value and enabled\n"
-                "action = FM: x\n"
-                "[rule Y]\n"
-                "workload = EXO\n"
-                "when = (qe > 0 or no value) and au <= 10 %\n"
-                "action = FM: y\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx,
+                           "[rule X]\n"
+                           "workload = EXO\n"
+                           "when = qe > 0 and au < 5 or no value and enabled\n"
+                           "action = FM: x\n"
+                           "[rule Y]\n"
+                           "workload = EXO\n"
+                           "when = (qe > 0 or no value) and au <= 10 %\n"
+                           "action = FM: y\n");
     const struct rule_expr *e = &rule(&fx->cfg, "X")->when;
     const struct rule_node *root = &e->node[e->root];
     assert_int_equal(root->op, RULE_OP_OR);
@@ -164,26 +109,27 @@ static void test_rules__grammar_precedence(void **state)
 
 static void test_rules__every_term_parses(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "[rule ALL]\n"
-                "workload = SPO\n"
-                "when = qe > 0 and EXO qe > 0 and au < 1 and au <= 2% and "
-                "au > 3.5 and au >= 4 and no value and au undefined and "
-                "scenario 10-40% and health is Red\n"
-                "action = FM: all\n"
-                "[rule ALL2]\n"
-                "workload = spo\n"
-                "when = health is not n/a and enabled and not enabled and "
-                "enabled in month and tag #Pilot and no tag EXPECTING<50\n"
-                "action = FM: all\n"
-                "[rule ALL3]\n"
-                "when = CANDIDATE AND intune QE > 0 OR aadp qe > 0\n"
-                "action = FM: all\n"
-                "[rule ALL4]\n"
-                "workload = OD\n"
-                "when = notes say \"Blocked (legal)\" and notes do not "
-                "say \"a and b\"\n"
-                "action = FM: all\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(
+        fx, "[rule ALL]\n"
+            "workload = SPO\n"
+            "when = qe > 0 and EXO qe > 0 and au < 1 and au <= 2% and "
+            "au > 3.5 and au >= 4 and no value and au undefined and "
+            "scenario 10-40% and health is Red\n"
+            "action = FM: all\n"
+            "[rule ALL2]\n"
+            "workload = spo\n"
+            "when = health is not n/a and enabled and not enabled and "
+            "enabled in month and tag #Pilot and no tag EXPECTING<50\n"
+            "action = FM: all\n"
+            "[rule ALL3]\n"
+            "when = CANDIDATE AND intune QE > 0 OR aadp qe > 0\n"
+            "action = FM: all\n"
+            "[rule ALL4]\n"
+            "workload = OD\n"
+            "when = notes say \"Blocked (legal)\" and notes do not "
+            "say \"a and b\"\n"
+            "action = FM: all\n");
     const struct rule_expr *e = &rule(&fx->cfg, "ALL")->when;
     enum rule_term want[] = {
         RULE_QE_POSITIVE, RULE_QE_POSITIVE, RULE_AU_BELOW, RULE_AU_AT_MOST,
@@ -212,14 +158,14 @@ static void test_rules__every_term_parses(void **state)
 
 static void test_rules__switch_off_and_reword(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "; a program that does not cancel task 3737\n"
-                "[rule spo_cancel]\n"
-                "enabled = no\n"
-                "[rule EXO_ENABLE]\n"
-                "# new words, same condition\n"
-                "action = FM: enable Exchange; tell the TM\n"
-                "task = 42\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, "; a program that does not cancel task 3737\n"
+                               "[rule spo_cancel]\n"
+                               "enabled = no\n"
+                               "[rule EXO_ENABLE]\n"
+                               "# new words, same condition\n"
+                               "action = FM: enable Exchange; tell the TM\n"
+                               "task = 42\n");
     const struct rule *r = rule(&fx->cfg, "SPO_CANCEL");
     assert_false(r->enabled);
     assert_string_equal(r->name, "SPO_CANCEL"); /* first spelling */
@@ -233,13 +179,13 @@ static void test_rules__switch_off_and_reword(void **state)
 
 static void test_rules__drop_the_second_deck(void **state)
 {
-    struct fixture *fx = *state;
-    load_ok(fx, "[rule OM_BVD]\n"
-                "alt_if =\n"
-                "alt_action =\n"
-                "[workload_names]\n"
-                "OPP = Microsoft 365 Apps\n"
-                "YAM =\n");
+    struct config_fixture *fx = *state;
+    config_fixture_load_ok(fx, "[rule OM_BVD]\n"
+                               "alt_if =\n"
+                               "alt_action =\n"
+                               "[workload_names]\n"
+                               "OPP = Microsoft 365 Apps\n"
+                               "YAM =\n");
     const struct rule *r = rule(&fx->cfg, "OM_BVD");
     assert_int_equal(r->alt_if.n, 0);
     assert_null(r->alt_action);
@@ -253,85 +199,97 @@ static void test_rules__drop_the_second_deck(void **state)
 
 static void test_rules__unknown_condition(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[rule SPO_BVD]\nwhen = qe > 0 and au is 10\n", 2,
-               "unknown condition 'au is 10' in when: expected");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = qe>0\n", 2,
-               "unknown condition 'qe>0'");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = scenario <20%\n", 2,
-               "unknown condition 'scenario <20%'");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = notes say Declined\n", 2,
-               "unknown condition 'notes say Declined'");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = health is Amber\n", 2,
-               "unknown condition 'health is Amber'");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(fx,
+                              "[rule SPO_BVD]\nwhen = qe > 0 and au is 10\n", 2,
+                              "unknown condition 'au is 10' in when: expected");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = qe>0\n", 2,
+                              "unknown condition 'qe>0'");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = scenario <20%\n", 2,
+                              "unknown condition 'scenario <20%'");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = notes say Declined\n",
+                              2, "unknown condition 'notes say Declined'");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = health is Amber\n", 2,
+                              "unknown condition 'health is Amber'");
     config_release(&fx->cfg);
 }
 
 static void test_rules__unknown_workload(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "\n[rule OM_BVD]\nalt_if = EMS qe > 0\n", 3,
-               "unknown workload 'EMS' in alt_if: expected a code from "
-               "[workloads]");
-    load_fails(fx, "[rule NEW]\nworkload = Exchange\nwhen = enabled\n", 2,
-               "unknown workload 'Exchange' in [rule NEW]");
-    load_fails(fx, "[workload_names]\nXYZ = Something\n", 2,
-               "unknown workload 'XYZ' in [workload_names]");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(
+        fx, "\n[rule OM_BVD]\nalt_if = EMS qe > 0\n", 3,
+        "unknown workload 'EMS' in alt_if: expected a code from "
+        "[workloads]");
+    config_fixture_load_fails(
+        fx, "[rule NEW]\nworkload = Exchange\nwhen = enabled\n", 2,
+        "unknown workload 'Exchange' in [rule NEW]");
+    config_fixture_load_fails(fx, "[workload_names]\nXYZ = Something\n", 2,
+                              "unknown workload 'XYZ' in [workload_names]");
     config_release(&fx->cfg);
 }
 
 static void test_rules__unknown_key(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[rule SPO_BVD]\nenabled = yes\ncolour = red\n", 3,
-               "unknown key 'colour' in [rule SPO_BVD]: expected workload, "
-               "when, task, action, alt_if, alt_action or enabled");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(
+        fx, "[rule SPO_BVD]\nenabled = yes\ncolour = red\n", 3,
+        "unknown key 'colour' in [rule SPO_BVD]: expected workload, "
+        "when, task, action, alt_if, alt_action or enabled");
     config_release(&fx->cfg);
 }
 
 static void test_rules__bad_values(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[rule SPO_BVD]\nwhen = au <= ten\n", 2,
-               "bad percent 'ten' in when");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = tag Unresponsive\n", 2,
-               "bad tag 'Unresponsive' in when: expected Expecting<50");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = tag #Un-responsive\n", 2,
-               "bad tag '#Un-responsive'");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = (qe > 0 or no value\n", 2,
-               "missing ')' in when");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = qe > 0 and\n", 2,
-               "when ends where a condition was expected");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = qe > 0 )\n", 2,
-               "unexpected ')' in when");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = notes say \"open\n", 2,
-               "unterminated phrase in when");
-    load_fails(fx, "[rule SPO_BVD]\nwhen = notes say \" \"\n", 2,
-               "empty phrase in when");
-    load_fails(fx, "[rule SPO_BVD]\nwhen =\n", 2, "empty when");
-    load_fails(fx, "[rule SPO_BVD]\ntask = T-3737\n", 2, "bad task 'T-3737'");
-    load_fails(fx, "[rule SPO_BVD]\nenabled = maybe\n", 2,
-               "bad value 'maybe' for enabled: expected yes or no");
-    load_fails(fx, "[rule SPO_BVD]\naction =\n", 2, "empty action");
-    load_fails(fx, "[rule SPO_BVD]\naction = FM: \xff\n", 2,
-               "invalid UTF-8 in action");
-    load_fails(fx, "[rule SPO_BVD]\naction = FM:\ta\n", 2,
-               "control character in action");
-    load_fails(fx, "\n\n[rule bad name]\n", 3, "bad rule name 'bad name'");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = au <= ten\n", 2,
+                              "bad percent 'ten' in when");
+    config_fixture_load_fails(
+        fx, "[rule SPO_BVD]\nwhen = tag Unresponsive\n", 2,
+        "bad tag 'Unresponsive' in when: expected Expecting<50");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = tag #Un-responsive\n",
+                              2, "bad tag '#Un-responsive'");
+    config_fixture_load_fails(fx,
+                              "[rule SPO_BVD]\nwhen = (qe > 0 or no value\n", 2,
+                              "missing ')' in when");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = qe > 0 and\n", 2,
+                              "when ends where a condition was expected");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = qe > 0 )\n", 2,
+                              "unexpected ')' in when");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = notes say \"open\n",
+                              2, "unterminated phrase in when");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen = notes say \" \"\n", 2,
+                              "empty phrase in when");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nwhen =\n", 2, "empty when");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\ntask = T-3737\n", 2,
+                              "bad task 'T-3737'");
+    config_fixture_load_fails(
+        fx, "[rule SPO_BVD]\nenabled = maybe\n", 2,
+        "bad value 'maybe' for enabled: expected yes or no");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\naction =\n", 2,
+                              "empty action");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\naction = FM: \xff\n", 2,
+                              "invalid UTF-8 in action");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\naction = FM:\ta\n", 2,
+                              "control character in action");
+    config_fixture_load_fails(fx, "\n\n[rule bad name]\n", 3,
+                              "bad rule name 'bad name'");
     config_release(&fx->cfg);
 }
 
 /* inih would take the rest of the line after " ;" for a comment. */
 static void test_rules__inline_comment_is_an_error(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[rule SPO_BVD]\naction = FM: deliver it ; then close\n", 2,
-               "';' after a space starts a comment");
-    load_fails(fx, "[rule SPO_BVD]\nenabled = no\t; for now\n", 2,
-               "';' after a space starts a comment");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(
+        fx, "[rule SPO_BVD]\naction = FM: deliver it ; then close\n", 2,
+        "';' after a space starts a comment");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\nenabled = no\t; for now\n",
+                              2, "';' after a space starts a comment");
     /* elsewhere inline comments stay comments */
-    load_ok(fx, "[focus]\nslow_kickoff_days = 45 ; a quarter\n"
-                "[rule SPO_BVD]\n; a comment line is fine\naction = a;b\n");
+    config_fixture_load_ok(
+        fx, "[focus]\nslow_kickoff_days = 45 ; a quarter\n"
+            "[rule SPO_BVD]\n; a comment line is fine\naction = a;b\n");
     assert_string_equal(rule(&fx->cfg, "SPO_BVD")->action, "a;b");
     assert_int_equal(fx->cfg.focus.slow_kickoff_days, 45);
     config_release(&fx->cfg);
@@ -339,58 +297,57 @@ static void test_rules__inline_comment_is_an_error(void **state)
 
 static void test_rules__incomplete_rules(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[focus]\n[rule NEW]\nworkload = SPO\nwhen = no value\n", 2,
-               "[rule NEW] has no action: expected 'action = ...'");
-    load_fails(fx, "[rule NEW]\naction = FM: x\n", 1,
-               "[rule NEW] has no condition");
-    load_fails(fx, "\n[rule NEW]\n", 2, "[rule NEW] has no condition");
-    load_fails(fx, "[rule SPO_BVD]\nalt_if = EXO qe > 0\n", 2,
-               "[rule SPO_BVD] needs both alt_if and alt_action");
-    load_fails(fx, "[rule OM_BVD]\n\nalt_action =\n", 3,
-               "needs both alt_if and alt_action");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(
+        fx, "[focus]\n[rule NEW]\nworkload = SPO\nwhen = no value\n", 2,
+        "[rule NEW] has no action: expected 'action = ...'");
+    config_fixture_load_fails(fx, "[rule NEW]\naction = FM: x\n", 1,
+                              "[rule NEW] has no condition");
+    config_fixture_load_fails(fx, "\n[rule NEW]\n", 2,
+                              "[rule NEW] has no condition");
+    config_fixture_load_fails(
+        fx, "[rule SPO_BVD]\nalt_if = EXO qe > 0\n", 2,
+        "[rule SPO_BVD] needs both alt_if and alt_action");
+    config_fixture_load_fails(fx, "[rule OM_BVD]\n\nalt_action =\n", 3,
+                              "needs both alt_if and alt_action");
     config_release(&fx->cfg);
 }
 
 static void test_rules__customer_rule_reads_no_workload(void **state)
 {
-    struct fixture *fx = *state;
-    load_fails(fx, "[rule REVIEW]\nwhen = candidate and au < 10\n", 2,
-               "[rule REVIEW] has no workload, but its conditions read one");
-    load_fails(fx, "[rule SPO_BVD]\n\nworkload =\n", 3,
-               "[rule SPO_BVD] has no workload");
+    struct config_fixture *fx = *state;
+    config_fixture_load_fails(
+        fx, "[rule REVIEW]\nwhen = candidate and au < 10\n", 2,
+        "[rule REVIEW] has no workload, but its conditions read one");
+    config_fixture_load_fails(fx, "[rule SPO_BVD]\n\nworkload =\n", 3,
+                              "[rule SPO_BVD] has no workload");
     /* another workload's QE and candidate are fine without one */
-    load_ok(fx, "[rule REVIEW]\nwhen = candidate and EXO qe > 0\n");
+    config_fixture_load_ok(fx,
+                           "[rule REVIEW]\nwhen = candidate and EXO qe > 0\n");
     config_release(&fx->cfg);
 }
+
+#define T(name)                                                                \
+    cmocka_unit_test_setup_teardown(name, config_fixture_setup,                \
+                                    config_fixture_teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_rules__defaults_in_table_order,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rules__grammar_precedence, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_rules__every_term_parses, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_rules__switch_off_and_reword,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rules__drop_the_second_deck, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_rules__unknown_condition, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_rules__unknown_workload, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_rules__unknown_key, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_rules__bad_values, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_rules__inline_comment_is_an_error,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rules__incomplete_rules, setup,
-                                        teardown),
+        T(test_rules__defaults_in_table_order),
+        T(test_rules__grammar_precedence),
+        T(test_rules__every_term_parses),
+        T(test_rules__switch_off_and_reword),
+        T(test_rules__drop_the_second_deck),
+        T(test_rules__unknown_condition),
+        T(test_rules__unknown_workload),
+        T(test_rules__unknown_key),
+        T(test_rules__bad_values),
+        T(test_rules__inline_comment_is_an_error),
+        T(test_rules__incomplete_rules),
         cmocka_unit_test_setup_teardown(
-            test_rules__customer_rule_reads_no_workload, setup, teardown),
+            test_rules__customer_rule_reads_no_workload, config_fixture_setup,
+            config_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
