@@ -1,7 +1,8 @@
 # End-to-end: the C program against tests/reference/ftkpi_ref.py, an
-# independent implementation of SPEC sections 1-5 written from the spec
-# alone with exact fractions. The four CSV facts must be byte-identical
-# (cohort_candidates' free-text detail aside) on synthetic samples, on the
+# independent implementation of the spec written from it alone with exact
+# fractions (tests/reference). The CSV facts and the playbook CSVs must be
+# byte-identical (cohort_candidates' free-text detail aside) on synthetic
+# samples, on the
 # hand-made edge cases of edge_cases.py and on random near-boundary inputs
 # (fuzz.py); FUZZ_SEEDS raises the number of the last (default 10).
 . tests/e2e/lib.sh
