@@ -272,6 +272,252 @@ static void test_facts__worst_first_order(void **state)
     done(fx);
 }
 
+/* A series of workload code for tenant t: one entitlement snapshot of qe
+ * dated as_of, and a usage snapshot on the 28th of each month m (1-based,
+ * 2024) with ae[m - 1] > 0. */
+static void add_usage(struct fixture *fx, uint32_t t, const char *code,
+                      int32_t as_of, uint32_t qe, const uint32_t ae[6])
+{
+    enum store_added added;
+    struct store_entitlement e = {
+        .as_of = as_of,
+        .qe = qe,
+        .enabled_date = KPI_NO_DATE,
+        .status = "",
+        .notes = "",
+    };
+    int w = workload(fx, code);
+    assert_int_equal(store_add_entitlement(&fx->st, t, w, &e, &added), FTK_OK);
+    for (int m = 1; ae && m <= 6; m++)
+        if (ae[m - 1] > 0)
+            assert_int_equal(store_add_usage(&fx->st, t, w, day(2024, m, 28),
+                                             ae[m - 1], &added),
+                             FTK_OK);
+}
+
+static uint32_t add_customer(struct fixture *fx, const char *id,
+                             const char *region, const char *fm)
+{
+    enum store_added added;
+    struct store_tenant t = {
+        .id = id,
+        .name = id,
+        .region = region,
+        .priority = "",
+        .fm = fm,
+        .seats = -1,
+        .engagement_start = KPI_NO_DATE,
+        .gateway_date = KPI_NO_DATE,
+        .kickoff_date = KPI_NO_DATE,
+    };
+    assert_int_equal(store_add_tenant(&fx->st, &t, &added), FTK_OK);
+    return (uint32_t)fx->st.n_tenants - 1;
+}
+
+static const struct fact_portfolio *portfolio_of(const struct facts *f,
+                                                 const char *code)
+{
+    for (size_t i = 0; i < f->n_portfolio; i++)
+        if (strcmp(facts_code(f, f->portfolio[i].workload), code) == 0)
+            return &f->portfolio[i];
+    fail_msg("no portfolio row %s", code);
+    return NULL;
+}
+
+static const struct fact_customer *customer_of(const struct facts *f,
+                                               const char *id)
+{
+    for (size_t i = 0; i < f->n_customers; i++)
+        if (strcmp(tenant_id(f, (uint32_t)i), id) == 0)
+            return &f->customer[i];
+    fail_msg("no customer %s", id);
+    return NULL;
+}
+
+/* Asserts a 12-month series: want[k] < 0 means undefined. */
+static void assert_months(const struct fact_months *m, const int64_t want[12])
+{
+    for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+        assert_int_equal(m->defined[k], want[k] >= 0);
+        if (want[k] >= 0)
+            assert_int_equal(m->au[k], want[k]);
+    }
+}
+
+/*
+ * As of 2024-06 the 12 months are 2023-07 .. 2024-06, so 2024-01 is index
+ * 6 and 2024-06 index 11. QE from 2023-05-01 unless said.
+ *   A: EXO QE 100, AE 10 _ 30 40 _ 50 (Jan..Jun, _ no snapshot);
+ *      SPO QE 300, AE 20 40 _ 80 _ 101; YAM (not core) QE 100, AE 5 each.
+ *      A's EXO also has a QE 999 snapshot on 2024-07-05, after the window.
+ *   B: EXO QE 100, AE _ _ 20 _ 46 60; OD QE 100, no usage.
+ *   C: EXO QE 300 from 2024-02-01 (backfilled before), AE 10 _ _ _ 1 _.
+ */
+static void series_fixture(struct fixture *fx)
+{
+    static const uint32_t a_exo[6] = {10, 0, 30, 40, 0, 50};
+    static const uint32_t a_spo[6] = {20, 40, 0, 80, 0, 101};
+    static const uint32_t a_yam[6] = {5, 5, 5, 5, 5, 5};
+    static const uint32_t b_exo[6] = {0, 0, 20, 0, 46, 60};
+    static const uint32_t c_exo[6] = {10, 0, 0, 0, 1, 0};
+    uint32_t a = add_customer(fx, "A", "EMEA", "Zoe");
+    uint32_t b = add_customer(fx, "B", "APAC", "");
+    uint32_t c = add_customer(fx, "C", "EMEA", "Adam");
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    add_usage(fx, a, "EXO", day(2023, 5, 1), 100, a_exo);
+    add_usage(fx, a, "EXO", day(2024, 7, 5), 999, NULL);
+    add_usage(fx, a, "SPO", day(2023, 5, 1), 300, a_spo);
+    add_usage(fx, a, "YAM", day(2023, 5, 1), 100, a_yam);
+    add_usage(fx, b, "EXO", day(2023, 5, 1), 100, b_exo);
+    add_usage(fx, b, "OD", day(2023, 5, 1), 100, NULL);
+    add_usage(fx, c, "EXO", day(2024, 2, 1), 300, c_exo);
+    store_entitlements_done(&fx->st);
+}
+
+/* The customer's pooled core AU and each core row's AU, month by month;
+ * the last month equals core_au and au. */
+static void test_facts__twelve_month_series(void **state)
+{
+    struct fixture *fx = *state;
+    series_fixture(fx);
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    /* A pooled: Jan (10 + 20) / 400 = 7.50 %; Feb 40 / 300 = 13.33 %; Mar
+     * 30 / 100 = 30.00 %; Apr (40 + 80) / 400 = 30.00 %; May none; Jun
+     * (50 + 101) / 400 = 37.75 %. YAM is not core. */
+    const struct fact_customer *ca = customer_of(f, "A");
+    static const int64_t a_pooled[12] = {-1,  -1,   -1,   -1,   -1, -1,
+                                         750, 1333, 3000, 3000, -1, 3775};
+    assert_months(&ca->core_au_months, a_pooled);
+    assert_true(ca->core_au_defined);
+    assert_int_equal(ca->core_au, 3775);
+    /* A EXO: 10, _, 30, 40, _, 50 %; A SPO: 20/300 = 6.67, 40/300 = 13.33,
+     * _, 80/300 = 26.67, _, 101/300 = 33.67 %. */
+    static const int64_t a_exo[12] = {-1,   -1, -1,   -1,   -1, -1,
+                                      1000, -1, 3000, 4000, -1, 5000};
+    static const int64_t a_spo[12] = {-1,  -1,   -1, -1,   -1, -1,
+                                      667, 1333, -1, 2667, -1, 3367};
+    const struct fact_workload *r = &f->row[row_of(f, "A", "EXO")];
+    assert_non_null(r->au_months);
+    assert_months(r->au_months, a_exo);
+    assert_int_equal(r->au, 5000);
+    r = &f->row[row_of(f, "A", "SPO")];
+    assert_months(r->au_months, a_spo);
+    assert_int_equal(r->au, 3367);
+    assert_null(f->row[row_of(f, "A", "YAM")].au_months);
+    /* C: no June value, so no core AU now; January backfilled from the
+     * QE 300 of 2024-02-01: 10 / 300 = 3.33 %; May 1 / 300 = 0.33 %. */
+    const struct fact_customer *cc = customer_of(f, "C");
+    static const int64_t c_pooled[12] = {-1,  -1, -1, -1, -1, -1,
+                                         333, -1, -1, -1, 33, -1};
+    assert_months(&cc->core_au_months, c_pooled);
+    assert_false(cc->core_au_defined);
+    /* B's OD has no usage: a core row whose months are all undefined */
+    static const int64_t none[12] = {-1, -1, -1, -1, -1, -1,
+                                     -1, -1, -1, -1, -1, -1};
+    assert_months(f->row[row_of(f, "B", "OD")].au_months, none);
+    /* every customer's last month is its core_au */
+    for (size_t i = 0; i < f->n_customers; i++) {
+        const struct fact_customer *c = &f->customer[i];
+        assert_int_equal(c->core_au_months.defined[11], c->core_au_defined);
+        if (c->core_au_defined)
+            assert_int_equal(c->core_au_months.au[11], c->core_au);
+    }
+    done(fx);
+}
+
+/* Portfolio additions: measured Σ QE, the change from last month,
+ * coverage, freshness; and the Goals. */
+static void test_facts__portfolio_change_coverage_goals(void **state)
+{
+    struct fixture *fx = *state;
+    series_fixture(fx);
+    fx->cfg.workload[workload(fx, "EXO")].goal = 200;
+    fx->cfg.workload[workload(fx, "SPO")].goal = 100;
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    /* EXO: A 50/100 and B 60/100 measured (C has no June value): ae 110,
+     * measured Σ QE 200, pooled 55.00 %; May: B 46 + C 1 over 100 + 300 =
+     * 11.75 %; change 55 - 11.75 = 43.25 pp. Coverage: C, QE 300. */
+    const struct fact_portfolio *p = portfolio_of(f, "EXO");
+    assert_int_equal(p->customers, 3);
+    assert_int_equal(p->qe, 500);
+    assert_int_equal(p->measured, 2);
+    assert_int_equal(p->ae, 110);
+    assert_int_equal(p->measured_qe, 200);
+    assert_int_equal(p->pooled_au, 5500);
+    assert_int_equal(p->trend[10], 1175);
+    assert_true(p->pooled_change_defined);
+    assert_int_equal(p->pooled_change, 4325);
+    assert_int_equal(p->no_usage, 1);
+    assert_int_equal(p->no_usage_qe, 300);
+    assert_int_equal(p->latest_usage, day(2024, 6, 28));
+    /* Σ AE by month: Jan A 10 + C 10 = 20; Mar A 30 + B 20 = 50; Apr 40;
+     * May 47; Jun 110. */
+    static const uint64_t exo_ae[12] = {0,  0, 0,  0,  0,  0,
+                                        20, 0, 50, 40, 47, 110};
+    for (int k = 0; k < 12; k++)
+        assert_int_equal(p->trend_ae[k], exo_ae[k]);
+    assert_int_equal(p->trend_qe[6], 400);
+    /* SPO: no May value anywhere, so no change; OD: B's QE 100 without
+     * usage, nothing measured, no latest usage date. */
+    p = portfolio_of(f, "SPO");
+    assert_false(p->pooled_change_defined);
+    assert_int_equal(p->no_usage, 0);
+    p = portfolio_of(f, "OD");
+    assert_int_equal(p->no_usage, 1);
+    assert_int_equal(p->no_usage_qe, 100);
+    assert_int_equal(p->measured_qe, 0);
+    assert_false(p->pooled_defined);
+    assert_false(p->pooled_change_defined);
+    assert_int_equal(p->latest_usage, KPI_NO_DATE);
+    /* Σ AE / measured Σ QE is the pooled AU of every row */
+    for (size_t i = 0; i < f->n_portfolio; i++) {
+        p = &f->portfolio[i];
+        assert_int_equal(p->pooled_defined, p->measured_qe > 0);
+        if (p->pooled_defined)
+            assert_int_equal(kpi_au_centi(p->ae, p->measured_qe), p->pooled_au);
+    }
+    /* Freshness: the usage of 2024-06-28; the entitlement snapshot of
+     * 2024-07-05 is after the window, so C's 2024-02-01 is the latest. */
+    assert_int_equal(f->latest_snapshot, day(2024, 6, 28));
+    assert_int_equal(f->latest_entitlement, day(2024, 2, 1));
+
+    /* Goals, by code: EXO 200, OLM 8,100,000 (default, no row), SPO 100. */
+    assert_int_equal(f->n_goals, 3);
+    const struct fact_goal *g = &f->goal[0];
+    assert_string_equal(facts_code(f, g->workload), "EXO");
+    /* 110 / 200 = 55.00 %, gap 90; pace (110 - 50) / 3 = 20.00 a month;
+     * months ceil(3 * 90 / 60) = ceil(4.5) = 5 */
+    assert_int_equal(g->ae, 110);
+    assert_true(g->progress_defined);
+    assert_int_equal(g->progress, 5500);
+    assert_int_equal(g->gap, 90);
+    assert_true(g->ae_defined[8] && g->ae_defined[11] && !g->ae_defined[7]);
+    assert_int_equal(g->ae_months[9], 40);
+    assert_true(g->pace_defined);
+    assert_int_equal(g->change_3m, 60);
+    assert_int_equal(g->pace, 2000);
+    assert_true(g->months_to_goal_defined);
+    assert_int_equal(g->months_to_goal, 5);
+    g = &f->goal[1];
+    assert_string_equal(facts_code(f, g->workload), "OLM");
+    assert_int_equal(g->goal, 8100000);
+    assert_int_equal(g->ae, 0);
+    assert_int_equal(g->progress, 0);
+    assert_int_equal(g->gap, 8100000);
+    assert_false(g->pace_defined);
+    assert_false(g->months_to_goal_defined);
+    g = &f->goal[2];
+    assert_string_equal(facts_code(f, g->workload), "SPO");
+    /* 101 / 100 = 101.00 %, gap 0; no SPO value in March: no pace */
+    assert_int_equal(g->progress, 10100);
+    assert_int_equal(g->gap, 0);
+    assert_false(g->pace_defined);
+    assert_false(g->months_to_goal_defined);
+    done(fx);
+}
+
 /* No customer at all: empty lists, not NULL dereferences. */
 static void test_facts__empty_store_has_empty_lists(void **state)
 {
@@ -292,6 +538,8 @@ int main(void)
         T(test_facts__velocity_of_the_fixture),
         T(test_facts__worst_first_order),
         T(test_facts__empty_store_has_empty_lists),
+        T(test_facts__twelve_month_series),
+        T(test_facts__portfolio_change_coverage_goals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
