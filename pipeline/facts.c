@@ -16,6 +16,7 @@
 #include "kpi/date.h"
 #include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
+#include "pipeline/facts_rollup.h"
 #include "pipeline/base/testing.h"
 
 /* Tenant indices by tenant_id bytes; ctx is the store. */
@@ -983,6 +984,8 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
         err = candidates(&b);
     if (err == FTK_OK)
         err = worst_first(f);
+    if (err == FTK_OK)
+        err = facts_rollup_build(f);
 out:
     free(order);
     free(b.plateau_buf);

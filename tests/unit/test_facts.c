@@ -14,6 +14,7 @@
 
 #include "kpi/date.h"
 #include "pipeline/facts.h"
+#include "pipeline/facts_text.h"
 #include "pipeline/ingest/extract.h"
 #include "pipeline/ingest/rejects.h"
 
@@ -518,6 +519,217 @@ static void test_facts__portfolio_change_coverage_goals(void **state)
     done(fx);
 }
 
+/*
+ * As of 2024-06, QE 100 everywhere (EXO target 50, SPO and OD 40):
+ *   P  EMEA Zoe   EXO 30 % six months: plateau (5 months, Yellow); users to
+ *                 goal 50 + 1 - 30 = 21; health Red (none reaches 40 %).
+ *   L  EMEA (none) EXO 40 % in March, 35 % in June: LOSER (-5 pp), 16 to
+ *                 goal; SPO 80 % in June (0 to goal): health Green.
+ *   Q  APAC Zoe   EXO 60 % in June: no focus area, Yellow.
+ *   R  APAC Adam  no workload, engagement 2024-01-01, no kickoff:
+ *                 SLOW_KICKOFF; N/A.
+ *   S  EMEA Adam  EXO and SPO 30 % six months (plateaus), OD 40 % then 35 %
+ *                 (LOSER): Red, 3 under 40 %; 21 + 11 + 6 = 38 to goal.
+ *   T  EMEA Zoe   nothing: N/A, no focus area.
+ */
+static void groups_fixture(struct fixture *fx)
+{
+    static const uint32_t flat[6] = {30, 30, 30, 30, 30, 30};
+    static const uint32_t drop[6] = {0, 0, 40, 0, 0, 35};
+    static const uint32_t june80[6] = {0, 0, 0, 0, 0, 80};
+    static const uint32_t june60[6] = {0, 0, 0, 0, 0, 60};
+    int32_t from = day(2023, 5, 1);
+    uint32_t p = add_customer(fx, "P", "EMEA", "Zoe");
+    uint32_t l = add_customer(fx, "L", "EMEA", "");
+    uint32_t q = add_customer(fx, "Q", "APAC", "Zoe");
+    uint32_t r = add_customer(fx, "R", "APAC", "Adam");
+    uint32_t s = add_customer(fx, "S", "EMEA", "Adam");
+    add_customer(fx, "T", "EMEA", "Zoe");
+    fx->st.tenant[r].engagement_start = day(2024, 1, 1);
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    add_usage(fx, p, "EXO", from, 100, flat);
+    add_usage(fx, l, "EXO", from, 100, drop);
+    add_usage(fx, l, "SPO", from, 100, june80);
+    add_usage(fx, q, "EXO", from, 100, june60);
+    add_usage(fx, s, "EXO", from, 100, flat);
+    add_usage(fx, s, "SPO", from, 100, flat);
+    add_usage(fx, s, "OD", from, 100, drop);
+    store_entitlements_done(&fx->st);
+}
+
+static void assert_group(const struct fact_group *g, const char *name,
+                         uint64_t customers, const uint64_t health[4],
+                         uint64_t core_ae, uint64_t core_qe, int64_t to_goal,
+                         uint64_t candidates, uint64_t plateaus,
+                         uint64_t losers)
+{
+    assert_string_equal(g->name, name);
+    assert_int_equal(g->customers, customers);
+    for (int h = 0; h < 4; h++)
+        assert_int_equal(g->health[h], health[h]);
+    assert_int_equal(g->core_ae, core_ae);
+    assert_int_equal(g->core_qe, core_qe);
+    assert_int_equal(g->core_au_defined, core_qe > 0);
+    if (core_qe > 0)
+        assert_int_equal(g->core_au, kpi_au_centi(core_ae, core_qe));
+    assert_int_equal(g->users_to_goal, to_goal);
+    assert_int_equal(g->candidates, candidates);
+    assert_int_equal(g->plateaus, plateaus);
+    assert_int_equal(g->losers, losers);
+}
+
+/* By region and by FM (health counts in enum order: N/A, Red, Yellow,
+ * Green). */
+static void test_facts__rollups_by_region_and_fm(void **state)
+{
+    struct fixture *fx = *state;
+    groups_fixture(fx);
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    assert_int_equal(f->n_regions, 2);
+    /* APAC: Q (Yellow, 60/100) and R (N/A); R a candidate */
+    static const uint64_t apac[4] = {1, 0, 1, 0};
+    assert_group(&f->region[0], "APAC", 2, apac, 60, 100, 0, 1, 0, 0);
+    assert_int_equal(f->region[0].core_au, 6000);
+    assert_string_equal(f->region[0].regions, "");
+    /* EMEA: P Red, L Green, S Red, T N/A; core AE 30 + (35 + 80) + (30 +
+     * 30 + 35) = 240 over 100 + 200 + 300 = 600: 40.00 %; to goal 21 + 16
+     * + 38 = 75; plateaus P EXO, S EXO, S SPO; losers L EXO, S OD */
+    static const uint64_t emea[4] = {1, 2, 0, 1};
+    assert_group(&f->region[1], "EMEA", 4, emea, 240, 600, 75, 3, 3, 2);
+    assert_int_equal(f->region[1].core_au, 4000);
+
+    /* FMs by name, the empty one last */
+    assert_int_equal(f->n_fms, 3);
+    /* Adam: R (APAC, N/A), S (EMEA, Red): 95 / 300 = 31.67 % */
+    static const uint64_t adam[4] = {1, 1, 0, 0};
+    assert_group(&f->fm[0], "Adam", 2, adam, 95, 300, 38, 2, 2, 1);
+    assert_int_equal(f->fm[0].core_au, 3167);
+    assert_string_equal(f->fm[0].regions, "APAC, EMEA");
+    /* Zoe: P (EMEA, Red), Q (APAC, Yellow), T (EMEA, N/A): 90 / 200 */
+    static const uint64_t zoe[4] = {1, 1, 1, 0};
+    assert_group(&f->fm[1], "Zoe", 3, zoe, 90, 200, 21, 1, 1, 0);
+    assert_string_equal(f->fm[1].regions, "APAC, EMEA");
+    /* no FM: L (EMEA, Green): 115 / 200 = 57.50 % */
+    static const uint64_t none[4] = {0, 0, 0, 1};
+    assert_group(&f->fm[2], "", 1, none, 115, 200, 16, 1, 0, 1);
+    assert_int_equal(f->fm[2].core_au, 5750);
+    assert_string_equal(f->fm[2].regions, "EMEA");
+    done(fx);
+}
+
+/* One ranked row per candidate customer; their users to goal sum to the
+ * sum over the candidate customers of customer_kpis. */
+static void test_facts__candidate_customers_ranked(void **state)
+{
+    struct fixture *fx = *state;
+    groups_fixture(fx);
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    /* APAC: R (0 to goal); EMEA: S 38, P 21, L 16 */
+    static const struct {
+        const char *id;
+        uint32_t rank, n;
+    } want[] = {{"R", 1, 1}, {"S", 1, 3}, {"P", 2, 1}, {"L", 3, 1}};
+    assert_int_equal(f->n_candidate_customers, 4);
+    int64_t sum = 0, want_sum = 0;
+    uint32_t next = 0;
+    for (size_t i = 0; i < 4; i++) {
+        const struct fact_candidate_customer *cc = &f->candidate_customer[i];
+        assert_string_equal(tenant_id(f, cc->customer), want[i].id);
+        assert_int_equal(cc->rank, want[i].rank);
+        assert_int_equal(cc->n_candidates, want[i].n);
+        /* its candidates are the next ones in facts.candidate */
+        assert_int_equal(cc->first_candidate, next);
+        for (uint32_t k = 0; k < cc->n_candidates; k++)
+            assert_int_equal(f->candidate[next + k].customer, cc->customer);
+        next += cc->n_candidates;
+        sum += f->customer[cc->customer].users_to_goal;
+    }
+    assert_int_equal(next, f->n_candidates);
+    for (size_t i = 0; i < f->n_customers; i++)
+        if (f->customer[i].focus)
+            want_sum += f->customer[i].users_to_goal;
+    assert_int_equal(sum, 75);
+    assert_int_equal(sum, want_sum);
+    done(fx);
+}
+
+static const char *reason_of(const struct facts *f, const char *id)
+{
+    static char out[FACTS_TEXT_REASON_MAX];
+    facts_text_health_reason(f, customer_of(f, id), out, sizeof(out));
+    return out;
+}
+
+/* The health reasons and focus areas in words of the fixture. */
+static void test_facts__health_reason_and_focus_words(void **state)
+{
+    struct fixture *fx = *state;
+    groups_fixture(fx);
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    /* code order: EXO, OD, SPO */
+    assert_string_equal(reason_of(f, "S"),
+                        "Red: 3 core workloads under 40 % (EXO 30.00 %, OD "
+                        "35.00 %, SPO 30.00 %)");
+    assert_string_equal(reason_of(f, "P"),
+                        "Red: no core workload reaches 40 % (EXO 30.00 %)");
+    assert_string_equal(reason_of(f, "L"), "Green: SPO above 70 % (80.00 %)");
+    assert_string_equal(reason_of(f, "Q"),
+                        "Yellow: EXO from 40 % to 70 % (60.00 %)");
+    assert_string_equal(reason_of(f, "R"), "N/A: no core workload with an AU");
+    /* the reason's word is the customer's health */
+    for (size_t i = 0; i < f->n_customers; i++) {
+        char out[FACTS_TEXT_REASON_MAX];
+        const char *h = kpi_health_name(f->customer[i].health);
+        facts_text_health_reason(f, &f->customer[i], out, sizeof(out));
+        assert_memory_equal(out, h, strlen(h));
+        assert_int_equal(out[strlen(h)], ':');
+    }
+    /* focus words: areas in table order, workloads in the
+     * configuration's (EXO, OLM, SPO, OD, ...) */
+    static const struct {
+        const char *id, *words;
+    } want[] = {
+        {"S", "plateau on EXO, SPO; biggest loser on OD"},
+        {"P", "plateau on EXO"},
+        {"L", "biggest loser on EXO"},
+        {"R", "slow kickoff"},
+        {"Q", ""},
+    };
+    struct text t;
+    text_init(&t);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        text_clear(&t);
+        facts_text_focus_words(f, customer_of(f, want[i].id), &t);
+        assert_false(text_failed(&t));
+        assert_string_equal(text_str(&t), want[i].words);
+    }
+    text_release(&t);
+    done(fx);
+}
+
+/* LARGE_POOR names the configured limit. */
+static void test_facts__focus_words_large_poor(void **state)
+{
+    struct fixture *fx = *state;
+    static const uint32_t low[6] = {0, 0, 0, 0, 0, 100};
+    uint32_t b = add_customer(fx, "B", "EMEA", "Zoe");
+    fx->st.tenant[b].seats = 20000;
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    add_usage(fx, b, "EXO", day(2023, 5, 1), 1000, low);
+    store_entitlements_done(&fx->st);
+    build(fx, "2024-06");
+    struct text t;
+    text_init(&t);
+    facts_text_focus_words(&fx->facts, &fx->facts.customer[0], &t);
+    /* 100 / 1000 = 10 % under 20 %, and seats 20,000 >= 10,000 */
+    assert_string_equal(text_str(&t), "large customer with AU under 20 %");
+    text_release(&t);
+    done(fx);
+}
+
 /* No customer at all: empty lists, not NULL dereferences. */
 static void test_facts__empty_store_has_empty_lists(void **state)
 {
@@ -528,6 +740,11 @@ static void test_facts__empty_store_has_empty_lists(void **state)
     assert_int_equal(fx->facts.n_velocity, 0);
     assert_int_equal(fx->facts.n_plateau, 0);
     assert_int_equal(fx->facts.n_losers, 0);
+    assert_int_equal(fx->facts.n_regions, 0);
+    assert_int_equal(fx->facts.n_fms, 0);
+    assert_int_equal(fx->facts.n_candidate_customers, 0);
+    assert_int_equal(fx->facts.n_au_months, 0);
+    assert_int_equal(fx->facts.n_goals, 2);
     done(fx);
 }
 
@@ -540,6 +757,10 @@ int main(void)
         T(test_facts__empty_store_has_empty_lists),
         T(test_facts__twelve_month_series),
         T(test_facts__portfolio_change_coverage_goals),
+        T(test_facts__rollups_by_region_and_fm),
+        T(test_facts__candidate_customers_ranked),
+        T(test_facts__health_reason_and_focus_words),
+        T(test_facts__focus_words_large_poor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
