@@ -6,9 +6,12 @@
  * portfolio rows, opportunity-review candidates; docs/kpis.md), already
  * sorted as docs/kpis.md orders them, and the worst-first lists of the
  * workbook's Velocity, Plateau and Biggest losers sheets
- * (docs/workbook.md). The report writers (CSV, workbook, cohorts) only
- * format these rows; no KPI is computed twice, and no writer selects or
- * orders rows of its own.
+ * (docs/workbook.md); and the workbook's other figures: the 12-month
+ * series (per customer, core row and workload), the goals, the By region
+ * and By FM roll-ups (facts_rollup.c), the ranked candidate customers, and
+ * coverage and freshness. The report writers (CSV, workbook, cohorts) only
+ * format these rows, and texts said in words come from facts_text.h; no
+ * KPI is computed twice, and no writer selects or orders rows of its own.
  */
 #ifndef FTK_FACTS_H
 #define FTK_FACTS_H
