@@ -277,6 +277,206 @@ enum kpi_health kpi_customer_health(const struct kpi_au *core, size_t n,
     return KPI_HEALTH_RED;
 }
 
+/* Text written into a caller's buffer: appends that do not fit are cut
+ * at the buffer's end, and out stays NUL-terminated. */
+struct put {
+    char *out;
+    size_t cap, len;
+};
+
+static void put_str(struct put *p, const char *s)
+{
+    for (; *s && p->len + 1 < p->cap; s++)
+        p->out[p->len++] = *s;
+    if (p->cap > 0)
+        p->out[p->len] = '\0';
+}
+
+static void put_pct(struct put *p, kpi_pct v)
+{
+    char buf[32];
+    kpi_pct_format(v, buf);
+    put_str(p, buf);
+    put_str(p, " %");
+}
+
+static void put_au(struct put *p, const struct kpi_au *v)
+{
+    char buf[32];
+    kpi_centi_format(kpi_au_centi(v->ae, v->qe), buf);
+    put_str(p, buf);
+    put_str(p, " %");
+}
+
+/* Which of a customer's core values a reason lists. */
+enum reason_pick { PICK_BELOW, PICK_ABOVE, PICK_BETWEEN, PICK_DEFINED };
+
+static bool picked(const struct kpi_au *v, enum reason_pick pick,
+                   const struct kpi_customer_bands *b)
+{
+    if (!kpi_au_defined(v))
+        return false;
+    switch (pick) {
+    case PICK_BELOW:
+        return kpi_au_cmp(v->ae, v->qe, b->red_below) < 0;
+    case PICK_ABOVE:
+        return kpi_au_cmp(v->ae, v->qe, b->green_above) > 0;
+    case PICK_BETWEEN:
+        return kpi_au_cmp(v->ae, v->qe, b->red_below) >= 0 &&
+               kpi_au_cmp(v->ae, v->qe, b->green_above) <= 0;
+    case PICK_DEFINED:
+        break;
+    }
+    return true;
+}
+
+/* "OD 30.50 %, SPO 12.00 %" (named) or "30.50 %, 12.00 %"; or the codes
+ * alone, "OD, SPO" (codes_only). */
+static void put_list(struct put *p, const struct kpi_au *core,
+                     const char *const *codes, size_t n, enum reason_pick pick,
+                     const struct kpi_customer_bands *b, bool named,
+                     bool codes_only)
+{
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (!picked(&core[i], pick, b))
+            continue;
+        put_str(p, first ? "" : ", ");
+        first = false;
+        if (named || codes_only)
+            put_str(p, codes[i]);
+        if (named)
+            put_str(p, " ");
+        if (!codes_only)
+            put_au(p, &core[i]);
+    }
+}
+
+enum kpi_health kpi_customer_health_reason(const struct kpi_au *core,
+                                           const char *const *codes, size_t n,
+                                           const struct kpi_customer_bands *b,
+                                           char *out, size_t cap)
+{
+    struct put p = {out, cap, 0};
+    enum kpi_health h = kpi_customer_health(core, n, b);
+    size_t below = 0;
+    for (size_t i = 0; i < n; i++)
+        below += picked(&core[i], PICK_BELOW, b);
+    put_str(&p, kpi_health_name(h));
+    put_str(&p, ": ");
+    enum reason_pick pick;
+    switch (h) {
+    case KPI_HEALTH_NA:
+        put_str(&p, "no core workload with an AU");
+        return h;
+    case KPI_HEALTH_RED:
+        if (b->red_count <= 0 || below >= (size_t)b->red_count) {
+            /* rule 1: "at least red_count of them under red_below" */
+            char count[24];
+            size_t k = put_uint(count, below, 1);
+            count[k] = '\0';
+            put_str(&p, count);
+            put_str(&p, below == 1 ? " core workload under "
+                                   : " core workloads under ");
+            put_pct(&p, b->red_below);
+            if (below > 0) {
+                put_str(&p, " (");
+                put_list(&p, core, codes, n, PICK_BELOW, b, true, false);
+                put_str(&p, ")");
+            }
+            return h;
+        }
+        /* rule 4: none reaches red_below */
+        put_str(&p, "no core workload reaches ");
+        put_pct(&p, b->red_below);
+        put_str(&p, " (");
+        put_list(&p, core, codes, n, PICK_DEFINED, b, true, false);
+        put_str(&p, ")");
+        return h;
+    case KPI_HEALTH_GREEN:
+        pick = PICK_ABOVE;
+        break;
+    case KPI_HEALTH_YELLOW:
+        pick = PICK_BETWEEN;
+        break;
+    default:
+        return h;
+    }
+    put_list(&p, core, codes, n, pick, b, false, true);
+    if (h == KPI_HEALTH_GREEN) {
+        put_str(&p, " above ");
+    } else {
+        put_str(&p, " from ");
+        put_pct(&p, b->red_below);
+        put_str(&p, " to ");
+    }
+    put_pct(&p, b->green_above);
+    put_str(&p, " (");
+    put_list(&p, core, codes, n, pick, b, false, false);
+    put_str(&p, ")");
+    return h;
+}
+
+/* round(10,000 * num / den) with num and den of any sign range given as
+ * GMP integers; den > 0. */
+static kpi_centi pct_round_mpz(const mpz_t num, const mpz_t den)
+{
+    mpz_t n, q, r;
+    mpz_inits(n, q, r, NULL);
+    mpz_mul_ui(n, num, 10000);
+    bool neg = mpz_sgn(n) < 0;
+    mpz_abs(n, n);
+    mpz_tdiv_qr(q, r, n, den);
+    mpz_mul_2exp(r, r, 1);
+    if (mpz_cmp(r, den) >= 0)
+        mpz_add_ui(q, q, 1);
+    if (neg)
+        mpz_neg(q, q);
+    kpi_centi v = (kpi_centi)mpz_get_si(q);
+    mpz_clears(n, q, r, NULL);
+    return v;
+}
+
+kpi_centi kpi_pooled_change_pp(uint64_t ae_now, uint64_t qe_now,
+                               uint64_t ae_then, uint64_t qe_then)
+{
+    /* Below 2^56 each, the cross products are below 2^112 and their
+     * difference times 10,000 fits kpi_pct_round's 2^113. */
+    const uint64_t lim = UINT64_C(1) << 56;
+    if (ae_now < lim && qe_now < lim && ae_then < lim && qe_then < lim) {
+        kpi_i128 num = (kpi_i128)ae_now * qe_then - (kpi_i128)ae_then * qe_now;
+        return kpi_pct_round(num, (kpi_i128)qe_now * qe_then);
+    }
+    mpz_t num, t, den;
+    mpz_inits(num, t, den, NULL);
+    mpz_set_ui(num, ae_now);
+    mpz_mul_ui(num, num, qe_then);
+    mpz_set_ui(t, ae_then);
+    mpz_mul_ui(t, t, qe_now);
+    mpz_sub(num, num, t);
+    mpz_set_ui(den, qe_now);
+    mpz_mul_ui(den, den, qe_then);
+    kpi_centi v = pct_round_mpz(num, den);
+    mpz_clears(num, t, den, NULL);
+    return v;
+}
+
+kpi_centi kpi_pace_centi(int64_t change, int months)
+{
+    return (kpi_centi)round_div((kpi_i128)change * 100, (kpi_u128)months);
+}
+
+bool kpi_months_to_goal(uint64_t gap, int64_t change, int months, int64_t *out)
+{
+    if (change <= 0)
+        return false;
+    /* ceil(gap * months / change): gap * months < 2^64 * 2^31 */
+    kpi_u128 num = (kpi_u128)gap * (kpi_u128)months;
+    kpi_u128 k = (num + (kpi_u128)change - 1) / (kpi_u128)change;
+    *out = k > INT64_MAX ? INT64_MAX : (int64_t)k;
+    return true;
+}
+
 bool kpi_users_to_goal(const struct kpi_au *v, kpi_pct target, int64_t *out)
 {
     if (!kpi_au_defined(v))

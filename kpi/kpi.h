@@ -113,6 +113,41 @@ struct kpi_customer_bands {
 enum kpi_health kpi_customer_health(const struct kpi_au *core, size_t n,
                                     const struct kpi_customer_bands *b);
 
+/* Customer health as kpi_customer_health decides it, with the reason in
+ * words written into out (always NUL-terminated when cap > 0; a reason
+ * longer than cap - 1 bytes is cut). codes[i] names core[i]; the caller
+ * passes them in the order they are to be listed. Percents are the AUs
+ * rounded to hundredths, thresholds as kpi_pct_format writes them:
+ *   "Red: 2 core workloads under 40 % (OD 30.50 %, SPO 12.00 %)"
+ *   "Green: TEAMS above 70 % (82.10 %)"
+ *   "Yellow: EXO, SPO from 40 % to 70 % (55.00 %, 40.00 %)"
+ *   "Red: no core workload reaches 40 % (SPO 12.00 %)"
+ *   "N/A: no core workload with an AU"
+ * Red lists the workloads under red_below, Green those above green_above,
+ * Yellow those from red_below to green_above (all inclusive: none is above
+ * green_above then), the last Red every defined one. */
+enum kpi_health kpi_customer_health_reason(const struct kpi_au *core,
+                                           const char *const *codes, size_t n,
+                                           const struct kpi_customer_bands *b,
+                                           char *out, size_t cap);
+
+/* The change of a pooled AU from then to now in pp, ae_now / qe_now -
+ * ae_then / qe_then, exactly, rounded half away from zero to hundredths
+ * (qe_now, qe_then > 0). Exact for any 64-bit sums: products too large for
+ * 128 bits are taken with GMP. */
+kpi_centi kpi_pooled_change_pp(uint64_t ae_now, uint64_t qe_now,
+                               uint64_t ae_then, uint64_t qe_then);
+
+/* The pace towards a goal: change / months, the average change per month,
+ * in hundredths (of a user), rounded half away from zero. months > 0. */
+kpi_centi kpi_pace_centi(int64_t change, int months);
+
+/* The months to close gap at the pace change / months: the smallest whole
+ * number k with k * change / months >= gap, i.e. ceil(gap * months /
+ * change); 0 when gap is 0. Returns false (and leaves *out alone) when
+ * change <= 0. months > 0. */
+bool kpi_months_to_goal(uint64_t gap, int64_t change, int months, int64_t *out);
+
 /* Users to goal: max(0, floor(QE * target / 100) + 1 - AE). Returns false
  * when the AU is undefined. */
 bool kpi_users_to_goal(const struct kpi_au *v, kpi_pct target, int64_t *out);

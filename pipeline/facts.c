@@ -16,6 +16,7 @@
 #include "kpi/date.h"
 #include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
+#include "pipeline/facts_rollup.h"
 #include "pipeline/base/testing.h"
 
 /* Tenant indices by tenant_id bytes; ctx is the store. */
@@ -310,6 +311,125 @@ static void customer_row(struct build *b, const struct store_tenant *t,
         c->focus |= 1u << KPI_FOCUS_SLOW_KICKOFF;
 }
 
+/* The day of a series' latest usage snapshot in month or before;
+ * KPI_NO_DATE when none. */
+static int32_t latest_usage(const struct store_series *s, int32_t month)
+{
+    for (uint32_t j = s->n_month; j-- > 0;) {
+        const struct store_month *slot = &s->month[j];
+        if (slot->month <= month)
+            return day_of(slot->month, store_month_last_day(slot));
+    }
+    return KPI_NO_DATE;
+}
+
+/* One sum of AE and QE for each month of the 12-month series. */
+typedef uint64_t month_sums[FACTS_TREND_MONTHS][2];
+
+static void add_value(month_sums sums, int k, const struct kpi_au *v)
+{
+    sums[k][0] += v->ae;
+    sums[k][1] += v->qe;
+}
+
+/* Each month's pooled AU from its sums: defined when Σ QE > 0. */
+static void pooled_months(month_sums sums, struct fact_months *out)
+{
+    for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+        out->defined[k] = sums[k][1] > 0;
+        out->au[k] = out->defined[k] ? kpi_pct_round((kpi_i128)sums[k][0],
+                                                     (kpi_i128)sums[k][1])
+                                     : 0;
+    }
+}
+
+/* The 12-month series (docs/kpis.md): each row's month values of m - 11
+ * .. m are looked up once and go to the core row's AU months, the
+ * customer's pooled core AU months and the workload's sums (trend). */
+static enum ftk_error series_months(struct build *b, month_sums *trend)
+{
+    struct facts *f = b->f;
+    size_t n_core = 0;
+    for (size_t i = 0; i < f->n_rows; i++)
+        n_core += f->row[i].core;
+    f->au_months = calloc(n_core ? n_core : 1, sizeof(*f->au_months));
+    if (!f->au_months)
+        return FTK_E_NOMEM;
+    for (size_t i = 0; i < f->n_customers; i++) {
+        struct fact_customer *c = &f->customer[i];
+        month_sums core = {{0}};
+        for (uint32_t j = c->first_row; j < c->first_row + c->n_rows; j++) {
+            struct fact_workload *r = &f->row[j];
+            struct fact_months *am = NULL;
+            if (r->core)
+                r->au_months = am = &f->au_months[f->n_au_months++];
+            for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+                struct kpi_au v = month_value(
+                    r->series, f->as_of_month - (FACTS_TREND_MONTHS - 1) + k,
+                    f->month_end);
+                if (!kpi_au_defined(&v))
+                    continue;
+                add_value(trend[r->workload], k, &v);
+                if (!am)
+                    continue;
+                am->defined[k] = true;
+                am->au[k] = kpi_au_centi(v.ae, v.qe);
+                add_value(core, k, &v);
+            }
+        }
+        pooled_months(core, &c->core_au_months);
+    }
+    return FTK_OK;
+}
+
+/* The Goals figures of a workload with a goal, from its portfolio entry
+ * (NULL when it has no row). */
+static void goal_row(struct fact_goal *g, int w, int64_t goal,
+                     const struct fact_portfolio *p)
+{
+    memset(g, 0, sizeof(*g));
+    g->workload = w;
+    g->goal = goal;
+    g->ae = p ? p->ae : 0;
+    g->progress_defined = goal > 0;
+    if (g->progress_defined)
+        g->progress = kpi_pct_round((kpi_i128)g->ae, (kpi_i128)goal);
+    g->gap = (uint64_t)goal > g->ae ? (uint64_t)goal - g->ae : 0;
+    for (int k = 0; p && k < FACTS_TREND_MONTHS; k++) {
+        g->ae_defined[k] = p->trend_qe[k] > 0;
+        g->ae_months[k] = p->trend_ae[k];
+    }
+    const int now = FACTS_TREND_MONTHS - 1, then = now - 3;
+    g->pace_defined = g->ae_defined[now] && g->ae_defined[then];
+    if (!g->pace_defined)
+        return;
+    /* Σ AE of uint32 AEs over fewer than 2^31 rows fits int64 */
+    g->change_3m = (int64_t)g->ae_months[now] - (int64_t)g->ae_months[then];
+    g->pace = kpi_pace_centi(g->change_3m, 3);
+    g->months_to_goal_defined =
+        kpi_months_to_goal(g->gap, g->change_3m, 3, &g->months_to_goal);
+}
+
+static enum ftk_error goals(struct build *b)
+{
+    struct facts *f = b->f;
+    int nw = b->cfg->n_workloads;
+    f->goal = calloc((size_t)nw, sizeof(*f->goal));
+    if (!f->goal)
+        return FTK_E_NOMEM;
+    for (int i = 0; i < nw; i++) {
+        int w = f->workload_order[i];
+        if (b->cfg->workload[w].goal < 0)
+            continue;
+        const struct fact_portfolio *p = NULL;
+        for (size_t k = 0; k < f->n_portfolio && !p; k++)
+            if (f->portfolio[k].workload == w)
+                p = &f->portfolio[k];
+        goal_row(&f->goal[f->n_goals++], w, b->cfg->workload[w].goal, p);
+    }
+    return FTK_OK;
+}
+
 static enum ftk_error portfolio(struct build *b)
 {
     struct facts *f = b->f;
@@ -319,12 +439,16 @@ static enum ftk_error portfolio(struct build *b)
     struct kpi_au *measured =
         malloc((f->n_rows ? f->n_rows : 1) * sizeof(*measured));
     uint64_t *meas_qe = calloc((size_t)nw, sizeof(*meas_qe));
-    uint64_t(*trend)[FACTS_TREND_MONTHS][2] =
-        calloc((size_t)nw, sizeof(*trend));
+    month_sums *trend = calloc((size_t)nw, sizeof(*trend));
     bool *present = calloc((size_t)nw, sizeof(*present));
     enum ftk_error err = FTK_E_NOMEM;
     if (!p || !measured || !meas_qe || !trend || !present)
         goto out;
+    if ((err = series_months(b, trend)) != FTK_OK)
+        goto out;
+    err = FTK_E_NOMEM;
+    for (int w = 0; w < nw; w++)
+        p[w].latest_usage = KPI_NO_DATE;
     for (size_t i = 0; i < f->n_rows; i++) {
         const struct fact_workload *r = &f->row[i];
         int w = r->workload;
@@ -333,21 +457,20 @@ static enum ftk_error portfolio(struct build *b)
         if (r->qe_known && r->qe > 0) {
             p[w].customers++;
             p[w].qe += r->qe;
+            if (!r->value.has_value) {
+                p[w].no_usage++;
+                p[w].no_usage_qe += r->qe;
+            }
         }
         if (r->au_defined) {
             p[w].measured++;
             p[w].ae += r->value.ae;
             meas_qe[w] += r->value.qe;
         }
-        for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
-            struct kpi_au v = month_value(
-                r->series, f->as_of_month - (FACTS_TREND_MONTHS - 1) + k,
-                f->month_end);
-            if (kpi_au_defined(&v)) {
-                trend[w][k][0] += v.ae;
-                trend[w][k][1] += v.qe;
-            }
-        }
+        int32_t last = latest_usage(r->series, f->as_of_month);
+        if (last != KPI_NO_DATE &&
+            (p[w].latest_usage == KPI_NO_DATE || last > p[w].latest_usage))
+            p[w].latest_usage = last;
     }
     f->portfolio = calloc((size_t)nw, sizeof(*f->portfolio));
     if (!f->portfolio)
@@ -359,6 +482,7 @@ static enum ftk_error portfolio(struct build *b)
         struct fact_portfolio *o = &f->portfolio[f->n_portfolio++];
         *o = p[w];
         o->workload = w;
+        o->measured_qe = meas_qe[w];
         o->pooled_defined = meas_qe[w] > 0;
         if (o->pooled_defined)
             o->pooled_au = kpi_pct_round((kpi_i128)o->ae, (kpi_i128)meas_qe[w]);
@@ -367,14 +491,21 @@ static enum ftk_error portfolio(struct build *b)
             if (f->row[k].workload == w && f->row[k].au_defined)
                 measured[n++] = f->row[k].value;
         o->mean_defined = kpi_mean_au(measured, n, &o->mean_au);
+        struct fact_months months;
+        pooled_months(trend[w], &months);
         for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
-            o->trend_defined[k] = trend[w][k][1] > 0;
-            if (o->trend_defined[k])
-                o->trend[k] = kpi_pct_round((kpi_i128)trend[w][k][0],
-                                            (kpi_i128)trend[w][k][1]);
+            o->trend_defined[k] = months.defined[k];
+            o->trend[k] = months.au[k];
+            o->trend_ae[k] = trend[w][k][0];
+            o->trend_qe[k] = trend[w][k][1];
         }
+        const int prev = FACTS_TREND_MONTHS - 2;
+        o->pooled_change_defined = o->pooled_defined && o->trend_defined[prev];
+        if (o->pooled_change_defined)
+            o->pooled_change = kpi_pooled_change_pp(
+                o->ae, o->measured_qe, o->trend_ae[prev], o->trend_qe[prev]);
     }
-    err = FTK_OK;
+    err = goals(b);
 out:
     free(p);
     free(measured);
@@ -798,6 +929,7 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
     f->as_of_month = as_of_month;
     f->month_end = kpi_month_last_day(as_of_month);
     f->latest_snapshot = KPI_NO_DATE;
+    f->latest_entitlement = KPI_NO_DATE;
     const struct config *cfg = st->cfg;
     struct build b = {.f = f, .cfg = cfg};
     enum ftk_error err = FTK_E_NOMEM;
@@ -834,16 +966,14 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
             err = workload_row(&b, s, t, &f->row[f->n_rows++]);
             if (err != FTK_OK)
                 goto out;
-            for (uint32_t j = s->n_month; j-- > 0;) {
-                const struct store_month *slot = &s->month[j];
-                if (slot->month > as_of_month)
-                    continue;
-                int32_t last = day_of(slot->month, store_month_last_day(slot));
-                if (f->latest_snapshot == KPI_NO_DATE ||
-                    last > f->latest_snapshot)
-                    f->latest_snapshot = last;
-                break;
-            }
+            int32_t last = latest_usage(s, as_of_month);
+            if (last != KPI_NO_DATE && (f->latest_snapshot == KPI_NO_DATE ||
+                                        last > f->latest_snapshot))
+                f->latest_snapshot = last;
+            const struct store_entitlement *e = latest_ent(s, f->month_end);
+            if (e && (f->latest_entitlement == KPI_NO_DATE ||
+                      e->as_of > f->latest_entitlement))
+                f->latest_entitlement = e->as_of;
         }
         c->n_rows = (uint32_t)f->n_rows - c->first_row;
         customer_row(&b, t, c);
@@ -854,6 +984,8 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
         err = candidates(&b);
     if (err == FTK_OK)
         err = worst_first(f);
+    if (err == FTK_OK)
+        err = facts_rollup_build(f);
 out:
     free(order);
     free(b.plateau_buf);
@@ -869,6 +1001,11 @@ void facts_release(struct facts *f)
     free(f->row);
     free(f->customer);
     free(f->portfolio);
+    free(f->au_months);
+    free(f->goal);
+    free(f->region);
+    free(f->fm);
+    free(f->candidate_customer);
     free(f->candidate);
     free(f->velocity);
     free(f->plateau);

@@ -6,9 +6,12 @@
  * portfolio rows, opportunity-review candidates; docs/kpis.md), already
  * sorted as docs/kpis.md orders them, and the worst-first lists of the
  * workbook's Velocity, Plateau and Biggest losers sheets
- * (docs/workbook.md). The report writers (CSV, workbook, cohorts) only
- * format these rows; no KPI is computed twice, and no writer selects or
- * orders rows of its own.
+ * (docs/workbook.md); and the workbook's other figures: the 12-month
+ * series (per customer, core row and workload), the goals, the By region
+ * and By FM roll-ups (facts_rollup.c), the ranked candidate customers, and
+ * coverage and freshness. The report writers (CSV, workbook, cohorts) only
+ * format these rows, and texts said in words come from facts_text.h; no
+ * KPI is computed twice, and no writer selects or orders rows of its own.
  */
 #ifndef FTK_FACTS_H
 #define FTK_FACTS_H
@@ -21,8 +24,18 @@
 #include "pipeline/base/ftk_error.h"
 #include "pipeline/store.h"
 
-/* Months of pooled AU kept per workload for the trend chart. */
+/* Months of the 12-month series: pooled AU per workload (the trend
+ * chart), Σ AE per workload, pooled core AU per customer and AU per core
+ * row. Index FACTS_TREND_MONTHS - 1 is the as-of month m, index 0 is
+ * m - 11. */
 #define FACTS_TREND_MONTHS 12
+
+/* An AU in each of the last FACTS_TREND_MONTHS months (docs/kpis.md,
+ * "12-month series"); au[k] is meaningful only when defined[k]. */
+struct fact_months {
+    bool defined[FACTS_TREND_MONTHS];
+    kpi_centi au[FACTS_TREND_MONTHS];
+};
 
 /* One (tenant, workload) with any snapshot dated within the window. */
 struct fact_workload {
@@ -54,6 +67,10 @@ struct fact_workload {
     bool slow_enable;
     unsigned slow_ramp; /* bit i: milestone i missed (SLOW_RAMP) */
     const struct store_series *series;
+    /* Core rows: the AU of the month value of each of m - 11 .. m
+     * (au[11] equals au, defined[11] au_defined). NULL for the other
+     * rows. Owned by facts.au_months. */
+    const struct fact_months *au_months;
 };
 
 struct fact_customer {
@@ -67,6 +84,10 @@ struct fact_customer {
     int64_t users_to_goal;
     unsigned focus;             /* bit f: focus area f applies */
     uint32_t first_row, n_rows; /* its rows in facts.row */
+    /* Pooled core AU of each of m - 11 .. m: Σ AE / Σ QE over the core
+     * workloads with a defined AU in that month; [11] equals core_au
+     * (defined[11] equals core_au_defined). */
+    struct fact_months core_au_months;
 };
 
 struct fact_portfolio {
@@ -77,6 +98,83 @@ struct fact_portfolio {
     uint64_t count[4];                      /* by enum kpi_health */
     bool trend_defined[FACTS_TREND_MONTHS]; /* [11] is the as-of month */
     kpi_centi trend[FACTS_TREND_MONTHS];
+    /* Σ AE and Σ QE of the rows with a defined AU in each of m - 11 .. m:
+     * trend[k] is trend_ae[k] / trend_qe[k], defined when trend_qe[k] >
+     * 0; trend_ae[11] equals ae. */
+    uint64_t trend_ae[FACTS_TREND_MONTHS], trend_qe[FACTS_TREND_MONTHS];
+    /* Σ QE of the measured rows, the denominator of pooled_au: ae /
+     * measured_qe rounds to pooled_au. Equals trend_qe[11]. */
+    uint64_t measured_qe;
+    /* pooled AU(m) - pooled AU(m - 1) in pp, exact then rounded; the
+     * previous month's pooled AU is trend[10]. Defined when both are. */
+    bool pooled_change_defined;
+    kpi_centi pooled_change;
+    /* Coverage: rows with QE(t, w, m) > 0 and no usage value in m, and
+     * their Σ QE. */
+    uint64_t no_usage, no_usage_qe;
+    /* Freshness: the latest usage snapshot date of the workload in the
+     * window (on or before the as-of month's end); KPI_NO_DATE if none. */
+    int32_t latest_usage;
+};
+
+/* A workload with a goal of active users ([goals]), for the Summary's
+ * Goals table (docs/kpis.md, "Goals"). Σ AE is the portfolio's ae: the
+ * AE of the rows with a defined AU. */
+struct fact_goal {
+    int workload;
+    int64_t goal;
+    uint64_t ae;           /* Σ AE in m (0 when the workload has no row) */
+    bool progress_defined; /* goal > 0 */
+    kpi_centi progress;    /* 100 * ae / goal percent */
+    uint64_t gap;          /* max(0, goal - ae) */
+    /* Σ AE of each of m - 11 .. m; ae_defined[k] when some row of the
+     * workload had a defined AU that month (ae_months[11] is ae). */
+    bool ae_defined[FACTS_TREND_MONTHS];
+    uint64_t ae_months[FACTS_TREND_MONTHS];
+    /* Pace: change_3m = ae_months[11] - ae_months[8], exactly, and per
+     * month (change_3m / 3) in hundredths of a user, rounded half away
+     * from zero. Defined when ae_defined[11] and ae_defined[8]. */
+    bool pace_defined;
+    int64_t change_3m;
+    kpi_centi pace;
+    /* ceil(3 * gap / change_3m): the months to the goal at that pace (0
+     * when gap is 0). Defined only when the pace is and change_3m > 0. */
+    bool months_to_goal_defined;
+    int64_t months_to_goal;
+};
+
+/* A roll-up of customers by region or by FM (the By region and By FM
+ * sheets). */
+struct fact_group {
+    /* The region, or the FM: "" for the customers without an FM (the
+     * workbook shows it as "(unassigned)"). Borrowed from the store. */
+    const char *name;
+    uint64_t customers;
+    uint64_t health[4]; /* customers by enum kpi_health */
+    /* Σ core AE and Σ core QE of its customers (each customer's core_ae
+     * and core_qe: those with an undefined core AU add 0), and their
+     * ratio, defined when core_qe > 0. */
+    uint64_t core_ae, core_qe;
+    bool core_au_defined;
+    kpi_centi core_au;
+    int64_t users_to_goal; /* Σ of its customers' users_to_goal */
+    uint64_t candidates;   /* customers with at least one focus area */
+    uint64_t plateaus;     /* its rows that are a plateau (any workload) */
+    uint64_t losers;       /* its core rows flagged LOSER */
+    /* By FM only: the distinct regions of its customers, sorted by bytes,
+     * joined by ", " (owned by facts.strings); "" for a region group. */
+    const char *regions;
+};
+
+/* A candidate customer of the Candidates sheet: one per customer with a
+ * focus area, in cohort_candidates.csv's order (region, users to goal
+ * descending, tenant_id). */
+struct fact_candidate_customer {
+    uint32_t customer; /* index into facts.customer */
+    uint32_t rank;     /* 1 for the first of its region, 2 for the next... */
+    /* its rows in facts.candidate (contiguous), focus area and workload
+     * order */
+    uint32_t first_candidate, n_candidates;
 };
 
 struct fact_candidate {
@@ -127,7 +225,27 @@ struct facts {
     uint32_t *loser;
     size_t n_losers;
     uint64_t health_count[4]; /* customers by enum kpi_health */
-    int *workload_order;      /* workload indices by code, bytewise */
+    /* The core rows' 12-month AU (fact_workload.au_months points here),
+     * in row order. */
+    struct fact_months *au_months;
+    size_t n_au_months;
+    /* Every workload with a goal, by code (workload_order). */
+    struct fact_goal *goal;
+    size_t n_goals;
+    /* By region: sorted by name bytes. */
+    struct fact_group *region;
+    size_t n_regions;
+    /* By FM: sorted by name bytes, the customers without an FM ("") last. */
+    struct fact_group *fm;
+    size_t n_fms;
+    /* One per candidate customer, ranked within each region. */
+    struct fact_candidate_customer *candidate_customer;
+    size_t n_candidate_customers;
+    /* The latest entitlement snapshot date (as_of) in the window, over
+     * every series; KPI_NO_DATE if none. With latest_snapshot, the
+     * freshness of the entitlement and usage extracts. */
+    int32_t latest_entitlement;
+    int *workload_order; /* workload indices by code, bytewise */
     struct arena strings;
 };
 

@@ -14,6 +14,7 @@
 #include "kpi/date.h"
 #include "kpi/kpi.h"
 #include "pipeline/config.h"
+#include "pipeline/facts_text.h"
 
 enum playbook_progress summary_progress(const struct facts *f,
                                         const struct fact_customer *c)
@@ -162,53 +163,14 @@ static void workload_line(const struct summary_input *in, int w,
 /* "opportunity review (plateau on SPO, OPP; slow kickoff)" or "none". */
 static void requests(const struct summary_input *in, struct text *out)
 {
-    const struct playbook *pb = in->pb;
-    const struct facts *f = pb->facts;
-    const struct config *cfg = f->st->cfg;
-    static const char *const words[KPI_FOCUS_COUNT] = {
-        [KPI_FOCUS_LARGE_POOR] = "large customer with AU under",
-        [KPI_FOCUS_PLATEAU] = "plateau on",
-        [KPI_FOCUS_LOSER] = "biggest loser on",
-        [KPI_FOCUS_SLOW_KICKOFF] = "slow kickoff",
-        [KPI_FOCUS_SLOW_ENABLE] = "slow enablement on",
-        [KPI_FOCUS_SLOW_RAMP] = "slow ramp-up on",
-    };
-    const uint32_t *cand = pb->candidate + in->s->first_candidate;
-    uint32_t n = in->s->n_candidates;
-    if (n == 0) {
+    const struct facts *f = in->pb->facts;
+    const struct fact_customer *c = &f->customer[in->s->customer];
+    if (c->focus == 0) {
         text_adds(out, "none");
         return;
     }
     text_adds(out, "opportunity review (");
-    bool first_area = true;
-    for (int a = 0; a < KPI_FOCUS_COUNT; a++) {
-        bool present = false;
-        for (uint32_t i = 0; i < n && !present; i++)
-            present = f->candidate[cand[i]].area == (enum kpi_focus)a;
-        if (!present)
-            continue;
-        if (!first_area)
-            text_adds(out, "; ");
-        first_area = false;
-        text_adds(out, words[a]);
-        if (a == KPI_FOCUS_LARGE_POOR) {
-            char lim[32];
-            kpi_pct_format(cfg->focus.large_poor_below, lim);
-            text_addf(out, " %s %%", lim);
-        }
-        /* the area's workloads in the template's (configuration's) order */
-        bool first_w = true;
-        for (int w = 0; w < cfg->n_workloads; w++)
-            for (uint32_t i = 0; i < n; i++) {
-                const struct fact_candidate *c = &f->candidate[cand[i]];
-                if (c->area != (enum kpi_focus)a || c->workload != w)
-                    continue;
-                text_adds(out, first_w ? " " : ", ");
-                text_adds(out, cfg->workload[w].code);
-                first_w = false;
-                break;
-            }
-    }
+    facts_text_focus_words(f, c, out);
     text_addc(out, ')');
 }
 

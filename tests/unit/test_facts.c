@@ -14,6 +14,7 @@
 
 #include "kpi/date.h"
 #include "pipeline/facts.h"
+#include "pipeline/facts_text.h"
 #include "pipeline/ingest/extract.h"
 #include "pipeline/ingest/rejects.h"
 
@@ -272,6 +273,463 @@ static void test_facts__worst_first_order(void **state)
     done(fx);
 }
 
+/* A series of workload code for tenant t: one entitlement snapshot of qe
+ * dated as_of, and a usage snapshot on the 28th of each month m (1-based,
+ * 2024) with ae[m - 1] > 0. */
+static void add_usage(struct fixture *fx, uint32_t t, const char *code,
+                      int32_t as_of, uint32_t qe, const uint32_t ae[6])
+{
+    enum store_added added;
+    struct store_entitlement e = {
+        .as_of = as_of,
+        .qe = qe,
+        .enabled_date = KPI_NO_DATE,
+        .status = "",
+        .notes = "",
+    };
+    int w = workload(fx, code);
+    assert_int_equal(store_add_entitlement(&fx->st, t, w, &e, &added), FTK_OK);
+    for (int m = 1; ae && m <= 6; m++)
+        if (ae[m - 1] > 0)
+            assert_int_equal(store_add_usage(&fx->st, t, w, day(2024, m, 28),
+                                             ae[m - 1], &added),
+                             FTK_OK);
+}
+
+static uint32_t add_customer(struct fixture *fx, const char *id,
+                             const char *region, const char *fm)
+{
+    enum store_added added;
+    struct store_tenant t = {
+        .id = id,
+        .name = id,
+        .region = region,
+        .priority = "",
+        .fm = fm,
+        .seats = -1,
+        .engagement_start = KPI_NO_DATE,
+        .gateway_date = KPI_NO_DATE,
+        .kickoff_date = KPI_NO_DATE,
+    };
+    assert_int_equal(store_add_tenant(&fx->st, &t, &added), FTK_OK);
+    return (uint32_t)fx->st.n_tenants - 1;
+}
+
+static const struct fact_portfolio *portfolio_of(const struct facts *f,
+                                                 const char *code)
+{
+    for (size_t i = 0; i < f->n_portfolio; i++)
+        if (strcmp(facts_code(f, f->portfolio[i].workload), code) == 0)
+            return &f->portfolio[i];
+    fail_msg("no portfolio row %s", code);
+    return NULL;
+}
+
+static const struct fact_customer *customer_of(const struct facts *f,
+                                               const char *id)
+{
+    for (size_t i = 0; i < f->n_customers; i++)
+        if (strcmp(tenant_id(f, (uint32_t)i), id) == 0)
+            return &f->customer[i];
+    fail_msg("no customer %s", id);
+    return NULL;
+}
+
+/* Asserts a 12-month series: want[k] < 0 means undefined. */
+static void assert_months(const struct fact_months *m, const int64_t want[12])
+{
+    for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+        assert_int_equal(m->defined[k], want[k] >= 0);
+        if (want[k] >= 0)
+            assert_int_equal(m->au[k], want[k]);
+    }
+}
+
+/*
+ * As of 2024-06 the 12 months are 2023-07 .. 2024-06, so 2024-01 is index
+ * 6 and 2024-06 index 11. QE from 2023-05-01 unless said.
+ *   A: EXO QE 100, AE 10 _ 30 40 _ 50 (Jan..Jun, _ no snapshot);
+ *      SPO QE 300, AE 20 40 _ 80 _ 101; YAM (not core) QE 100, AE 5 each.
+ *      A's EXO also has a QE 999 snapshot on 2024-07-05, after the window.
+ *   B: EXO QE 100, AE _ _ 20 _ 46 60; OD QE 100, no usage.
+ *   C: EXO QE 300 from 2024-02-01 (backfilled before), AE 10 _ _ _ 1 _.
+ */
+static void series_fixture(struct fixture *fx)
+{
+    static const uint32_t a_exo[6] = {10, 0, 30, 40, 0, 50};
+    static const uint32_t a_spo[6] = {20, 40, 0, 80, 0, 101};
+    static const uint32_t a_yam[6] = {5, 5, 5, 5, 5, 5};
+    static const uint32_t b_exo[6] = {0, 0, 20, 0, 46, 60};
+    static const uint32_t c_exo[6] = {10, 0, 0, 0, 1, 0};
+    uint32_t a = add_customer(fx, "A", "EMEA", "Zoe");
+    uint32_t b = add_customer(fx, "B", "APAC", "");
+    uint32_t c = add_customer(fx, "C", "EMEA", "Adam");
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    add_usage(fx, a, "EXO", day(2023, 5, 1), 100, a_exo);
+    add_usage(fx, a, "EXO", day(2024, 7, 5), 999, NULL);
+    add_usage(fx, a, "SPO", day(2023, 5, 1), 300, a_spo);
+    add_usage(fx, a, "YAM", day(2023, 5, 1), 100, a_yam);
+    add_usage(fx, b, "EXO", day(2023, 5, 1), 100, b_exo);
+    add_usage(fx, b, "OD", day(2023, 5, 1), 100, NULL);
+    add_usage(fx, c, "EXO", day(2024, 2, 1), 300, c_exo);
+    store_entitlements_done(&fx->st);
+}
+
+/* The customer's pooled core AU and each core row's AU, month by month;
+ * the last month equals core_au and au. */
+static void test_facts__twelve_month_series(void **state)
+{
+    struct fixture *fx = *state;
+    series_fixture(fx);
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    /* A pooled: Jan (10 + 20) / 400 = 7.50 %; Feb 40 / 300 = 13.33 %; Mar
+     * 30 / 100 = 30.00 %; Apr (40 + 80) / 400 = 30.00 %; May none; Jun
+     * (50 + 101) / 400 = 37.75 %. YAM is not core. */
+    const struct fact_customer *ca = customer_of(f, "A");
+    static const int64_t a_pooled[12] = {-1,  -1,   -1,   -1,   -1, -1,
+                                         750, 1333, 3000, 3000, -1, 3775};
+    assert_months(&ca->core_au_months, a_pooled);
+    assert_true(ca->core_au_defined);
+    assert_int_equal(ca->core_au, 3775);
+    /* A EXO: 10, _, 30, 40, _, 50 %; A SPO: 20/300 = 6.67, 40/300 = 13.33,
+     * _, 80/300 = 26.67, _, 101/300 = 33.67 %. */
+    static const int64_t a_exo[12] = {-1,   -1, -1,   -1,   -1, -1,
+                                      1000, -1, 3000, 4000, -1, 5000};
+    static const int64_t a_spo[12] = {-1,  -1,   -1, -1,   -1, -1,
+                                      667, 1333, -1, 2667, -1, 3367};
+    const struct fact_workload *r = &f->row[row_of(f, "A", "EXO")];
+    assert_non_null(r->au_months);
+    assert_months(r->au_months, a_exo);
+    assert_int_equal(r->au, 5000);
+    r = &f->row[row_of(f, "A", "SPO")];
+    assert_months(r->au_months, a_spo);
+    assert_int_equal(r->au, 3367);
+    assert_null(f->row[row_of(f, "A", "YAM")].au_months);
+    /* C: no June value, so no core AU now; January backfilled from the
+     * QE 300 of 2024-02-01: 10 / 300 = 3.33 %; May 1 / 300 = 0.33 %. */
+    const struct fact_customer *cc = customer_of(f, "C");
+    static const int64_t c_pooled[12] = {-1,  -1, -1, -1, -1, -1,
+                                         333, -1, -1, -1, 33, -1};
+    assert_months(&cc->core_au_months, c_pooled);
+    assert_false(cc->core_au_defined);
+    /* B's OD has no usage: a core row whose months are all undefined */
+    static const int64_t none[12] = {-1, -1, -1, -1, -1, -1,
+                                     -1, -1, -1, -1, -1, -1};
+    assert_months(f->row[row_of(f, "B", "OD")].au_months, none);
+    /* every customer's last month is its core_au */
+    for (size_t i = 0; i < f->n_customers; i++) {
+        const struct fact_customer *c = &f->customer[i];
+        assert_int_equal(c->core_au_months.defined[11], c->core_au_defined);
+        if (c->core_au_defined)
+            assert_int_equal(c->core_au_months.au[11], c->core_au);
+    }
+    done(fx);
+}
+
+/* Portfolio additions: measured Σ QE, the change from last month,
+ * coverage, freshness; and the Goals. */
+static void test_facts__portfolio_change_coverage_goals(void **state)
+{
+    struct fixture *fx = *state;
+    series_fixture(fx);
+    fx->cfg.workload[workload(fx, "EXO")].goal = 200;
+    fx->cfg.workload[workload(fx, "SPO")].goal = 100;
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    /* EXO: A 50/100 and B 60/100 measured (C has no June value): ae 110,
+     * measured Σ QE 200, pooled 55.00 %; May: B 46 + C 1 over 100 + 300 =
+     * 11.75 %; change 55 - 11.75 = 43.25 pp. Coverage: C, QE 300. */
+    const struct fact_portfolio *p = portfolio_of(f, "EXO");
+    assert_int_equal(p->customers, 3);
+    assert_int_equal(p->qe, 500);
+    assert_int_equal(p->measured, 2);
+    assert_int_equal(p->ae, 110);
+    assert_int_equal(p->measured_qe, 200);
+    assert_int_equal(p->pooled_au, 5500);
+    assert_int_equal(p->trend[10], 1175);
+    assert_true(p->pooled_change_defined);
+    assert_int_equal(p->pooled_change, 4325);
+    assert_int_equal(p->no_usage, 1);
+    assert_int_equal(p->no_usage_qe, 300);
+    assert_int_equal(p->latest_usage, day(2024, 6, 28));
+    /* Σ AE by month: Jan A 10 + C 10 = 20; Mar A 30 + B 20 = 50; Apr 40;
+     * May 47; Jun 110. */
+    static const uint64_t exo_ae[12] = {0,  0, 0,  0,  0,  0,
+                                        20, 0, 50, 40, 47, 110};
+    for (int k = 0; k < 12; k++)
+        assert_int_equal(p->trend_ae[k], exo_ae[k]);
+    assert_int_equal(p->trend_qe[6], 400);
+    /* SPO: no May value anywhere, so no change; OD: B's QE 100 without
+     * usage, nothing measured, no latest usage date. */
+    p = portfolio_of(f, "SPO");
+    assert_false(p->pooled_change_defined);
+    assert_int_equal(p->no_usage, 0);
+    p = portfolio_of(f, "OD");
+    assert_int_equal(p->no_usage, 1);
+    assert_int_equal(p->no_usage_qe, 100);
+    assert_int_equal(p->measured_qe, 0);
+    assert_false(p->pooled_defined);
+    assert_false(p->pooled_change_defined);
+    assert_int_equal(p->latest_usage, KPI_NO_DATE);
+    /* Σ AE / measured Σ QE is the pooled AU of every row */
+    for (size_t i = 0; i < f->n_portfolio; i++) {
+        p = &f->portfolio[i];
+        assert_int_equal(p->pooled_defined, p->measured_qe > 0);
+        if (p->pooled_defined)
+            assert_int_equal(kpi_au_centi(p->ae, p->measured_qe), p->pooled_au);
+    }
+    /* Freshness: the usage of 2024-06-28; the entitlement snapshot of
+     * 2024-07-05 is after the window, so C's 2024-02-01 is the latest. */
+    assert_int_equal(f->latest_snapshot, day(2024, 6, 28));
+    assert_int_equal(f->latest_entitlement, day(2024, 2, 1));
+
+    /* Goals, by code: EXO 200, OLM 8,100,000 (default, no row), SPO 100. */
+    assert_int_equal(f->n_goals, 3);
+    const struct fact_goal *g = &f->goal[0];
+    assert_string_equal(facts_code(f, g->workload), "EXO");
+    /* 110 / 200 = 55.00 %, gap 90; pace (110 - 50) / 3 = 20.00 a month;
+     * months ceil(3 * 90 / 60) = ceil(4.5) = 5 */
+    assert_int_equal(g->ae, 110);
+    assert_true(g->progress_defined);
+    assert_int_equal(g->progress, 5500);
+    assert_int_equal(g->gap, 90);
+    assert_true(g->ae_defined[8] && g->ae_defined[11] && !g->ae_defined[7]);
+    assert_int_equal(g->ae_months[9], 40);
+    assert_true(g->pace_defined);
+    assert_int_equal(g->change_3m, 60);
+    assert_int_equal(g->pace, 2000);
+    assert_true(g->months_to_goal_defined);
+    assert_int_equal(g->months_to_goal, 5);
+    g = &f->goal[1];
+    assert_string_equal(facts_code(f, g->workload), "OLM");
+    assert_int_equal(g->goal, 8100000);
+    assert_int_equal(g->ae, 0);
+    assert_int_equal(g->progress, 0);
+    assert_int_equal(g->gap, 8100000);
+    assert_false(g->pace_defined);
+    assert_false(g->months_to_goal_defined);
+    g = &f->goal[2];
+    assert_string_equal(facts_code(f, g->workload), "SPO");
+    /* 101 / 100 = 101.00 %, gap 0; no SPO value in March: no pace */
+    assert_int_equal(g->progress, 10100);
+    assert_int_equal(g->gap, 0);
+    assert_false(g->pace_defined);
+    assert_false(g->months_to_goal_defined);
+    done(fx);
+}
+
+/*
+ * As of 2024-06, QE 100 everywhere (EXO target 50, SPO and OD 40):
+ *   P  EMEA Zoe   EXO 30 % six months: plateau (5 months, Yellow); users to
+ *                 goal 50 + 1 - 30 = 21; health Red (none reaches 40 %).
+ *   L  EMEA (none) EXO 40 % in March, 35 % in June: LOSER (-5 pp), 16 to
+ *                 goal; SPO 80 % in June (0 to goal): health Green.
+ *   Q  APAC Zoe   EXO 60 % in June: no focus area, Yellow.
+ *   R  APAC Adam  no workload, engagement 2024-01-01, no kickoff:
+ *                 SLOW_KICKOFF; N/A.
+ *   S  EMEA Adam  EXO and SPO 30 % six months (plateaus), OD 40 % then 35 %
+ *                 (LOSER): Red, 3 under 40 %; 21 + 11 + 6 = 38 to goal.
+ *   T  EMEA Zoe   nothing: N/A, no focus area.
+ */
+static void groups_fixture(struct fixture *fx)
+{
+    static const uint32_t flat[6] = {30, 30, 30, 30, 30, 30};
+    static const uint32_t drop[6] = {0, 0, 40, 0, 0, 35};
+    static const uint32_t june80[6] = {0, 0, 0, 0, 0, 80};
+    static const uint32_t june60[6] = {0, 0, 0, 0, 0, 60};
+    int32_t from = day(2023, 5, 1);
+    uint32_t p = add_customer(fx, "P", "EMEA", "Zoe");
+    uint32_t l = add_customer(fx, "L", "EMEA", "");
+    uint32_t q = add_customer(fx, "Q", "APAC", "Zoe");
+    uint32_t r = add_customer(fx, "R", "APAC", "Adam");
+    uint32_t s = add_customer(fx, "S", "EMEA", "Adam");
+    add_customer(fx, "T", "EMEA", "Zoe");
+    fx->st.tenant[r].engagement_start = day(2024, 1, 1);
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    add_usage(fx, p, "EXO", from, 100, flat);
+    add_usage(fx, l, "EXO", from, 100, drop);
+    add_usage(fx, l, "SPO", from, 100, june80);
+    add_usage(fx, q, "EXO", from, 100, june60);
+    add_usage(fx, s, "EXO", from, 100, flat);
+    add_usage(fx, s, "SPO", from, 100, flat);
+    add_usage(fx, s, "OD", from, 100, drop);
+    store_entitlements_done(&fx->st);
+}
+
+static void assert_group(const struct fact_group *g, const char *name,
+                         uint64_t customers, const uint64_t health[4],
+                         uint64_t core_ae, uint64_t core_qe, int64_t to_goal,
+                         uint64_t candidates, uint64_t plateaus,
+                         uint64_t losers)
+{
+    assert_string_equal(g->name, name);
+    assert_int_equal(g->customers, customers);
+    for (int h = 0; h < 4; h++)
+        assert_int_equal(g->health[h], health[h]);
+    assert_int_equal(g->core_ae, core_ae);
+    assert_int_equal(g->core_qe, core_qe);
+    assert_int_equal(g->core_au_defined, core_qe > 0);
+    if (core_qe > 0)
+        assert_int_equal(g->core_au, kpi_au_centi(core_ae, core_qe));
+    assert_int_equal(g->users_to_goal, to_goal);
+    assert_int_equal(g->candidates, candidates);
+    assert_int_equal(g->plateaus, plateaus);
+    assert_int_equal(g->losers, losers);
+}
+
+/* By region and by FM (health counts in enum order: N/A, Red, Yellow,
+ * Green). */
+static void test_facts__rollups_by_region_and_fm(void **state)
+{
+    struct fixture *fx = *state;
+    groups_fixture(fx);
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    assert_int_equal(f->n_regions, 2);
+    /* APAC: Q (Yellow, 60/100) and R (N/A); R a candidate */
+    static const uint64_t apac[4] = {1, 0, 1, 0};
+    assert_group(&f->region[0], "APAC", 2, apac, 60, 100, 0, 1, 0, 0);
+    assert_int_equal(f->region[0].core_au, 6000);
+    assert_string_equal(f->region[0].regions, "");
+    /* EMEA: P Red, L Green, S Red, T N/A; core AE 30 + (35 + 80) + (30 +
+     * 30 + 35) = 240 over 100 + 200 + 300 = 600: 40.00 %; to goal 21 + 16
+     * + 38 = 75; plateaus P EXO, S EXO, S SPO; losers L EXO, S OD */
+    static const uint64_t emea[4] = {1, 2, 0, 1};
+    assert_group(&f->region[1], "EMEA", 4, emea, 240, 600, 75, 3, 3, 2);
+    assert_int_equal(f->region[1].core_au, 4000);
+
+    /* FMs by name, the empty one last */
+    assert_int_equal(f->n_fms, 3);
+    /* Adam: R (APAC, N/A), S (EMEA, Red): 95 / 300 = 31.67 % */
+    static const uint64_t adam[4] = {1, 1, 0, 0};
+    assert_group(&f->fm[0], "Adam", 2, adam, 95, 300, 38, 2, 2, 1);
+    assert_int_equal(f->fm[0].core_au, 3167);
+    assert_string_equal(f->fm[0].regions, "APAC, EMEA");
+    /* Zoe: P (EMEA, Red), Q (APAC, Yellow), T (EMEA, N/A): 90 / 200 */
+    static const uint64_t zoe[4] = {1, 1, 1, 0};
+    assert_group(&f->fm[1], "Zoe", 3, zoe, 90, 200, 21, 1, 1, 0);
+    assert_string_equal(f->fm[1].regions, "APAC, EMEA");
+    /* no FM: L (EMEA, Green): 115 / 200 = 57.50 % */
+    static const uint64_t none[4] = {0, 0, 0, 1};
+    assert_group(&f->fm[2], "", 1, none, 115, 200, 16, 1, 0, 1);
+    assert_int_equal(f->fm[2].core_au, 5750);
+    assert_string_equal(f->fm[2].regions, "EMEA");
+    done(fx);
+}
+
+/* One ranked row per candidate customer; their users to goal sum to the
+ * sum over the candidate customers of customer_kpis. */
+static void test_facts__candidate_customers_ranked(void **state)
+{
+    struct fixture *fx = *state;
+    groups_fixture(fx);
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    /* APAC: R (0 to goal); EMEA: S 38, P 21, L 16 */
+    static const struct {
+        const char *id;
+        uint32_t rank, n;
+    } want[] = {{"R", 1, 1}, {"S", 1, 3}, {"P", 2, 1}, {"L", 3, 1}};
+    assert_int_equal(f->n_candidate_customers, 4);
+    int64_t sum = 0, want_sum = 0;
+    uint32_t next = 0;
+    for (size_t i = 0; i < 4; i++) {
+        const struct fact_candidate_customer *cc = &f->candidate_customer[i];
+        assert_string_equal(tenant_id(f, cc->customer), want[i].id);
+        assert_int_equal(cc->rank, want[i].rank);
+        assert_int_equal(cc->n_candidates, want[i].n);
+        /* its candidates are the next ones in facts.candidate */
+        assert_int_equal(cc->first_candidate, next);
+        for (uint32_t k = 0; k < cc->n_candidates; k++)
+            assert_int_equal(f->candidate[next + k].customer, cc->customer);
+        next += cc->n_candidates;
+        sum += f->customer[cc->customer].users_to_goal;
+    }
+    assert_int_equal(next, f->n_candidates);
+    for (size_t i = 0; i < f->n_customers; i++)
+        if (f->customer[i].focus)
+            want_sum += f->customer[i].users_to_goal;
+    assert_int_equal(sum, 75);
+    assert_int_equal(sum, want_sum);
+    done(fx);
+}
+
+static const char *reason_of(const struct facts *f, const char *id)
+{
+    static char out[FACTS_TEXT_REASON_MAX];
+    facts_text_health_reason(f, customer_of(f, id), out, sizeof(out));
+    return out;
+}
+
+/* The health reasons and focus areas in words of the fixture. */
+static void test_facts__health_reason_and_focus_words(void **state)
+{
+    struct fixture *fx = *state;
+    groups_fixture(fx);
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    /* code order: EXO, OD, SPO */
+    assert_string_equal(reason_of(f, "S"),
+                        "Red: 3 core workloads under 40 % (EXO 30.00 %, OD "
+                        "35.00 %, SPO 30.00 %)");
+    assert_string_equal(reason_of(f, "P"),
+                        "Red: no core workload reaches 40 % (EXO 30.00 %)");
+    assert_string_equal(reason_of(f, "L"), "Green: SPO above 70 % (80.00 %)");
+    assert_string_equal(reason_of(f, "Q"),
+                        "Yellow: EXO from 40 % to 70 % (60.00 %)");
+    assert_string_equal(reason_of(f, "R"), "N/A: no core workload with an AU");
+    /* the reason's word is the customer's health */
+    for (size_t i = 0; i < f->n_customers; i++) {
+        char out[FACTS_TEXT_REASON_MAX];
+        const char *h = kpi_health_name(f->customer[i].health);
+        facts_text_health_reason(f, &f->customer[i], out, sizeof(out));
+        assert_memory_equal(out, h, strlen(h));
+        assert_int_equal(out[strlen(h)], ':');
+    }
+    /* focus words: areas in table order, workloads in the
+     * configuration's (EXO, OLM, SPO, OD, ...) */
+    static const struct {
+        const char *id, *words;
+    } want[] = {
+        {"S", "plateau on EXO, SPO; biggest loser on OD"},
+        {"P", "plateau on EXO"},
+        {"L", "biggest loser on EXO"},
+        {"R", "slow kickoff"},
+        {"Q", ""},
+    };
+    struct text t;
+    text_init(&t);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        text_clear(&t);
+        facts_text_focus_words(f, customer_of(f, want[i].id), &t);
+        assert_false(text_failed(&t));
+        assert_string_equal(text_str(&t), want[i].words);
+    }
+    text_release(&t);
+    done(fx);
+}
+
+/* LARGE_POOR names the configured limit. */
+static void test_facts__focus_words_large_poor(void **state)
+{
+    struct fixture *fx = *state;
+    static const uint32_t low[6] = {0, 0, 0, 0, 0, 100};
+    uint32_t b = add_customer(fx, "B", "EMEA", "Zoe");
+    fx->st.tenant[b].seats = 20000;
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    add_usage(fx, b, "EXO", day(2023, 5, 1), 1000, low);
+    store_entitlements_done(&fx->st);
+    build(fx, "2024-06");
+    struct text t;
+    text_init(&t);
+    facts_text_focus_words(&fx->facts, &fx->facts.customer[0], &t);
+    /* 100 / 1000 = 10 % under 20 %, and seats 20,000 >= 10,000 */
+    assert_string_equal(text_str(&t), "large customer with AU under 20 %");
+    text_release(&t);
+    done(fx);
+}
+
 /* No customer at all: empty lists, not NULL dereferences. */
 static void test_facts__empty_store_has_empty_lists(void **state)
 {
@@ -282,6 +740,11 @@ static void test_facts__empty_store_has_empty_lists(void **state)
     assert_int_equal(fx->facts.n_velocity, 0);
     assert_int_equal(fx->facts.n_plateau, 0);
     assert_int_equal(fx->facts.n_losers, 0);
+    assert_int_equal(fx->facts.n_regions, 0);
+    assert_int_equal(fx->facts.n_fms, 0);
+    assert_int_equal(fx->facts.n_candidate_customers, 0);
+    assert_int_equal(fx->facts.n_au_months, 0);
+    assert_int_equal(fx->facts.n_goals, 2);
     done(fx);
 }
 
@@ -292,6 +755,12 @@ int main(void)
         T(test_facts__velocity_of_the_fixture),
         T(test_facts__worst_first_order),
         T(test_facts__empty_store_has_empty_lists),
+        T(test_facts__twelve_month_series),
+        T(test_facts__portfolio_change_coverage_goals),
+        T(test_facts__rollups_by_region_and_fm),
+        T(test_facts__candidate_customers_ranked),
+        T(test_facts__health_reason_and_focus_words),
+        T(test_facts__focus_words_large_poor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -515,6 +515,131 @@ static void test_kpi__customer_bands_are_parameters(void **state)
     assert_int_equal(kpi_customer_health(v, N_OF(v), &three), KPI_HEALTH_GREEN);
 }
 
+/* The reason of kpi_customer_health_reason for values named by codes;
+ * asserts that its health is the health kpi_customer_health gives. */
+static const char *reason(const struct kpi_au *core, const char *const *codes,
+                          size_t n, const struct kpi_customer_bands *b)
+{
+    static char out[256];
+    enum kpi_health h =
+        kpi_customer_health_reason(core, codes, n, b, out, sizeof(out));
+    assert_int_equal(h, kpi_customer_health(core, n, b));
+    return out;
+}
+
+static const char *const codes3[] = {"EXO", "OD", "SPO"};
+
+static void test_kpi__health_reason_red_by_count(void **state)
+{
+    (void)state;
+    /* EXO 90 % does not matter: two under 40 % decide first. OD 61/200 =
+     * 30.50 %, SPO 12/100 = 12.00 %. */
+    struct kpi_au v[] = {au(90, 100), au(61, 200), au(12, 100)};
+    assert_string_equal(reason(v, codes3, 3, &bands),
+                        "Red: 2 core workloads under 40 % (OD 30.50 %, SPO "
+                        "12.00 %)");
+    /* Exactly 40 % (2 of 5) is not under 40 %: one under, none above 70,
+     * so Yellow on EXO alone. */
+    struct kpi_au w[] = {au(2, 5), au(61, 200), qe_zero};
+    assert_string_equal(reason(w, codes3, 3, &bands),
+                        "Yellow: EXO from 40 % to 70 % (40.00 %)");
+    /* red_count 1: one under 40 % is enough, and it is singular. */
+    struct kpi_customer_bands one = {KPI_PCT(40), KPI_PCT(70), 1};
+    struct kpi_au x[] = {au(80, 100), au(399, 1000), no_value};
+    assert_string_equal(reason(x, codes3, 3, &one),
+                        "Red: 1 core workload under 40 % (OD 39.90 %)");
+}
+
+static void test_kpi__health_reason_green_above_70(void **state)
+{
+    (void)state;
+    /* Exactly 70 % (7 of 10) is not above 70 %: Yellow, listing both from
+     * 40 to 70 inclusive, in the order given. */
+    struct kpi_au v[] = {au(7, 10), au(50, 100), au(30, 100)};
+    assert_string_equal(reason(v, codes3, 3, &bands),
+                        "Yellow: EXO, OD from 40 % to 70 % (70.00 %, 50.00 "
+                        "%)");
+    /* 7001/10000 = 70.01 % is above: Green on EXO only; 8210/10000 on SPO
+     * too: both listed. */
+    v[0] = au(7001, 10000);
+    assert_string_equal(reason(v, codes3, 3, &bands),
+                        "Green: EXO above 70 % (70.01 %)");
+    v[2] = au(821, 1000);
+    assert_string_equal(reason(v, codes3, 3, &bands),
+                        "Green: EXO, SPO above 70 % (70.01 %, 82.10 %)");
+}
+
+static void test_kpi__health_reason_red_none_reaches_40(void **state)
+{
+    (void)state;
+    /* One defined, under 40 %, red_count 2: rule 4. 3999/10000 = 39.99 %. */
+    struct kpi_au v[] = {no_value, au(3999, 10000), qe_unknown};
+    assert_string_equal(reason(v, codes3, 3, &bands),
+                        "Red: no core workload reaches 40 % (OD 39.99 %)");
+}
+
+static void test_kpi__health_reason_na_and_limits(void **state)
+{
+    (void)state;
+    struct kpi_au v[] = {no_value, qe_zero, qe_unknown};
+    assert_string_equal(reason(v, codes3, 3, &bands),
+                        "N/A: no core workload with an AU");
+    assert_string_equal(reason(v, codes3, 0, &bands),
+                        "N/A: no core workload with an AU");
+    /* Decimal bands are written as configured. */
+    struct kpi_customer_bands dec = {KPI_PCT(40) + 5000, KPI_PCT(70), 2};
+    struct kpi_au w[] = {au(40, 100), au(404, 1000)};
+    assert_string_equal(reason(w, codes3, 2, &dec),
+                        "Red: 2 core workloads under 40.5 % (EXO 40.00 %, OD "
+                        "40.40 %)");
+    /* A buffer too small is cut, still terminated. */
+    char small[8];
+    kpi_customer_health_reason(w, codes3, 2, &dec, small, sizeof(small));
+    assert_string_equal(small, "Red: 2 ");
+}
+
+static void test_kpi__pooled_change_pp_is_exact(void **state)
+{
+    (void)state;
+    /* 1/3 - 1/4 = 1/12 = 8.3333 pp -> 8.33; 1/4 - 1/3 -> -8.33. */
+    assert_int_equal(kpi_pooled_change_pp(1, 3, 1, 4), 833);
+    assert_int_equal(kpi_pooled_change_pp(1, 4, 1, 3), -833);
+    /* 3/8 - 1/4 = 12.5 pp exactly; half away from zero at the third
+     * decimal: 10,005/100,000 - 0 = 10.005 pp -> 10.01, negated -10.01. */
+    assert_int_equal(kpi_pooled_change_pp(3, 8, 1, 4), 1250);
+    assert_int_equal(kpi_pooled_change_pp(10005, 100000, 0, 7), 1001);
+    assert_int_equal(kpi_pooled_change_pp(0, 7, 10005, 100000), -1001);
+    /* Sums past 2^56 go through GMP: (2^60 + 2^58) / 2^61 = 62.5 %, minus
+     * 2^59 / 2^61 = 25 %: 37.50 pp. */
+    uint64_t p58 = UINT64_C(1) << 58;
+    assert_int_equal(
+        kpi_pooled_change_pp(4 * p58 + p58, 8 * p58, 2 * p58, 8 * p58), 3750);
+}
+
+static void test_kpi__pace_and_months_to_goal(void **state)
+{
+    (void)state;
+    /* 100 users in 3 months: 33.333 -> 33.33 a month; -100: -33.33;
+     * 2 / 3 = 0.6667 -> 0.67; 1 / 2 = 0.5 -> 0.50 exactly. */
+    assert_int_equal(kpi_pace_centi(100, 3), 3333);
+    assert_int_equal(kpi_pace_centi(-100, 3), -3333);
+    assert_int_equal(kpi_pace_centi(2, 3), 67);
+    assert_int_equal(kpi_pace_centi(1, 2), 50);
+    int64_t k = -1;
+    /* gap 1,000 at 100 per 3 months: 30 months exactly; gap 1,001:
+     * 30.03 -> 31 (rounded up: the goal is reached in the 31st). */
+    assert_true(kpi_months_to_goal(1000, 100, 3, &k));
+    assert_int_equal(k, 30);
+    assert_true(kpi_months_to_goal(1001, 100, 3, &k));
+    assert_int_equal(k, 31);
+    assert_true(kpi_months_to_goal(0, 1, 3, &k));
+    assert_int_equal(k, 0);
+    k = -1;
+    assert_false(kpi_months_to_goal(10, 0, 3, &k));
+    assert_false(kpi_months_to_goal(10, -5, 3, &k));
+    assert_int_equal(k, -1);
+}
+
 static bool to_goal(struct kpi_au v, kpi_pct target, int64_t *out)
 {
     return kpi_users_to_goal(&v, target, out);
@@ -847,6 +972,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kpi__au_defined_needs_value_and_positive_qe),
+        cmocka_unit_test(test_kpi__health_reason_red_by_count),
+        cmocka_unit_test(test_kpi__health_reason_green_above_70),
+        cmocka_unit_test(test_kpi__health_reason_red_none_reaches_40),
+        cmocka_unit_test(test_kpi__health_reason_na_and_limits),
+        cmocka_unit_test(test_kpi__pooled_change_pp_is_exact),
+        cmocka_unit_test(test_kpi__pace_and_months_to_goal),
         cmocka_unit_test(test_kpi__au_cmp_is_exact_at_the_threshold),
         cmocka_unit_test(test_kpi__spo_health_at_its_boundaries),
         cmocka_unit_test(test_kpi__exo_health_at_its_boundaries),

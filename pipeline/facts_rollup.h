@@ -1,0 +1,18 @@
+/*
+ * pipeline/facts_rollup.h - the roll-ups of struct facts that group
+ * customers: By region, By FM, and the Candidates sheet's one ranked row
+ * per candidate customer (docs/kpis.md, "Roll-ups" and "Candidates").
+ * Part of facts_build; the report writers read the results in struct
+ * facts.
+ */
+#ifndef FTK_FACTS_ROLLUP_H
+#define FTK_FACTS_ROLLUP_H
+
+#include "pipeline/facts.h"
+
+/* Fills f->region, f->fm and f->candidate_customer from the customers,
+ * rows and sorted candidates already in f. On error what it took is left
+ * in f for facts_release. */
+enum ftk_error facts_rollup_build(struct facts *f);
+
+#endif
