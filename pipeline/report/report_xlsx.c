@@ -25,8 +25,31 @@ double report_xlsx_text_width(const char *text)
     return sheet_text_width(text);
 }
 
-/* The document properties; created is the last day of the as-of month so
- * the file is the same on every rerun. */
+/* The page header of every sheet: title on the left ('&' doubled, cut on
+ * a character boundary to fit Excel's 255 characters), the sheet's name
+ * (&A) on the right. */
+static void set_page_header(struct sheet_book *x, const char *title)
+{
+    static const char tail[] = "&R&A";
+    size_t cap = sizeof(x->page_header) - sizeof(tail);
+    size_t n = 0;
+    strcpy(x->page_header, "&L");
+    n = 2;
+    for (const unsigned char *p = (const unsigned char *)title; *p;) {
+        size_t k = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+        size_t need = *p == '&' ? 2 : k;
+        if (n + need > cap)
+            break;
+        if (*p == '&')
+            x->page_header[n++] = '&';
+        for (size_t i = 0; i < k && *p; i++)
+            x->page_header[n++] = (char)*p++;
+    }
+    memcpy(x->page_header + n, tail, sizeof(tail));
+}
+
+/* The document properties and the page header; created is the last day
+ * of the as-of month so the file is the same on every rerun. */
 static void set_properties(struct sheet_book *x)
 {
     if (x->err != FTK_OK)
@@ -45,6 +68,7 @@ static void set_properties(struct sheet_book *x)
     snprintf(company, sizeof(company), "%s", program);
     snprintf(comments, sizeof(comments), "Written by ftkpi %s", FTK_VERSION);
     free(program);
+    set_page_header(x, title);
     lxw_doc_properties p = {
         .title = title,
         .subject = subject,
@@ -73,6 +97,21 @@ static bool place_rows(struct sheet_book *x)
     return true;
 }
 
+/* The sheets of the workloads present (those with a portfolio row): the
+ * core workloads first, in x->core's order, then the others by code (the
+ * portfolio's order). Links find a sheet by its name, not its place. */
+static void workload_sheets(struct sheet_book *x)
+{
+    const struct facts *f = x->f;
+    for (int k = 0; k < x->n_core; k++)
+        for (size_t i = 0; i < f->n_portfolio && x->err == FTK_OK; i++)
+            if (f->portfolio[i].workload == x->core[k])
+                sheet_workload_write(x, x->core[k]);
+    for (size_t i = 0; i < f->n_portfolio && x->err == FTK_OK; i++)
+        if (!x->cfg->workload[f->portfolio[i].workload].core)
+            sheet_workload_write(x, f->portfolio[i].workload);
+}
+
 enum ftk_error report_xlsx_write(const char *path,
                                  const struct report_xlsx_input *in,
                                  struct ftk_diag *diag)
@@ -90,6 +129,8 @@ enum ftk_error report_xlsx_write(const char *path,
     if (x.max_rows > REPORT_XLSX_MAX_ROWS)
         x.max_rows = REPORT_XLSX_MAX_ROWS;
     kpi_month_format(x.f->as_of_month, x.month);
+    /* the configuration keeps which workloads are core, not the order of
+     * its [core] list: by code until it does */
     for (int k = 0; k < x.cfg->n_workloads; k++) {
         int w = x.f->workload_order[k];
         if (x.cfg->workload[w].core)
@@ -124,8 +165,7 @@ enum ftk_error report_xlsx_write(const char *path,
     set_properties(&x);
     sheet_summary_write(&x);
     sheet_customers_write(&x);
-    for (size_t i = 0; i < x.f->n_portfolio && x.err == FTK_OK; i++)
-        sheet_workload_write(&x, x.f->portfolio[i].workload);
+    workload_sheets(&x);
     sheet_velocity_write(&x);
     sheet_plateau_write(&x);
     sheet_losers_write(&x);

@@ -5,8 +5,10 @@
  * The workbook formats the rows of facts.h; it computes no KPI of its own,
  * so every figure agrees with the CSV facts to the last digit (an AU cell
  * holds the CSV's rounded percent / 100 under a 0.00% format). Sheets, in
- * order: Summary, Customers, one per workload present (by code), Velocity,
- * Plateau, Biggest losers, Candidates, Data quality, Definitions.
+ * order: Summary, Customers, one per workload present (the core workloads
+ * first, then the others by code), Velocity, Plateau, Biggest losers,
+ * Candidates, Next actions, Exec summaries, Data quality, Definitions
+ * (docs/workbook.md).
  *
  * The file is written with libxlsxwriter in constant-memory mode (rows go
  * to temporary files in the output folder as they are written), and is

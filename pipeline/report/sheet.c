@@ -237,12 +237,56 @@ static void column_title(struct sheet *s, lxw_col_t c, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Widths, autofilter and frozen panes of the part being written. */
+/* The pixels of a column width w (Excel's, for an 11-point Calibri: 7
+ * pixels a character plus 5 of padding). */
+static double width_px(double w)
+{
+    return w * 7.0 + 5.0;
+}
+
+/* True when a list of the sheet wraps a column's text (its rows are as
+ * high as that text). */
+static bool wraps_text(const struct sheet *s)
+{
+    for (size_t k = 0; s->rows && k < s->rows->n_cols; k++)
+        if (s->rows->col[k].width > 0)
+            return true;
+    return false;
+}
+
+/* On paper: a sheet that stays readable shrunk to one page wide (at least
+ * SHEET_MIN_FIT_SCALE) is fitted to it, and so is one that wraps text,
+ * whose tall rows must print beside whose they are; a wider one prints at
+ * 100 %, page after page across a row's columns, then down, with its
+ * frozen columns repeated on each page so every page shows whose row it
+ * is. */
+static void part_print_width(struct sheet *s, const double *width)
+{
+    double px = 0;
+    for (lxw_col_t c = 0; c < s->n_cols; c++)
+        px += width_px(width[c] > 0 ? width[c] : LXW_DEF_COL_WIDTH);
+    if (px * SHEET_MIN_FIT_SCALE <= SHEET_PAGE_WIDTH_PX || wraps_text(s)) {
+        worksheet_fit_to_pages(s->ws, 1, 0);
+        return;
+    }
+    worksheet_print_across(s->ws);
+    if (s->list && s->freeze_cols > 0)
+        sheet_check(s, 0, 0,
+                    worksheet_repeat_columns(s->ws, 0, s->freeze_cols - 1));
+}
+
+/* Widths, autofilter, frozen panes and print width of the part being
+ * written. */
 static void part_finish(struct sheet *s)
 {
     struct sheet_book *x = s->x;
     if (x->err != FTK_OK || !s->ws)
         return;
+    double *width = calloc(s->n_cols ? s->n_cols : 1, sizeof(*width));
+    if (!width) {
+        sheet_fail(x, FTK_E_NOMEM, "sheet '%s': out of memory", s->name);
+        return;
+    }
     for (lxw_col_t c = 0; c < s->n_cols; c++) {
         double w = s->col[c].width;
         if (w <= 0)
@@ -251,9 +295,11 @@ static void part_finish(struct sheet *s)
             w = 5;
         if (w > s->col[c].max_width)
             w = s->col[c].max_width;
+        width[c] = w;
         if (!sheet_check(s, 0, c, worksheet_set_column(s->ws, c, c, w, NULL)))
-            return;
+            goto out;
     }
+    part_print_width(s, width);
     if (s->list) {
         lxw_row_t last = s->row > 1 ? s->row - 1 : 1;
         sheet_check(s, 0, 0,
@@ -264,6 +310,8 @@ static void part_finish(struct sheet *s)
         sheet_check(s, 0, 0,
                     worksheet_print_area(s->ws, 0, 0, last, s->n_cols - 1));
     }
+out:
+    free(width);
 }
 
 /* The name of part `part` (1-based) of a sheet. */
@@ -299,13 +347,16 @@ static void part_open(struct sheet *s)
     }
     for (lxw_col_t c = 0; c < s->n_cols; c++)
         s->col[c].width = s->col[c].head_width;
-    /* printed: landscape, one page wide, the header on every page */
+    /* printed: landscape, the workbook's title and the sheet above,
+     * "Page N of M" below, gridlines on screen only (the header row's fill
+     * and border carry the table on paper); how wide: part_finish */
     worksheet_set_landscape(s->ws);
-    worksheet_fit_to_pages(s->ws, 1, 0);
+    worksheet_gridlines(s->ws, LXW_SHOW_SCREEN_GRIDLINES);
+    sheet_check(s, 0, 0, worksheet_set_header(s->ws, x->page_header));
+    sheet_check(s, 0, 0, worksheet_set_footer(s->ws, "&CPage &P of &N"));
     if (!s->list)
         return;
-    /* gridlines on paper too, as on screen */
-    worksheet_gridlines(s->ws, LXW_SHOW_ALL_GRIDLINES);
+    /* the header row on every page */
     sheet_check(s, 0, 0, worksheet_repeat_rows(s->ws, 0, 0));
     bool any_two = false;
     for (lxw_col_t c = 0; c < s->n_cols; c++) {
@@ -414,13 +465,14 @@ void sheet_put_pct(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
                          centi_width(v, 1));
 }
 
-/* Percentage points, shown as 0.00. */
+/* Percentage points, signed and with their unit: +1.25 pp, -0.50 pp in
+ * red, 0.00 pp. */
 static void put_pp(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
                    kpi_centi v)
 {
     if (defined)
         sheet_put_number(s, r, c, (double)v / 100.0, s->x->fmt[FMT_PP],
-                         centi_width(v, 0));
+                         centi_width(v, (v > 0) + 3));
 }
 
 /* A date cell. Excel has no dates before 1900: those stay ISO text. */
@@ -669,7 +721,10 @@ void sheet_book_formats(struct sheet_book *x)
     format_set_align(x->fmt[FMT_WRAP], LXW_ALIGN_VERTICAL_TOP);
     format_set_num_format(x->fmt[FMT_COUNT], "#,##0");
     format_set_num_format(x->fmt[FMT_PCT], "0.00%");
-    format_set_num_format(x->fmt[FMT_PP], "0.00");
+    /* the sign always shown, the unit in the cell, the number still the
+     * CSV's: positive; negative (red); zero */
+    format_set_num_format(x->fmt[FMT_PP],
+                          "+0.00\" pp\";[Red]-0.00\" pp\";0.00\" pp\"");
     format_set_num_format(x->fmt[FMT_DATE], "yyyy-mm-dd");
     format_set_num_format(x->fmt[FMT_MONTH], "yyyy-mm");
     format_set_align(x->fmt[FMT_MONTH], LXW_ALIGN_LEFT);
@@ -710,6 +765,8 @@ void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
         column_title(s, (lxw_col_t)k, "%s", list_title(l, k));
         if (l->col[k].width > 0 && s->col)
             s->col[k].max_width = l->col[k].width;
+        if (l->col[k].cap > 0 && s->col)
+            s->col[k].max_width = l->col[k].cap;
     }
     s->rows = l;
     sheet_open(s);
@@ -806,6 +863,8 @@ void sheet_put_item(struct sheet *s, lxw_row_t r, const struct sheet_list *l,
                      : src->value(f, item, col->id, col->arg, buf);
         size_t index;
         lxw_row_t row;
+        if (col->if_empty && (!v.known || !v.s || !v.s[0]))
+            v = (struct schema_value){.known = true, .s = col->if_empty};
         if (!v.known)
             continue;
         if (col->width > 0 && src->table->col[col->id].type == SCHEMA_TEXT)

@@ -73,10 +73,33 @@ struct sheet_book {
     uint32_t *wl_pos;               /* per facts row: its place on its sheets */
     const struct playbook *pb;      /* in->playbook */
     struct text note;               /* the exec summary being written */
-    int core[CONFIG_MAX_WORKLOADS]; /* core workloads by code */
+    int core[CONFIG_MAX_WORKLOADS]; /* the core workloads, in x->core order */
     int n_core;
     char month[8];
+    /* The page header of every sheet: the workbook's title on the left,
+     * the sheet's name on the right (Excel's &-codes, '&' in the title
+     * doubled). */
+    char page_header[LXW_HEADER_FOOTER_MAX + 1];
 };
+
+/* The widest a customer name's column is made, in Excel's character
+ * units: with the frozen name first, about 285 pixels, under a third of a
+ * 1366-pixel laptop screen; a longer name is whole in its cell and cut
+ * off on screen only. */
+#define SHEET_NAME_WIDTH 40.0
+
+/* What an FM column shows for a customer without an FM (the CSVs leave
+ * the field empty). */
+#define SHEET_NO_FM "(unassigned)"
+
+/* The printable width of a landscape page in pixels (Letter, the smaller
+ * of Letter and A4, less Excel's default margins: 9.6 in at 96 dpi), and
+ * the smallest scale a sheet is shrunk to so that it prints one page
+ * wide (11-point text printed at 6.6 points): a wider sheet prints at
+ * 100 %, a row's columns over several pages side by side, its frozen
+ * columns repeated on each (docs/workbook.md, "On paper"). */
+#define SHEET_PAGE_WIDTH_PX 921.0
+#define SHEET_MIN_FIT_SCALE 0.6
 
 /* A column of a sheet: its title and how wide it is made. */
 struct sheet_col {
@@ -120,6 +143,10 @@ struct sheet_list_col {
     const char *title;    /* NULL: the table's title */
     int arg;              /* for the value function (values.h) */
     double width;         /* > 0: this width, text wrapped in it */
+    double cap;           /* > 0: at most this wide (SHEET_NAME_WIDTH) */
+    /* shown when the value is unknown or empty (SHEET_NO_FM); NULL: an
+     * empty cell */
+    const char *if_empty;
 };
 
 /* The columns of a list sheet or of a table inside a sheet, in order. */
@@ -234,9 +261,9 @@ void sheet_put_yes_no(struct sheet *s, lxw_row_t r, lxw_col_t c, bool b);
 
 /* A value of a table column of type `type`, as that type is shown: TEXT
  * and CODE a string, INT #,##0, PCT 0.00% (the CSV's rounded percent /
- * 100), PP 0.00, BOOL "Yes" / "No" centred, DATE yyyy-mm-dd, MONTH
- * yyyy-mm, HEALTH the word in its colour; each keeps the column as wide
- * as its text. Nothing for an unknown value. */
+ * 100), PP signed with its unit (+1.25 pp, negatives red), BOOL "Yes" / "No"
+ * centred, DATE yyyy-mm-dd, MONTH yyyy-mm, HEALTH the word in its colour; each
+ * keeps the column as wide as its text. Nothing for an unknown value. */
 void sheet_put_value(struct sheet *s, lxw_row_t r, lxw_col_t c,
                      enum schema_type type, const struct schema_value *v);
 

@@ -14,11 +14,15 @@ static bool candidate_target(const struct sheet_book *x, size_t item,
 static const struct sheet_source candidates = {
     &report_candidates, report_candidate_value, candidate_target, NULL};
 
+/* By region, then the customer's name (frozen with the region, capped),
+ * then its tenant id. */
 static const struct sheet_list_col candidates_cols[] = {
     {.id = CC_REGION},
+    {.id = CC_CUSTOMER_NAME,
+     .link = SHEET_LINK_CUSTOMER,
+     .cap = SHEET_NAME_WIDTH},
     {.id = CC_TENANT_ID},
-    {.id = CC_CUSTOMER_NAME, .link = SHEET_LINK_CUSTOMER},
-    {.id = CC_FM},
+    {.id = CC_FM, .if_empty = SHEET_NO_FM},
     {.id = CC_FOCUS_AREA},
     {.id = CC_WORKLOAD},
     {.id = CC_DETAIL},
@@ -30,7 +34,7 @@ void sheet_candidates_write(struct sheet_book *x)
     static const struct sheet_list list =
         SHEET_LIST(candidates, candidates_cols);
     struct sheet s;
-    sheet_list_open(&s, x, "Candidates", &list, 3);
+    sheet_list_open(&s, x, "Candidates", &list, 2);
     for (size_t i = 0; i < x->f->n_candidates; i++)
         if (!sheet_list_row(&s, i))
             break;

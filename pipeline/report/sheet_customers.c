@@ -14,11 +14,18 @@ static const struct sheet_source customers = {
 static const struct sheet_source workload_rows = {
     &report_workload_kpis, report_workload_value, NULL, NULL};
 
-/* Customers: before the per-core-workload AU columns, and after them. */
+/* Customers: before the per-core-workload AU columns, and after them.
+ * The name first, frozen and capped (SHEET_NAME_WIDTH). */
 static const struct sheet_list_col customers_before[] = {
-    {.id = CK_TENANT_ID},   {.id = CK_CUSTOMER_NAME}, {.id = CK_REGION},
-    {.id = CK_FM},          {.id = CK_SEATS},         {.id = CK_LARGE},
-    {.id = CK_HEALTH},      {.id = CK_CORE_QE},       {.id = CK_CORE_AE},
+    {.id = CK_CUSTOMER_NAME, .cap = SHEET_NAME_WIDTH},
+    {.id = CK_TENANT_ID},
+    {.id = CK_REGION},
+    {.id = CK_FM, .if_empty = SHEET_NO_FM},
+    {.id = CK_SEATS},
+    {.id = CK_LARGE},
+    {.id = CK_HEALTH},
+    {.id = CK_CORE_QE},
+    {.id = CK_CORE_AE},
     {.id = CK_CORE_AU_PCT},
 };
 static const struct sheet_list_col customers_after[] = {
@@ -50,18 +57,20 @@ void sheet_customers_write(struct sheet_book *x)
         col[n++] = customers_after[k];
     const struct sheet_list list = {&customers, col, n};
     struct sheet s;
-    sheet_list_open(&s, x, "Customers", &list, 2);
+    sheet_list_open(&s, x, "Customers", &list, 1);
     for (size_t i = 0; i < x->f->n_customers; i++)
         if (!sheet_list_row(&s, i))
             break;
     sheet_close(&s);
 }
 
-/* A workload sheet; the EXO scenario only on EXO's. */
+/* A workload sheet; the EXO scenario only on EXO's. The name first,
+ * frozen and capped, as on Customers. */
 static const struct sheet_list_col workload_cols[] = {
+    {.id = WK_CUSTOMER_NAME, .cap = SHEET_NAME_WIDTH},
     {.id = WK_TENANT_ID},
-    {.id = WK_CUSTOMER_NAME},
     {.id = WK_REGION},
+    {.id = WK_FM, .if_empty = SHEET_NO_FM},
     {.id = WK_QE},
     {.id = WK_AE},
     {.id = WK_AU_PCT},
@@ -97,7 +106,7 @@ void sheet_workload_write(struct sheet_book *x, int w)
     char name[32];
     sheet_workload_name(x, w, name, sizeof(name));
     struct sheet s;
-    sheet_list_open(&s, x, name, &list, 2);
+    sheet_list_open(&s, x, name, &list, 1);
     for (size_t i = 0; i < f->n_rows; i++)
         if (f->row[i].workload == w && !sheet_list_row(&s, i))
             break;

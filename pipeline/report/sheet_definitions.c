@@ -90,8 +90,6 @@ void sheet_definitions_write(struct sheet_book *x)
         s.col[5].max_width = 66; /* a SHA-256 whole */
     }
     sheet_open(&s);
-    if (x->err == FTK_OK)
-        worksheet_gridlines(s.ws, LXW_SHOW_ALL_GRIDLINES);
     sheet_title_row(&s, &r, "Definitions, thresholds and inputs", FMT_TITLE,
                     21);
     sheet_blank_row(&s);

@@ -39,11 +39,15 @@ static const struct sheet_source velocity_lines = {
 static const struct sheet_source workload_rows = {
     &report_workload_kpis, report_workload_value, row_target, NULL};
 
+/* Each list: the customer's name first, frozen and capped, as on
+ * Customers; then its tenant id, region and FM. */
 static const struct sheet_list_col velocity_cols[] = {
+    {.id = VL_CUSTOMER_NAME,
+     .link = SHEET_LINK_CUSTOMER,
+     .cap = SHEET_NAME_WIDTH},
     {.id = VL_TENANT_ID},
-    {.id = VL_CUSTOMER_NAME, .link = SHEET_LINK_CUSTOMER},
     {.id = VL_REGION},
-    {.id = VL_FM},
+    {.id = VL_FM, .if_empty = SHEET_NO_FM},
     {.id = VL_FOCUS},
     {.id = VL_ENGAGEMENT_START},
     {.id = VL_KICKOFF_DATE},
@@ -59,10 +63,10 @@ static const struct sheet_list_col velocity_cols[] = {
 };
 
 static const struct sheet_list_col plateau_cols[] = {
+    {.id = WK_CUSTOMER_NAME, .cap = SHEET_NAME_WIDTH},
     {.id = WK_TENANT_ID},
-    {.id = WK_CUSTOMER_NAME},
     {.id = WK_REGION},
-    {.id = WK_FM},
+    {.id = WK_FM, .if_empty = SHEET_NO_FM},
     {.id = WK_WORKLOAD, .link = SHEET_LINK_WORKLOAD_ROW},
     {.id = WK_CORE},
     {.id = WK_QE},
@@ -78,10 +82,10 @@ static const struct sheet_list_col plateau_cols[] = {
 };
 
 static const struct sheet_list_col losers_cols[] = {
+    {.id = WK_CUSTOMER_NAME, .cap = SHEET_NAME_WIDTH},
     {.id = WK_TENANT_ID},
-    {.id = WK_CUSTOMER_NAME},
     {.id = WK_REGION},
-    {.id = WK_FM},
+    {.id = WK_FM, .if_empty = SHEET_NO_FM},
     {.id = WK_WORKLOAD, .link = SHEET_LINK_WORKLOAD_ROW},
     {.id = WK_QE},
     {.id = WK_AE},
@@ -94,14 +98,17 @@ static const struct sheet_list_col losers_cols[] = {
     {.id = WK_NOTES_TAGS},
 };
 
+/* Only the lines in a velocity focus area (their focus flags, set by the
+ * facts), which facts.velocity puts first, most overdue first: the lines
+ * with a velocity figure alone stay in the CSVs. */
 void sheet_velocity_write(struct sheet_book *x)
 {
     static const struct sheet_list list =
         SHEET_LIST(velocity_lines, velocity_cols);
     struct sheet s;
-    sheet_list_open(&s, x, "Velocity", &list, 2);
+    sheet_list_open(&s, x, "Velocity", &list, 1);
     for (size_t i = 0; i < x->f->n_velocity; i++)
-        if (!sheet_list_row(&s, i))
+        if (x->f->velocity[i].focus != 0 && !sheet_list_row(&s, i))
             break;
     sheet_close(&s);
 }
@@ -112,7 +119,7 @@ static void row_sheet(struct sheet_book *x, const char *name,
                       size_t n)
 {
     struct sheet s;
-    sheet_list_open(&s, x, name, list, 2);
+    sheet_list_open(&s, x, name, list, 1);
     for (size_t i = 0; i < n; i++)
         if (!sheet_list_row(&s, index[i]))
             break;

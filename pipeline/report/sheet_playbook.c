@@ -45,9 +45,11 @@ static const struct sheet_source summaries = {&playbook_exec_summaries, NULL,
 
 /* Grouped by FM: the rows come sorted by FM, region, customer. */
 static const struct sheet_list_col action_cols[] = {
-    {.id = ACT_FM},
+    {.id = ACT_FM, .if_empty = SHEET_NO_FM},
     {.id = ACT_REGION},
-    {.id = ACT_CUSTOMER_NAME, .link = SHEET_LINK_CUSTOMER},
+    {.id = ACT_CUSTOMER_NAME,
+     .link = SHEET_LINK_CUSTOMER,
+     .cap = SHEET_NAME_WIDTH},
     {.id = ACT_TENANT_ID},
     {.id = ACT_WORKLOAD},
     {.id = ACT_RULE},
@@ -58,9 +60,11 @@ static const struct sheet_list_col action_cols[] = {
 
 /* The note in one wrapped cell, ready to paste. */
 static const struct sheet_list_col summary_cols[] = {
-    {.id = SUM_FM},
+    {.id = SUM_FM, .if_empty = SHEET_NO_FM},
     {.id = SUM_REGION},
-    {.id = SUM_CUSTOMER_NAME, .link = SHEET_LINK_CUSTOMER},
+    {.id = SUM_CUSTOMER_NAME,
+     .link = SHEET_LINK_CUSTOMER,
+     .cap = SHEET_NAME_WIDTH},
     {.id = SUM_TENANT_ID},
     {.id = SUM_DEPLOYMENT_PROGRESS},
     {.id = SUM_NOTE, .width = 110},

@@ -69,7 +69,6 @@ void sheet_quality_write(struct sheet_book *x)
         sheet_check(&s, 0, 0,
                     worksheet_autofilter(s.ws, 0, 0, last, n_cols - 1));
         worksheet_freeze_panes(s.ws, 1, 0);
-        worksheet_gridlines(s.ws, LXW_SHOW_ALL_GRIDLINES);
     }
     sheet_blank_row(&s);
     sheet_section(&s, &r,

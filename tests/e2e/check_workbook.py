@@ -3,10 +3,16 @@
 back with openpyxl and checks it against the CSV facts and run.json in the
 same folder:
 
-- the sheets and their order, and the header row of each list sheet;
+- the sheets and their order (the core workloads' sheets first), and the
+  header row of each list sheet, the customer's name first;
 - every workload sheet cell (QE, AE, AU, health, scenario, deltas, plateau,
   dates, days, users to goal) equals its workload_kpis.csv row: an AU cell
-  x 100 rounded to 2 decimals is au_pct, under a 0.00% format;
+  x 100 rounded to 2 decimals is au_pct, under a 0.00% format; a pp delta
+  is the CSV's number under the signed format `+0.00" pp"`, red below 0;
+- an empty FM shows "(unassigned)" (the CSVs keep it empty);
+- every sheet prints landscape, without gridlines, under a page header
+  (the workbook's title, the sheet) and over "Page N of M"; list sheets
+  repeat their header row;
 - the Customers sheet equals customer_kpis.csv, Candidates has every
   cohort_candidates.csv row, Data quality has run.json's counts;
 - no formula cell anywhere (a customer named =HYPERLINK(...) stays a
@@ -99,7 +105,16 @@ def yes_no(text):
     return {"true": "Yes", "false": "No", "": ""}[text]
 
 
-WORKLOAD_HEAD = ["Tenant ID", "Customer", "Region", "QE", "AE", "AU",
+PP_FORMAT = '+0.00" pp";[Red]-0.00" pp";0.00" pp"'
+NO_FM = "(unassigned)"
+
+
+def fm_text(s):
+    """A CSV FM as the workbook shows it."""
+    return csv_text(s) or NO_FM
+
+
+WORKLOAD_HEAD = ["Customer", "Tenant ID", "Region", "FM", "QE", "AE", "AU",
                  "Health", "EXO scenario", "Delta 1m (pp)", "Delta 3m (pp)",
                  "Plateau months", "Plateau", "QE backfilled", "Enabled",
                  "Days kickoff to enable", "Days to 10%", "Days to 40%",
@@ -139,6 +154,8 @@ def check_workloads(wb, out, portfolio):
     for p in portfolio:
         code = p["workload"]
         want = [r for r in wk if r["workload"] == code]
+        ck = {r["tenant_id"]: r for r in read_csv(
+            os.path.join(out, "customer_kpis.csv"))}
         head, rows = list_rows(wb, code)
         exp_head = [h for h in WORKLOAD_HEAD
                     if code == "EXO" or h != "EXO scenario"]
@@ -157,6 +174,8 @@ def check_workloads(wb, out, portfolio):
             same_text(v[col["Customer"]], csv_text(w["customer_name"]),
                       at + " customer")
             same_text(v[col["Region"]], csv_text(w["region"]), at + " region")
+            same_text(v[col["FM"]], fm_text(ck[w["tenant_id"]]["fm"]),
+                      at + " FM")
             same_int(v[col["QE"]], w["qe"], at + " QE")
             same_int(v[col["AE"]], w["ae"], at + " AE")
             same_round(v[col["AU"]], w["au_pct"], 100, at + " AU")
@@ -172,9 +191,10 @@ def check_workloads(wb, out, portfolio):
             same_round(v[col["Delta 3m (pp)"]], w["delta_3m_pp"], 1,
                        at + " delta 3m")
             for c in ("Delta 1m (pp)", "Delta 3m (pp)"):
-                if v[col[c]] is not None and row[col[c]].number_format != "0.00":
-                    problem("%s %s: format %r" % (at, c,
-                                                  row[col[c]].number_format))
+                if v[col[c]] is not None and \
+                        row[col[c]].number_format != PP_FORMAT:
+                    problem("%s %s: format %r, expected %r"
+                            % (at, c, row[col[c]].number_format, PP_FORMAT))
             same_int(v[col["Plateau months"]], w["plateau_months"],
                      at + " plateau months")
             same_text(v[col["Plateau"]], yes_no(w["plateau"]), at + " plateau")
@@ -193,7 +213,7 @@ def check_workloads(wb, out, portfolio):
 def check_customers(wb, out, core):
     ck = read_csv(os.path.join(out, "customer_kpis.csv"))
     head, rows = list_rows(wb, "Customers")
-    exp = ["Tenant ID", "Customer", "Region", "FM", "Seats", "Large",
+    exp = ["Customer", "Tenant ID", "Region", "FM", "Seats", "Large",
            "Health", "Core QE", "Core AE", "Core AU"] + \
         ["AU " + c for c in core] + ["Users to goal", "Focus areas"]
     if head != exp:
@@ -210,7 +230,7 @@ def check_customers(wb, out, core):
         same_text(v[col["Tenant ID"]], w["tenant_id"], at + " tenant")
         same_text(v[col["Customer"]], csv_text(w["customer_name"]),
                   at + " customer")
-        same_text(v[col["FM"]], csv_text(w["fm"]), at + " FM")
+        same_text(v[col["FM"]], fm_text(w["fm"]), at + " FM")
         same_int(v[col["Seats"]], w["seats"], at + " seats")
         same_text(v[col["Large"]], yes_no(w["large"]), at + " large")
         same_text(v[col["Health"]], w["health"], at + " health")
@@ -225,10 +245,11 @@ def check_customers(wb, out, core):
 def check_candidates(wb, out):
     cc = read_csv(os.path.join(out, "cohort_candidates.csv"))
     head, rows = list_rows(wb, "Candidates")
-    if head != ["Region", "Tenant ID", "Customer", "FM", "Focus area",
+    if head != ["Region", "Customer", "Tenant ID", "FM", "Focus area",
                 "Workload", "Detail", "Users to goal"]:
         problem("Candidates: header %r" % head)
         return
+    col = {h: i for i, h in enumerate(head)}
     if len(rows) != len(cc):
         problem("Candidates: %d rows, cohort_candidates.csv has %d"
                 % (len(rows), len(cc)))
@@ -236,11 +257,15 @@ def check_candidates(wb, out):
     for row, w in zip(rows, cc):
         v = [c.value for c in row]
         at = "Candidates %s %s" % (w["tenant_id"], w["focus_area"])
-        same_text(v[1], w["tenant_id"], at + " tenant")
-        same_text(v[4], w["focus_area"], at + " focus area")
-        same_text(v[5], w["workload"], at + " workload")
-        same_text(v[6], csv_text(w["detail"]), at + " detail")
-        same_int(v[7], w["users_to_goal"], at + " users to goal")
+        same_text(v[col["Tenant ID"]], w["tenant_id"], at + " tenant")
+        same_text(v[col["Customer"]], csv_text(w["customer_name"]),
+                  at + " customer")
+        same_text(v[col["FM"]], fm_text(w["fm"]), at + " FM")
+        same_text(v[col["Focus area"]], w["focus_area"], at + " focus area")
+        same_text(v[col["Workload"]], w["workload"], at + " workload")
+        same_text(v[col["Detail"]], csv_text(w["detail"]), at + " detail")
+        same_int(v[col["Users to goal"]], w["users_to_goal"],
+                 at + " users to goal")
 
 
 def check_playbook(wb, out):
@@ -258,7 +283,7 @@ def check_playbook(wb, out):
         for row, a in zip(rows, na):
             v = [c.value for c in row]
             at = "Next actions %s %s" % (a["tenant_id"], a["rule"])
-            same_text(v[0], csv_text(a["fm"]), at + " fm")
+            same_text(v[0], fm_text(a["fm"]), at + " fm")
             same_text(v[3], csv_text(a["tenant_id"]), at + " tenant")
             same_text(v[4], a["workload"], at + " workload")
             same_text(v[5], a["rule"], at + " rule")
@@ -277,6 +302,7 @@ def check_playbook(wb, out):
         for row, s in zip(rows, es):
             v = [c.value for c in row]
             at = "Exec summaries %s" % s["tenant_id"]
+            same_text(v[0], fm_text(s["fm"]), at + " fm")
             same_text(v[3], csv_text(s["tenant_id"]), at + " tenant")
             same_text(v[4], s["deployment_progress"], at + " progress")
             same_text(v[5], s["note"], at + " note")
@@ -323,6 +349,41 @@ def check_every_cell(wb):
                             % (ws.title, cell.coordinate, v))
 
 
+def check_velocity(wb):
+    """Velocity holds only lines in a velocity focus area."""
+    head, rows = list_rows(wb, "Velocity")
+    focus = head.index("Velocity focus")
+    for row in rows:
+        v = row[focus].value
+        if not v or not set(v.split(";")) <= {"SLOW_KICKOFF", "SLOW_ENABLE",
+                                              "SLOW_RAMP"}:
+            problem("Velocity %s: focus %r, expected velocity focus areas"
+                    % (row[1].value, v))
+
+
+def check_print(path, title):
+    """Landscape, no gridlines, the page header and footer on every
+    sheet; the header row repeated on every list sheet."""
+    wb = openpyxl.load_workbook(path)
+    lists = set(wb.sheetnames) - {"Summary", "Data quality", "Definitions"}
+    for ws in wb.worksheets:
+        at = ws.title
+        if ws.page_setup.orientation != "landscape":
+            problem("%s: prints %r" % (at, ws.page_setup.orientation))
+        if ws.print_options.gridLines:
+            problem("%s: prints its gridlines" % at)
+        head = ws.oddHeader
+        if head.left.text != title or head.right.text != "&A":
+            problem("%s: page header %r / %r, expected %r / &A"
+                    % (at, head.left.text, head.right.text, title))
+        if ws.oddFooter.center.text != "Page &P of &N":
+            problem("%s: page footer %r" % (at, ws.oddFooter.center.text))
+        if at in lists and ws.print_title_rows not in ("1:1", "$1:$1"):
+            problem("%s: repeats rows %r on paper, expected 1:1"
+                    % (at, ws.print_title_rows))
+    wb.close()
+
+
 def check_zip(path, month, program):
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
@@ -361,8 +422,13 @@ def main():
         "Microsoft 365 Adoption Program"
 
     wb = openpyxl.load_workbook(path, read_only=True)
+    # the core workloads present, in the configured order, then the others
+    # by code (portfolio.csv's order)
+    present = [p["workload"] for p in portfolio]
+    codes = [c for c in core if c in present] + \
+        [c for c in present if c not in core]
     want = ["Summary"] + parts(wb, "Customers") + \
-        [n for p in portfolio for n in parts(wb, p["workload"])] + \
+        [n for c in codes for n in parts(wb, c)] + \
         parts(wb, "Velocity") + parts(wb, "Plateau") + \
         parts(wb, "Biggest losers") + parts(wb, "Candidates") + \
         parts(wb, "Next actions") + parts(wb, "Exec summaries") + \
@@ -388,9 +454,11 @@ def main():
     check_every_cell(wb)
     for name in ("Velocity", "Plateau", "Biggest losers"):
         head, _ = list_rows(wb, name)
-        if not head or head[0] != "Tenant ID":
+        if not head or head[:4] != ["Customer", "Tenant ID", "Region", "FM"]:
             problem("%s: header %r" % (name, head))
+    check_velocity(wb)
     wb.close()
+    check_print(path, "%s: adoption KPIs %s" % (program, month))
     check_zip(path, month, program)
     if problems:
         print("workbook: %d problems" % len(problems))

@@ -79,10 +79,12 @@ static int32_t day(int y, int m, int d)
 }
 
 /* Seven customers with EXO (one with QE 0, so no AU), some with names a
- * spreadsheet could take for a formula, a control character (T0, a
- * SLOW_KICKOFF candidate whose name is a link), an invalid UTF-8 one and
- * one too long for a cell; KPIs for 2024-06. */
-static void build_store(struct fixture *fx)
+ * spreadsheet could take for a formula, a control character (T0, whose
+ * name would be a link), an invalid UTF-8 one and one too long for a
+ * cell; T0 and T4 to T6 without a kickoff (SLOW_KICKOFF: their lines are
+ * on Velocity), T2 without an FM; with aadp, T1 also has AADP, not a core
+ * workload; KPIs for 2024-06. */
+static void build_store_with(struct fixture *fx, bool aadp)
 {
     static const char *const names[] = {"Alpha\x01"
                                         "Co",
@@ -96,7 +98,9 @@ static void build_store(struct fixture *fx)
     memset(fx->long_name, 'n', LONG_NAME);
     fx->long_name[LONG_NAME] = '\0';
     int exo = config_workload_lookup(&fx->cfg, "EXO", 3);
-    assert_true(exo >= 0);
+    int aadp_w = config_workload_lookup(&fx->cfg, "AADP", 4);
+    assert_true(exo >= 0 && aadp_w >= 0);
+    assert_false(fx->cfg.workload[aadp_w].core);
     enum store_added added;
     for (int i = 0; i < 7; i++) {
         char id[8];
@@ -106,11 +110,11 @@ static void build_store(struct fixture *fx)
             .name = names[i] ? names[i] : fx->long_name,
             .region = i % 2 ? "EMEA" : "NA",
             .priority = "",
-            .fm = "Pat",
+            .fm = i == 2 ? "" : "Pat",
             .seats = 100 * i,
             .engagement_start = day(2024, 1, 1),
             .gateway_date = KPI_NO_DATE,
-            .kickoff_date = i == 0 ? KPI_NO_DATE : day(2024, 1, 20),
+            .kickoff_date = i == 0 || i >= 4 ? KPI_NO_DATE : day(2024, 1, 20),
         };
         assert_int_equal(store_add_tenant(&fx->st, &t, &added), FTK_OK);
     }
@@ -125,19 +129,32 @@ static void build_store(struct fixture *fx)
         };
         assert_int_equal(store_add_entitlement(&fx->st, i, exo, &e, &added),
                          FTK_OK);
+        if (aadp && i == 1)
+            assert_int_equal(
+                store_add_entitlement(&fx->st, i, aadp_w, &e, &added), FTK_OK);
     }
     store_entitlements_done(&fx->st);
     for (uint32_t i = 0; i < 7; i++)
-        for (int m = 1; m <= 6; m++)
+        for (int m = 1; m <= 6; m++) {
             assert_int_equal(store_add_usage(&fx->st, i, exo, day(2024, m, 28),
                                              (uint32_t)(10 * m + 7 * i),
                                              &added),
                              FTK_OK);
+            if (aadp && i == 1)
+                assert_int_equal(store_add_usage(&fx->st, i, aadp_w,
+                                                 day(2024, m, 28), 5, &added),
+                                 FTK_OK);
+        }
     struct ftk_diag diag = {{0}};
     int32_t month;
     assert_true(kpi_month_parse("2024-06", 7, &month));
     assert_int_equal(facts_build(&fx->facts, &fx->st, month, &diag), FTK_OK);
     fx->have_facts = true;
+}
+
+static void build_store(struct fixture *fx)
+{
+    build_store_with(fx, false);
 }
 
 static enum ftk_error write_book(struct fixture *fx, const char *path,
@@ -272,12 +289,12 @@ static void test_report_xlsx__splits_list_sheets_at_max_rows(void **state)
     book_load(&b, fx->path);
     char names[1024];
     sheet_names(&b, names, sizeof(names));
-    assert_string_equal(names,
-                        "Summary|Customers|Customers (2)|Customers (3)|"
-                        "Customers (4)|EXO|EXO (2)|EXO (3)|EXO (4)|"
-                        "Velocity|Velocity (2)|Velocity (3)|Velocity (4)|"
-                        "Plateau|Biggest losers|Candidates|Data quality|"
-                        "Definitions");
+    assert_string_equal(names, "Summary|Customers|Customers (2)|Customers (3)|"
+                               "Customers (4)|EXO|EXO (2)|EXO (3)|EXO (4)|"
+                               "Velocity|Velocity (2)|Velocity (3)|"
+                               "Plateau|Biggest losers|Candidates|"
+                               "Candidates (2)|Candidates (3)|Data quality|"
+                               "Definitions");
     /* EXO's parts: sheets 6 to 9, 2 + 2 + 2 + 1 rows under a header each,
      * every row there once, in order */
     int rows = 0;
@@ -291,14 +308,17 @@ static void test_report_xlsx__splits_list_sheets_at_max_rows(void **state)
         snprintf(tenant, sizeof(tenant), "<t>T%d</t>", 2 * (k - 6));
         assert_non_null(strstr(xml, tenant));
         assert_non_null(strstr(xml, "<autoFilter ref=\"A1:"));
-        assert_non_null(strstr(xml, "<pane xSplit=\"2\" ySplit=\"1\""));
+        /* the customer's name, first, is frozen */
+        assert_non_null(strstr(xml, "<pane xSplit=\"1\" ySplit=\"1\""));
         test_free(xml);
     }
     assert_int_equal(rows, 7);
-    /* Velocity links each row to its place on the EXO sheets: T4 and T5
-     * are on EXO (3), T6 alone on EXO (4) */
+    /* Velocity (the five lines with a velocity focus area: SLOW_KICKOFF
+     * for T0 and T4 to T6, SLOW_RAMP for T3, which has no AU) links each
+     * row to its place on the EXO sheets: T4 and T5 are on EXO (3), T6
+     * alone on EXO (4) */
     int on3 = 0, on4 = 0;
-    for (int k = 10; k <= 13; k++) {
+    for (int k = 10; k <= 12; k++) {
         char *xml = sheet_xml(&b, k);
         on3 += count(xml, "location=\"'EXO (3)'!A2\"") +
                count(xml, "location=\"'EXO (3)'!A3\"");
@@ -326,6 +346,77 @@ static void test_report_xlsx__one_sheet_under_excel_limit(void **state)
                                "Definitions");
     char *exo = sheet_xml(&b, 3);
     assert_int_equal(count(exo, "<row "), 8);
+    test_free(exo);
+    test_free(b.data);
+    done(fx);
+}
+
+/* The sheet of a core workload comes before the others, whatever their
+ * codes: EXO before AADP. */
+static void test_report_xlsx__core_workloads_first(void **state)
+{
+    struct fixture *fx = *state;
+    build_store_with(fx, true);
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(write_book(fx, fx->path, 0, &diag), FTK_OK);
+    struct book b;
+    book_load(&b, fx->path);
+    char names[1024];
+    sheet_names(&b, names, sizeof(names));
+    assert_string_equal(names, "Summary|Customers|EXO|AADP|Velocity|Plateau|"
+                               "Biggest losers|Candidates|Data quality|"
+                               "Definitions");
+    /* the Summary's links find the sheets by name */
+    char *summary = sheet_xml(&b, 1);
+    assert_non_null(strstr(summary, "location=\"'AADP'!A1\""));
+    assert_non_null(strstr(summary, "location=\"'EXO'!A1\""));
+    test_free(summary);
+    test_free(b.data);
+    done(fx);
+}
+
+/* Every sheet prints landscape under the workbook's title ('&' doubled)
+ * and the sheet's name, "Page N of M" below, without gridlines; list
+ * sheets repeat their header row; a pp delta is signed with its unit and
+ * red when negative; a customer without an FM shows "(unassigned)". */
+static void test_report_xlsx__print_setup_and_formats(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    strcpy(fx->cfg.program_name, "R&D");
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(write_book(fx, fx->path, 0, &diag), FTK_OK);
+    struct book b;
+    book_load(&b, fx->path);
+    for (int k = 1; k <= 9; k++) {
+        char *xml = sheet_xml(&b, k);
+        assert_non_null(xml);
+        assert_non_null(strstr(xml, "orientation=\"landscape\""));
+        assert_non_null(strstr(xml, "<oddHeader>&amp;LR&amp;&amp;D: adoption "
+                                    "KPIs 2024-06&amp;R&amp;A</oddHeader>"));
+        assert_non_null(
+            strstr(xml, "<oddFooter>&amp;CPage &amp;P of &amp;N</oddFooter>"));
+        assert_null(strstr(xml, "gridLines=\"1\""));
+        test_free(xml);
+    }
+    char *wb = book_part(&b, "xl/workbook.xml");
+    /* the list sheets: Customers, EXO, Velocity, Plateau, Biggest losers,
+     * Candidates */
+    assert_int_equal(count(wb, "_xlnm.Print_Titles"), 6);
+    /* EXO, too wide for one page at 70 %, repeats the name too */
+    assert_non_null(strstr(wb, ">EXO!$A:$A,EXO!$1:$1<"));
+    test_free(wb);
+    char *styles = book_part(&b, "xl/styles.xml");
+    assert_non_null(strstr(styles, "formatCode=\"+0.00&quot; pp&quot;;[Red]"
+                                   "-0.00&quot; pp&quot;;0.00&quot; "
+                                   "pp&quot;\""));
+    test_free(styles);
+    char *cust = sheet_xml(&b, 2);
+    assert_int_equal(count(cust, "<t>(unassigned)</t>"), 1);
+    assert_int_equal(count(cust, "<t>Pat</t>"), 6);
+    test_free(cust);
+    char *exo = sheet_xml(&b, 3);
+    assert_int_equal(count(exo, "<t>(unassigned)</t>"), 1);
     test_free(exo);
     test_free(b.data);
     done(fx);
@@ -440,9 +531,9 @@ static void test_report_xlsx__text_stays_text_and_no_nan(void **state)
     test_free(cust);
     /* T3 has QE 0: its AU cell is absent, not NaN; T0's AU is 67 / 200 */
     char *exo = sheet_xml(&b, 3);
-    assert_non_null(strstr(exo, "<c r=\"F2\" s="));
+    assert_non_null(strstr(exo, "<c r=\"G2\" s="));
     assert_non_null(strstr(exo, "<v>0.335</v>"));
-    assert_null(strstr(exo, "<c r=\"F5\""));
+    assert_null(strstr(exo, "<c r=\"G5\""));
     test_free(exo);
     test_free(b.data);
     done(fx);
@@ -554,6 +645,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_report_xlsx__splits_list_sheets_at_max_rows),
         T(test_report_xlsx__one_sheet_under_excel_limit),
+        T(test_report_xlsx__core_workloads_first),
+        T(test_report_xlsx__print_setup_and_formats),
         T(test_report_xlsx__text_width),
         T(test_report_xlsx__cell_text_sanitised_and_cut),
         T(test_report_xlsx__text_stays_text_and_no_nan),
