@@ -172,6 +172,8 @@ static bool core_item(struct load_state *st, const char *item, void *arg)
             "unknown workload '%s' in core list: expected a code "
             "from [workloads]",
             item);
+    if (!st->cfg->workload[w].core)
+        st->cfg->core[st->cfg->n_core++] = w;
     st->cfg->workload[w].core = true;
     return true;
 }
@@ -259,6 +261,7 @@ static bool section_core(struct load_state *st, const char *name, char *value)
             st, "unknown key '%s' in [core]: expected workloads", name);
     for (int i = 0; i < cfg->n_workloads; i++)
         cfg->workload[i].core = false;
+    cfg->n_core = 0;
     return each_item(st, value, core_item, NULL);
 }
 

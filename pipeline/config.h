@@ -34,6 +34,10 @@ struct config {
     char source[1024]; /* "defaults" or the --config path, for reports */
     struct config_workload workload[CONFIG_MAX_WORKLOADS];
     int n_workloads; /* in order of first appearance */
+    /* the core workloads in the order [core] workloads lists them: the
+     * order of the workbook's core tabs and columns */
+    int core[CONFIG_MAX_WORKLOADS];
+    int n_core;
     struct kpi_thresholds default_threshold;
     struct kpi_customer_bands customer;
     kpi_pct plateau_band;

@@ -129,13 +129,9 @@ enum ftk_error report_xlsx_write(const char *path,
     if (x.max_rows > REPORT_XLSX_MAX_ROWS)
         x.max_rows = REPORT_XLSX_MAX_ROWS;
     kpi_month_format(x.f->as_of_month, x.month);
-    /* the configuration keeps which workloads are core, not the order of
-     * its [core] list: by code until it does */
-    for (int k = 0; k < x.cfg->n_workloads; k++) {
-        int w = x.f->workload_order[k];
-        if (x.cfg->workload[w].core)
-            x.core[x.n_core++] = w;
-    }
+    /* in the configured order of [core] workloads */
+    for (int k = 0; k < x.cfg->n_core; k++)
+        x.core[x.n_core++] = x.cfg->core[k];
 
     /* libxlsxwriter's temporary files go next to the output */
     size_t dir_len = 0;

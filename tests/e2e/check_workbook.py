@@ -417,7 +417,7 @@ def main():
     path = os.path.join(out, "kpi-%s.xlsx" % month)
     portfolio = read_csv(os.path.join(out, "portfolio.csv"))
     core = sys.argv[2].split(",") if len(sys.argv) > 2 else \
-        ["EXO", "OD", "OPP", "SPO", "TEAMS"]
+        ["EXO", "SPO", "OD", "TEAMS", "OPP"]
     program = sys.argv[3] if len(sys.argv) > 3 else \
         "Microsoft 365 Adoption Program"
 

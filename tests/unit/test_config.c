@@ -227,7 +227,7 @@ static void test_config__add_a_workload_code(void **state)
         fx, "[workloads]\nviva = Viva Insights, Workplace Analytics\n"
             "PURVIEW =\n"
             "[thresholds]\nVIVA = 30, 10\n"
-            "[core]\nworkloads = EXO, viva\n"
+            "[core]\nworkloads = viva, EXO, viva\n"
             "[goals]\nVIVA = 1000\n");
     struct config *cfg = &fx->cfg;
     assert_int_equal(cfg->n_workloads, 19);
@@ -247,6 +247,10 @@ static void test_config__add_a_workload_code(void **state)
             fail_msg("%s core is %d", cfg->workload[i].code,
                      cfg->workload[i].core);
     }
+    /* the list's order, each workload once */
+    assert_int_equal(cfg->n_core, 2);
+    assert_int_equal(cfg->core[0], 17);
+    assert_int_equal(cfg->core[1], lookup(cfg, "EXO"));
     config_release(cfg);
 }
 
