@@ -770,6 +770,7 @@ void sheet_book_formats(struct sheet_book *x)
     format_set_align(x->fmt[FMT_TOP], LXW_ALIGN_VERTICAL_TOP);
     format_set_align(x->fmt[FMT_LEFT], LXW_ALIGN_LEFT);
     format_set_num_format(x->fmt[FMT_COUNT_LEFT], "#,##0");
+    format_set_num_format(x->fmt[FMT_DECIMAL], "#,##0.00");
     format_set_align(x->fmt[FMT_COUNT_LEFT], LXW_ALIGN_LEFT);
 }
 

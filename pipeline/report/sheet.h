@@ -56,6 +56,7 @@ enum sheet_fmt {
     FMT_LEFT,
     FMT_COUNT_LEFT,
     FMT_DATE_LEFT,
+    FMT_DECIMAL,
     FMT_COUNT_ALL
 };
 

@@ -22,6 +22,8 @@ same folder:
   1, 2, ... within its region), its users to goal summing to the
   candidate customers' in customer_kpis.csv, and each
   cohort_candidates.csv row as a line of its focus areas;
+- on every Summary portfolio row, Σ AE / measured Σ QE is the pooled AU
+  shown (to 2 decimals);
 - By region and By FM count every customer once; Data quality has
   run.json's counts;
 - no formula cell anywhere (a customer named =HYPERLINK(...) stays a
@@ -349,6 +351,36 @@ def check_candidates(wb, out):
                 % (len(missing), sorted(missing)[0]))
 
 
+def check_summary_portfolio(wb, portfolio):
+    """The Summary's portfolio table is portfolio.csv's, and on every row
+    Σ AE / measured Σ QE is the pooled AU shown (to its 2 decimals)."""
+    rows = list(wb["Summary"].iter_rows(values_only=True))
+    at = [i for i, r in enumerate(rows) if r and r[0] == "Workload" and
+          "Measured \u03a3 QE" in r]
+    if len(at) != 1:
+        problem("Summary: no portfolio table with a measured \u03a3 QE")
+        return
+    head = rows[at[0]]
+    col = {h: i for i, h in enumerate(head) if h}
+    body = rows[at[0] + 1:at[0] + 1 + len(portfolio)]
+    for r, p in zip(body, portfolio):
+        where = "Summary %s" % p["workload"]
+        same_text(r[col["Workload"]], p["workload"], where + " workload")
+        same_int(r[col["\u03a3 AE"]], p["ae"], where + " \u03a3 AE")
+        same_round(r[col["Pooled AU"]], p["pooled_au_pct"], 100,
+                   where + " pooled AU")
+        ae, qe = r[col["\u03a3 AE"]], r[col["Measured \u03a3 QE"]]
+        pooled = r[col["Pooled AU"]]
+        if qe:
+            want = "%.2f" % (round(10000 * ae / qe) / 100)
+            if pooled is None or "%.2f" % (pooled * 100) != want:
+                problem("%s: \u03a3 AE / measured \u03a3 QE = %s %%, pooled "
+                        "AU %r" % (where, want, pooled))
+        elif pooled is not None:
+            problem("%s: pooled AU %r with no measured \u03a3 QE"
+                    % (where, pooled))
+
+
 def check_groups(wb, out):
     """By region and By FM: every customer counted once, its health mix
     adding up to its customers; an empty FM shows "(unassigned)"."""
@@ -587,6 +619,7 @@ def main():
     check_customers(wb, out, core, month)
     check_candidates(wb, out)
     check_groups(wb, out)
+    check_summary_portfolio(wb, portfolio)
     check_playbook(wb, out)
     check_data_quality(wb, manifest)
     check_every_cell(wb)
