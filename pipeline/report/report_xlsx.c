@@ -160,6 +160,8 @@ enum ftk_error report_xlsx_write(const char *path,
     sheet_book_formats(&x);
     set_properties(&x);
     sheet_summary_write(&x);
+    sheet_by_region_write(&x);
+    sheet_by_fm_write(&x);
     sheet_customers_write(&x);
     workload_sheets(&x);
     sheet_velocity_write(&x);

@@ -275,6 +275,31 @@ static void part_print_width(struct sheet *s, const double *width)
                     worksheet_repeat_columns(s->ws, 0, s->freeze_cols - 1));
 }
 
+/* The 3-colour scale (lowest red, median yellow, highest green; Excel's
+ * own colours) over each run of adjacent scale columns of a list's rows.
+ * libxlsxwriter keeps conditional formats apart from the cells and writes
+ * them when the file is assembled, so constant-memory mode takes them
+ * after the rows. */
+static void part_scales(struct sheet *s, lxw_row_t last)
+{
+    const struct sheet_list *l = s->rows;
+    if (!l || s->row < 2)
+        return;
+    for (size_t k = 0; k < l->n_cols; k++) {
+        if (!l->col[k].scale || (k > 0 && l->col[k - 1].scale))
+            continue;
+        size_t end = k;
+        while (end + 1 < l->n_cols && l->col[end + 1].scale)
+            end++;
+        lxw_conditional_format cf = {.type = LXW_CONDITIONAL_3_COLOR_SCALE};
+        if (!sheet_check(
+                s, 1, (lxw_col_t)k,
+                worksheet_conditional_format_range(s->ws, 1, (lxw_col_t)k, last,
+                                                   (lxw_col_t)end, &cf)))
+            return;
+    }
+}
+
 /* Widths, autofilter, frozen panes and print width of the part being
  * written. */
 static void part_finish(struct sheet *s)
@@ -309,6 +334,7 @@ static void part_finish(struct sheet *s)
          * on pages of empty columns */
         sheet_check(s, 0, 0,
                     worksheet_print_area(s->ws, 0, 0, last, s->n_cols - 1));
+        part_scales(s, last);
     }
 out:
     free(width);
@@ -611,7 +637,7 @@ static lxw_row_t place(const struct sheet_book *x, const char *base,
 static const char *const fixed_sheets[] = {
     "Summary",      "Customers",      "Velocity",    "Plateau",
     "Candidates",   "Data quality",   "Definitions", "Biggest losers",
-    "Next actions", "Exec summaries",
+    "Next actions", "Exec summaries", "By region",   "By FM",
 };
 
 /* The sheet name of a workload: its code, or "CODE (workload)" when the
@@ -744,6 +770,7 @@ void sheet_book_formats(struct sheet_book *x)
     format_set_align(x->fmt[FMT_TOP], LXW_ALIGN_VERTICAL_TOP);
     format_set_align(x->fmt[FMT_LEFT], LXW_ALIGN_LEFT);
     format_set_num_format(x->fmt[FMT_COUNT_LEFT], "#,##0");
+    format_set_num_format(x->fmt[FMT_DECIMAL], "#,##0.00");
     format_set_align(x->fmt[FMT_COUNT_LEFT], LXW_ALIGN_LEFT);
 }
 

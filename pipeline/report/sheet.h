@@ -56,6 +56,7 @@ enum sheet_fmt {
     FMT_LEFT,
     FMT_COUNT_LEFT,
     FMT_DATE_LEFT,
+    FMT_DECIMAL,
     FMT_COUNT_ALL
 };
 
@@ -87,6 +88,11 @@ struct sheet_book {
  * 1366-pixel laptop screen; a longer name is whole in its cell and cut
  * off on screen only. */
 #define SHEET_NAME_WIDTH 40.0
+
+/* The widest a column of text in words is made (a health reason, focus
+ * areas in words): longer text is whole in its cell, cut off on screen
+ * only. */
+#define SHEET_TEXT_WIDTH 60.0
 
 /* What an FM column shows for a customer without an FM (the CSVs leave
  * the field empty). */
@@ -147,6 +153,9 @@ struct sheet_list_col {
     /* shown when the value is unknown or empty (SHEET_NO_FM); NULL: an
      * empty cell */
     const char *if_empty;
+    /* Coloured by one 3-colour scale (red, yellow, green) shared with the
+     * scale columns next to it: a 12-month series reads as one band. */
+    bool scale;
 };
 
 /* The columns of a list sheet or of a table inside a sheet, in order. */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kpi/date.h"
+
 static const struct sheet_source customers = {
     &report_customer_kpis, report_customer_value, NULL, NULL};
 
@@ -24,25 +26,38 @@ static const struct sheet_list_col customers_before[] = {
     {.id = CK_SEATS},
     {.id = CK_LARGE},
     {.id = CK_HEALTH},
+    {.id = CK_HEALTH_REASON, .cap = SHEET_TEXT_WIDTH},
     {.id = CK_CORE_QE},
     {.id = CK_CORE_AE},
     {.id = CK_CORE_AU_PCT},
 };
 static const struct sheet_list_col customers_after[] = {
     {.id = CK_USERS_TO_GOAL},
-    {.id = CK_FOCUS_AREAS},
+    {.id = CK_FOCUS_WORDS, .cap = SHEET_TEXT_WIDTH},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The titles of the 12-month columns: "YYYY-MM", the as-of month last. */
+static void month_titles(const struct sheet_book *x,
+                         char title[FACTS_TREND_MONTHS][8])
+{
+    for (int k = 0; k < FACTS_TREND_MONTHS; k++)
+        kpi_month_format(x->f->as_of_month - (FACTS_TREND_MONTHS - 1) + k,
+                         title[k]);
+}
+
 /* One row per customer; between its core figures and users to goal, the
- * AU of each core workload ("AU EXO", ...). */
+ * AU of each core workload ("AU EXO", ...) and its pooled core AU in each
+ * of the last 12 months under one colour scale. */
 void sheet_customers_write(struct sheet_book *x)
 {
-    struct sheet_list_col
-        col[N(customers_before) + CONFIG_MAX_WORKLOADS + N(customers_after)];
+    struct sheet_list_col col[N(customers_before) + CONFIG_MAX_WORKLOADS +
+                              FACTS_TREND_MONTHS + N(customers_after)];
     char title[CONFIG_MAX_WORKLOADS][64];
+    char month[FACTS_TREND_MONTHS][8];
     size_t n = 0;
+    month_titles(x, month);
     for (size_t k = 0; k < N(customers_before); k++)
         col[n++] = customers_before[k];
     for (int k = 0; k < x->n_core; k++) {
@@ -53,6 +68,11 @@ void sheet_customers_write(struct sheet_book *x)
                                            .title = title[k],
                                            .arg = x->core[k]};
     }
+    for (int k = 0; k < FACTS_TREND_MONTHS; k++)
+        col[n++] = (struct sheet_list_col){.id = CK_CORE_AU_MONTH_PCT,
+                                           .title = month[k],
+                                           .arg = k,
+                                           .scale = true};
     for (size_t k = 0; k < N(customers_after); k++)
         col[n++] = customers_after[k];
     const struct sheet_list list = {&customers, col, n};
@@ -92,16 +112,25 @@ static const struct sheet_list_col workload_cols[] = {
 };
 
 /* The rows of workload w, in facts order: a link to a row (the engine's
- * row_place) counts on it. */
+ * row_place) counts on it. A core workload's rows end with their AU in
+ * each of the last 12 months, under one colour scale. */
 void sheet_workload_write(struct sheet_book *x, int w)
 {
     const struct facts *f = x->f;
     bool exo = strcmp(facts_code(f, w), "EXO") == 0;
-    struct sheet_list_col col[N(workload_cols)];
+    struct sheet_list_col col[N(workload_cols) + FACTS_TREND_MONTHS];
+    char month[FACTS_TREND_MONTHS][8];
     size_t n = 0;
     for (size_t k = 0; k < N(workload_cols); k++)
         if (exo || workload_cols[k].id != WK_SCENARIO)
             col[n++] = workload_cols[k];
+    month_titles(x, month);
+    if (x->cfg->workload[w].core)
+        for (int k = 0; k < FACTS_TREND_MONTHS; k++)
+            col[n++] = (struct sheet_list_col){.id = WK_AU_MONTH_PCT,
+                                               .title = month[k],
+                                               .arg = k,
+                                               .scale = true};
     const struct sheet_list list = {&workload_rows, col, n};
     char name[32];
     sheet_workload_name(x, w, name, sizeof(name));

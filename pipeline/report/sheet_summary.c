@@ -23,15 +23,20 @@ static bool portfolio_target(const struct sheet_book *x, size_t item,
 static const struct sheet_source portfolio = {
     &report_portfolio, report_portfolio_value, portfolio_target, NULL};
 
-/* Portfolio by workload: the columns of portfolio.csv, with the health
- * counts last for the chart beside it. */
+/* Portfolio by workload: the columns of portfolio.csv in the order a
+ * reader checks them (Σ AE / measured Σ QE is the pooled AU beside them,
+ * then its target and its change from the previous month), with the
+ * health counts last for the chart beside it. */
 static const struct sheet_list_col portfolio_cols[] = {
     {.id = PF_WORKLOAD, .link = SHEET_LINK_WORKLOAD},
     {.id = PF_CUSTOMERS},
     {.id = PF_QE},
-    {.id = PF_AE},
     {.id = PF_MEASURED},
+    {.id = PF_MEASURED_QE},
+    {.id = PF_AE},
     {.id = PF_POOLED_AU_PCT},
+    {.id = PF_TARGET_PCT},
+    {.id = PF_POOLED_CHANGE_PP},
     {.id = PF_MEAN_AU_PCT},
     {.id = PF_GREEN},
     {.id = PF_YELLOW},
@@ -153,10 +158,15 @@ void sheet_summary_write(struct sheet_book *x)
     for (size_t i = 0; i < f->n_portfolio; i++)
         if (cfg->workload[f->portfolio[i].workload].core)
             trend[n_trend++] = &f->portfolio[i];
-    /* as wide as the portfolio table, or the trend's month and series */
+    /* as wide as the portfolio table, the goals, or the trends' month and
+     * series */
     size_t n_cols = portfolio_list.n_cols;
     if ((size_t)n_trend + 1 > n_cols)
         n_cols = (size_t)n_trend + 1;
+    if (f->n_goals + 1 > n_cols)
+        n_cols = f->n_goals + 1;
+    if (n_cols < 7)
+        n_cols = 7;
     struct sheet s;
     lxw_row_t r;
     sheet_init(&s, x, "Summary", (lxw_col_t)n_cols, false, 0);
@@ -219,30 +229,48 @@ void sheet_summary_write(struct sheet_book *x)
     }
     sheet_blank_row(&s);
 
-    /* Goals */
-    bool any_goal = false;
-    for (int k = 0; k < cfg->n_workloads; k++)
-        any_goal |= cfg->workload[k].goal >= 0;
-    if (any_goal) {
+    /* Goals: facts.goal, by code */
+    if (f->n_goals > 0) {
         sheet_section(&s, &r, "Goals (active users)");
-        static const char *const g_head[] = {"Workload", "Goal", "\xCE\xA3 AE",
-                                             "Progress"};
-        sheet_header_row(&s, &r, g_head, 4, 0);
-        for (int k = 0; k < cfg->n_workloads; k++) {
-            int w = f->workload_order[k];
-            int64_t goal = cfg->workload[w].goal;
-            if (goal < 0 || !sheet_next_row(&s, &r))
-                continue;
-            uint64_t ae = 0;
-            for (size_t i = 0; i < f->n_portfolio; i++)
-                if (f->portfolio[i].workload == w)
-                    ae = f->portfolio[i].ae;
-            sheet_put_text(&s, r, 0, facts_code(f, w));
-            sheet_put_count(&s, r, 1, goal);
-            sheet_put_count(&s, r, 2, (int64_t)ae);
-            sheet_put_pct(&s, r, 3, goal > 0,
-                          goal > 0 ? kpi_pct_round((kpi_i128)ae, (kpi_i128)goal)
-                                   : 0);
+        static const char *const g_head[] = {
+            "Workload", "Goal",           "\xCE\xA3 AE",   "Progress",
+            "Gap",      "Pace (a month)", "Months to goal"};
+        sheet_header_row(&s, &r, g_head, 7, 0);
+        for (size_t i = 0; i < f->n_goals && sheet_next_row(&s, &r); i++) {
+            const struct fact_goal *g = &f->goal[i];
+            sheet_put_text(&s, r, 0, facts_code(f, g->workload));
+            sheet_put_count(&s, r, 1, g->goal);
+            sheet_put_count(&s, r, 2, (int64_t)g->ae);
+            sheet_put_pct(&s, r, 3, g->progress_defined, g->progress);
+            sheet_put_count(&s, r, 4, (int64_t)g->gap);
+            /* the average monthly change of Σ AE over the last 3 months,
+             * in hundredths of a user */
+            if (g->pace_defined)
+                sheet_put_number(&s, r, 5, (double)g->pace / 100.0,
+                                 x->fmt[FMT_DECIMAL],
+                                 sheet_count_width(g->pace / 100) + 3);
+            if (g->months_to_goal_defined)
+                sheet_put_count(&s, r, 6, g->months_to_goal);
+        }
+        sheet_blank_row(&s);
+        /* Σ AE of the goal workloads over the last 12 months */
+        sheet_section(&s, &r,
+                      "\xCE\xA3 AE of the workloads with a goal, "
+                      "last 12 months");
+        if (sheet_next_row(&s, &r)) {
+            sheet_put_text_fmt(&s, r, 0, "Month", x->fmt[FMT_HEADER], true);
+            for (size_t i = 0; i < f->n_goals; i++)
+                sheet_put_text_fmt(&s, r, (lxw_col_t)(1 + i),
+                                   facts_code(f, f->goal[i].workload),
+                                   x->fmt[FMT_HEADER], true);
+        }
+        for (int m = 0; m < FACTS_TREND_MONTHS && sheet_next_row(&s, &r); m++) {
+            sheet_put_month(&s, r, 0,
+                            f->as_of_month - (FACTS_TREND_MONTHS - 1) + m);
+            for (size_t i = 0; i < f->n_goals; i++)
+                if (f->goal[i].ae_defined[m])
+                    sheet_put_count(&s, r, (lxw_col_t)(1 + i),
+                                    (int64_t)f->goal[i].ae_months[m]);
         }
         sheet_blank_row(&s);
     }

@@ -13,6 +13,10 @@
  * two charts. */
 void sheet_summary_write(struct sheet_book *x);
 
+/* sheet_groups.c: By region and By FM, the customers rolled up. */
+void sheet_by_region_write(struct sheet_book *x);
+void sheet_by_fm_write(struct sheet_book *x);
+
 /* sheet_customers.c: Customers, and the sheet of workload w. */
 void sheet_customers_write(struct sheet_book *x);
 void sheet_workload_write(struct sheet_book *x, int w);
@@ -22,7 +26,8 @@ void sheet_velocity_write(struct sheet_book *x);
 void sheet_plateau_write(struct sheet_book *x);
 void sheet_losers_write(struct sheet_book *x);
 
-/* sheet_candidates.c: the opportunity-review candidates. */
+/* sheet_candidates.c: the opportunity-review candidates, one line per
+ * customer. */
 void sheet_candidates_write(struct sheet_book *x);
 
 /* sheet_playbook.c: the playbooks' next actions, grouped by FM, and the

@@ -15,6 +15,10 @@ static const struct schema_column candidates_cols[] = {
     CANDIDATES_COLUMNS(REPORT_COL_ENTRY)};
 static const struct schema_column velocity_cols[] = {
     VELOCITY_COLUMNS(REPORT_COL_ENTRY)};
+static const struct schema_column candidate_customers_cols[] = {
+    CANDIDATE_CUSTOMERS_COLUMNS(REPORT_COL_ENTRY)};
+static const struct schema_column group_cols[] = {
+    GROUP_COLUMNS(REPORT_COL_ENTRY)};
 
 #define TABLE(file, cols)                                                      \
     {                                                                          \
@@ -29,3 +33,6 @@ const struct schema report_portfolio = TABLE("portfolio.csv", portfolio_cols);
 const struct schema report_candidates =
     TABLE("cohort_candidates.csv", candidates_cols);
 const struct schema report_velocity = TABLE(NULL, velocity_cols);
+const struct schema report_candidate_customers =
+    TABLE(NULL, candidate_customers_cols);
+const struct schema report_groups = TABLE(NULL, group_cols);

@@ -12,9 +12,9 @@
  * of a run (pipeline/cohort/) refer to columns by id or by table, never by
  * a name or position of their own; values.h gives each column's value.
  *
- * The Velocity sheet's lines are no CSV, but its list is a table too
- * (report_velocity, no file and no names), so that every list sheet is
- * written the same way.
+ * The Velocity, Candidates, By region and By FM sheets' lines are no CSV,
+ * but their lists are tables too (no file and no names), so that every
+ * list sheet is written the same way.
  */
 #ifndef FTK_REPORT_TABLES_H
 #define FTK_REPORT_TABLES_H
@@ -49,7 +49,8 @@
     X(WK_ANCHOR_AU_PCT, NULL, SCHEMA_PCT, "Anchor AU")                         \
     X(WK_AU_3M_AGO_PCT, NULL, SCHEMA_PCT, "AU 3 months ago")                   \
     X(WK_NOTES_TAGS, NULL, SCHEMA_TEXT, "Notes tags")                          \
-    X(WK_STATUS, NULL, SCHEMA_TEXT, "Status")
+    X(WK_STATUS, NULL, SCHEMA_TEXT, "Status")                                  \
+    X(WK_AU_MONTH_PCT, NULL, SCHEMA_PCT, "AU in month")
 
 #define CUSTOMER_KPIS_COLUMNS(X)                                               \
     X(CK_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
@@ -67,7 +68,10 @@
     X(CK_DAYS_TO_GATEWAY, "days_to_gateway", SCHEMA_INT, "Days to gateway")    \
     X(CK_USERS_TO_GOAL, "users_to_goal", SCHEMA_INT, "Users to goal")          \
     X(CK_FOCUS_AREAS, "focus_areas", SCHEMA_CODE, "Focus areas")               \
-    X(CK_CORE_WORKLOAD_AU_PCT, NULL, SCHEMA_PCT, "AU")
+    X(CK_CORE_WORKLOAD_AU_PCT, NULL, SCHEMA_PCT, "AU")                         \
+    X(CK_HEALTH_REASON, NULL, SCHEMA_TEXT, "Health reason")                    \
+    X(CK_CORE_AU_MONTH_PCT, NULL, SCHEMA_PCT, "Core AU in month")              \
+    X(CK_FOCUS_WORDS, NULL, SCHEMA_TEXT, "Focus areas")
 
 #define PORTFOLIO_COLUMNS(X)                                                   \
     X(PF_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
@@ -81,7 +85,10 @@
     X(PF_GREEN, "green", SCHEMA_INT, "Green")                                  \
     X(PF_YELLOW, "yellow", SCHEMA_INT, "Yellow")                               \
     X(PF_RED, "red", SCHEMA_INT, "Red")                                        \
-    X(PF_NA, "na", SCHEMA_INT, "N/A")
+    X(PF_NA, "na", SCHEMA_INT, "N/A")                                          \
+    X(PF_MEASURED_QE, NULL, SCHEMA_INT, "Measured \xCE\xA3 QE")                \
+    X(PF_TARGET_PCT, NULL, SCHEMA_PCT, "Target")                               \
+    X(PF_POOLED_CHANGE_PP, NULL, SCHEMA_PP, "Change 1m (pp)")
 
 #define CANDIDATES_COLUMNS(X)                                                  \
     X(CC_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \
@@ -112,6 +119,36 @@
     X(VL_DAYS_TO_70, NULL, SCHEMA_INT, "Days to 70%")                          \
     X(VL_FINDINGS, NULL, SCHEMA_TEXT, "Findings")
 
+/* The Candidates sheet: one line per candidate customer
+ * (facts.candidate_customer); its focus areas with their details, one a
+ * line. */
+#define CANDIDATE_CUSTOMERS_COLUMNS(X)                                         \
+    X(CU_REGION, NULL, SCHEMA_TEXT, "Region")                                  \
+    X(CU_RANK, NULL, SCHEMA_INT, "Rank")                                       \
+    X(CU_CUSTOMER_NAME, NULL, SCHEMA_TEXT, "Customer")                         \
+    X(CU_TENANT_ID, NULL, SCHEMA_TEXT, "Tenant ID")                            \
+    X(CU_FM, NULL, SCHEMA_TEXT, "FM")                                          \
+    X(CU_HEALTH, NULL, SCHEMA_HEALTH, "Health")                                \
+    X(CU_CORE_AU_PCT, NULL, SCHEMA_PCT, "Core AU")                             \
+    X(CU_USERS_TO_GOAL, NULL, SCHEMA_INT, "Users to goal")                     \
+    X(CU_FOCUS, NULL, SCHEMA_TEXT, "Focus areas")
+
+/* The By region and By FM sheets: one line per group (struct fact_group);
+ * GR_REGIONS is the FM's regions, empty for a region. */
+#define GROUP_COLUMNS(X)                                                       \
+    X(GR_NAME, NULL, SCHEMA_TEXT, "Region")                                    \
+    X(GR_REGIONS, NULL, SCHEMA_TEXT, "Regions")                                \
+    X(GR_CUSTOMERS, NULL, SCHEMA_INT, "Customers")                             \
+    X(GR_GREEN, NULL, SCHEMA_INT, "Green")                                     \
+    X(GR_YELLOW, NULL, SCHEMA_INT, "Yellow")                                   \
+    X(GR_RED, NULL, SCHEMA_INT, "Red")                                         \
+    X(GR_NA, NULL, SCHEMA_INT, "N/A")                                          \
+    X(GR_CORE_AU_PCT, NULL, SCHEMA_PCT, "Pooled core AU")                      \
+    X(GR_USERS_TO_GOAL, NULL, SCHEMA_INT, "Users to goal")                     \
+    X(GR_CANDIDATES, NULL, SCHEMA_INT, "Candidates")                           \
+    X(GR_PLATEAUS, NULL, SCHEMA_INT, "Plateau pairs")                          \
+    X(GR_LOSERS, NULL, SCHEMA_INT, "Losers")
+
 #define REPORT_COL_ENUM(id, name, type, title) id,
 enum report_workload_kpis_col {
     WORKLOAD_KPIS_COLUMNS(REPORT_COL_ENUM) WK_COUNT
@@ -122,6 +159,10 @@ enum report_customer_kpis_col {
 enum report_portfolio_col { PORTFOLIO_COLUMNS(REPORT_COL_ENUM) PF_COUNT };
 enum report_candidates_col { CANDIDATES_COLUMNS(REPORT_COL_ENUM) CC_COUNT };
 enum report_velocity_col { VELOCITY_COLUMNS(REPORT_COL_ENUM) VL_COUNT };
+enum report_candidate_customers_col {
+    CANDIDATE_CUSTOMERS_COLUMNS(REPORT_COL_ENUM) CU_COUNT
+};
+enum report_group_col { GROUP_COLUMNS(REPORT_COL_ENUM) GR_COUNT };
 #undef REPORT_COL_ENUM
 
 extern const struct schema report_workload_kpis; /* workload_kpis.csv */
@@ -129,5 +170,7 @@ extern const struct schema report_customer_kpis; /* customer_kpis.csv */
 extern const struct schema report_portfolio;     /* portfolio.csv */
 extern const struct schema report_candidates;    /* cohort_candidates.csv */
 extern const struct schema report_velocity;      /* the Velocity sheet */
+extern const struct schema report_candidate_customers; /* Candidates */
+extern const struct schema report_groups;              /* By region, By FM */
 
 #endif

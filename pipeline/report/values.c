@@ -4,7 +4,12 @@
  */
 #include "values.h"
 
+#include <string.h>
+
 #include "kpi/date.h"
+#include "pipeline/config.h"
+#include "pipeline/facts_text.h"
+#include "pipeline/report/report_xlsx.h"
 
 static struct schema_value unknown(void)
 {
@@ -41,6 +46,33 @@ static struct schema_value au_value(const struct kpi_au *v)
 {
     bool defined = kpi_au_defined(v);
     return int_value(defined, defined ? kpi_au_centi(v->ae, v->qe) : 0);
+}
+
+/* A month of a 12-month series; unknown outside it. */
+static struct schema_value month_value(const struct fact_months *m, int k)
+{
+    if (!m || k < 0 || k >= FACTS_TREND_MONTHS)
+        return unknown();
+    return int_value(m->defined[k], m->au[k]);
+}
+
+/* Keeps t in buf (REPORT_VALUE_BUF bytes), cut on a character boundary
+ * with REPORT_XLSX_CUT_MARK when longer; releases t. */
+static struct schema_value text_in_buf(struct text *t, char *buf)
+{
+    const char *s = text_str(t);
+    size_t n = strlen(s);
+    if (n >= REPORT_VALUE_BUF) {
+        n = REPORT_VALUE_BUF - sizeof(REPORT_XLSX_CUT_MARK);
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        memcpy(buf, s, n);
+        memcpy(buf + n, REPORT_XLSX_CUT_MARK, sizeof(REPORT_XLSX_CUT_MARK));
+    } else {
+        memcpy(buf, s, n + 1);
+    }
+    text_release(t);
+    return text_value(buf);
 }
 
 /* The facts row of workload w of customer c, or NULL. */
@@ -115,6 +147,8 @@ struct schema_value report_workload_value(const struct facts *f, size_t item,
         return text_value(r->tags);
     case WK_STATUS:
         return text_value(r->status);
+    case WK_AU_MONTH_PCT:
+        return month_value(r->au_months, arg);
     case WK_COUNT:
         break;
     }
@@ -127,6 +161,7 @@ struct schema_value report_customer_value(const struct facts *f, size_t item,
     const struct fact_customer *c = &f->customer[item];
     const struct store_tenant *t = tenant(f, c->tenant);
     const struct fact_workload *r;
+    struct text words;
     switch ((enum report_customer_kpis_col)col) {
     case CK_AS_OF_MONTH:
         return int_value(true, f->as_of_month);
@@ -162,6 +197,15 @@ struct schema_value report_customer_value(const struct facts *f, size_t item,
     case CK_CORE_WORKLOAD_AU_PCT:
         r = customer_row(f, c, arg);
         return int_value(r && r->au_defined, r ? r->au : 0);
+    case CK_HEALTH_REASON:
+        facts_text_health_reason(f, c, buf, REPORT_VALUE_BUF);
+        return text_value(buf);
+    case CK_CORE_AU_MONTH_PCT:
+        return month_value(&c->core_au_months, arg);
+    case CK_FOCUS_WORDS:
+        text_init(&words);
+        facts_text_focus_words(f, c, &words);
+        return text_in_buf(&words, buf);
     case CK_COUNT:
         break;
     }
@@ -199,6 +243,15 @@ struct schema_value report_portfolio_value(const struct facts *f, size_t item,
         return int_value(true, (int64_t)p->count[KPI_HEALTH_RED]);
     case PF_NA:
         return int_value(true, (int64_t)p->count[KPI_HEALTH_NA]);
+    case PF_MEASURED_QE:
+        return int_value(true, (int64_t)p->measured_qe);
+    case PF_TARGET_PCT:
+        /* kpi_pct has 4 decimals of a percent, a cell's percent 2 */
+        return int_value(
+            true, f->st->cfg->workload[p->workload].threshold.green_above /
+                      (KPI_PCT_SCALE / 100));
+    case PF_POOLED_CHANGE_PP:
+        return int_value(p->pooled_change_defined, p->pooled_change);
     case PF_COUNT:
         break;
     }
@@ -236,6 +289,104 @@ struct schema_value report_candidate_value(const struct facts *f, size_t item,
         break;
     }
     return unknown();
+}
+
+struct schema_value report_candidate_customer_value(const struct facts *f,
+                                                    size_t item, int col,
+                                                    int arg, char *buf)
+{
+    const struct fact_candidate_customer *cu = &f->candidate_customer[item];
+    size_t c = cu->customer;
+    struct text t;
+    (void)arg;
+    switch ((enum report_candidate_customers_col)col) {
+    case CU_REGION:
+        return report_customer_value(f, c, CK_REGION, 0, buf);
+    case CU_RANK:
+        return int_value(true, cu->rank);
+    case CU_CUSTOMER_NAME:
+        return report_customer_value(f, c, CK_CUSTOMER_NAME, 0, buf);
+    case CU_TENANT_ID:
+        return report_customer_value(f, c, CK_TENANT_ID, 0, buf);
+    case CU_FM:
+        return report_customer_value(f, c, CK_FM, 0, buf);
+    case CU_HEALTH:
+        return report_customer_value(f, c, CK_HEALTH, 0, buf);
+    case CU_CORE_AU_PCT:
+        return report_customer_value(f, c, CK_CORE_AU_PCT, 0, buf);
+    case CU_USERS_TO_GOAL:
+        return report_customer_value(f, c, CK_USERS_TO_GOAL, 0, buf);
+    case CU_FOCUS:
+        text_init(&t);
+        for (uint32_t k = 0; k < cu->n_candidates; k++) {
+            const struct fact_candidate *cd =
+                &f->candidate[cu->first_candidate + k];
+            if (k > 0)
+                text_addc(&t, '\n');
+            text_adds(&t, kpi_focus_code(cd->area));
+            if (cd->workload >= 0) {
+                text_addc(&t, ' ');
+                text_adds(&t, facts_code(f, cd->workload));
+            }
+            if (cd->detail && cd->detail[0]) {
+                text_adds(&t, ": ");
+                text_adds(&t, cd->detail);
+            }
+        }
+        return text_in_buf(&t, buf);
+    case CU_COUNT:
+        break;
+    }
+    return unknown();
+}
+
+static struct schema_value group_value(const struct fact_group *g, int col)
+{
+    switch ((enum report_group_col)col) {
+    case GR_NAME:
+        return text_value(g->name);
+    case GR_REGIONS:
+        return text_value(g->regions);
+    case GR_CUSTOMERS:
+        return int_value(true, (int64_t)g->customers);
+    case GR_GREEN:
+        return int_value(true, (int64_t)g->health[KPI_HEALTH_GREEN]);
+    case GR_YELLOW:
+        return int_value(true, (int64_t)g->health[KPI_HEALTH_YELLOW]);
+    case GR_RED:
+        return int_value(true, (int64_t)g->health[KPI_HEALTH_RED]);
+    case GR_NA:
+        return int_value(true, (int64_t)g->health[KPI_HEALTH_NA]);
+    case GR_CORE_AU_PCT:
+        return int_value(g->core_au_defined, g->core_au);
+    case GR_USERS_TO_GOAL:
+        return int_value(true, g->users_to_goal);
+    case GR_CANDIDATES:
+        return int_value(true, (int64_t)g->candidates);
+    case GR_PLATEAUS:
+        return int_value(true, (int64_t)g->plateaus);
+    case GR_LOSERS:
+        return int_value(true, (int64_t)g->losers);
+    case GR_COUNT:
+        break;
+    }
+    return unknown();
+}
+
+struct schema_value report_region_value(const struct facts *f, size_t item,
+                                        int col, int arg, char *buf)
+{
+    (void)arg;
+    (void)buf;
+    return group_value(&f->region[item], col);
+}
+
+struct schema_value report_fm_value(const struct facts *f, size_t item, int col,
+                                    int arg, char *buf)
+{
+    (void)arg;
+    (void)buf;
+    return group_value(&f->fm[item], col);
 }
 
 struct schema_value report_velocity_value(const struct facts *f, size_t item,

@@ -13,8 +13,19 @@ same folder:
 - every sheet prints landscape, without gridlines, under a page header
   (the workbook's title, the sheet) and over "Page N of M"; list sheets
   repeat their header row;
-- the Customers sheet equals customer_kpis.csv, Candidates has every
-  cohort_candidates.csv row, Data quality has run.json's counts;
+- the Customers sheet equals customer_kpis.csv, with the health and its
+  reason, the last of its 12 month columns equal to core_au_pct, and the
+  focus areas in words where customer_kpis.csv has codes; the core
+  workload sheets' last month column equals au_pct; the month columns
+  are under one 3-colour scale;
+- Candidates has one row per candidate customer (each once, ranked
+  1, 2, ... within its region), its users to goal summing to the
+  candidate customers' in customer_kpis.csv, and each
+  cohort_candidates.csv row as a line of its focus areas;
+- on every Summary portfolio row, Σ AE / measured Σ QE is the pooled AU
+  shown (to 2 decimals);
+- By region and By FM count every customer once; Data quality has
+  run.json's counts;
 - no formula cell anywhere (a customer named =HYPERLINK(...) stays a
   string), no NaN or Inf, dates are real dates;
 - the document properties do not come from the clock.
@@ -31,6 +42,7 @@ import sys
 import zipfile
 
 import openpyxl
+import openpyxl.utils
 
 problems = []
 
@@ -121,6 +133,16 @@ WORKLOAD_HEAD = ["Customer", "Tenant ID", "Region", "FM", "QE", "AE", "AU",
                  "Days to 70%", "Users to goal", "Notes tags", "Status"]
 
 
+def trend_months(month):
+    """The 12 month columns' titles, the as-of month last."""
+    y, m = map(int, month.split("-"))
+    out = []
+    for k in range(11, -1, -1):
+        t = y * 12 + (m - 1) - k
+        out.append("%04d-%02d" % (t // 12, t % 12 + 1))
+    return out
+
+
 def parts(wb, base):
     """The sheets of a list: base, then "base (2)", "base (3)", ..."""
     names = [base]
@@ -149,8 +171,9 @@ def list_rows(wb, base):
     return head, rows
 
 
-def check_workloads(wb, out, portfolio):
+def check_workloads(wb, out, portfolio, core, month):
     wk = read_csv(os.path.join(out, "workload_kpis.csv"))
+    months = trend_months(month)
     for p in portfolio:
         code = p["workload"]
         want = [r for r in wk if r["workload"] == code]
@@ -159,7 +182,9 @@ def check_workloads(wb, out, portfolio):
         head, rows = list_rows(wb, code)
         exp_head = [h for h in WORKLOAD_HEAD
                     if code == "EXO" or h != "EXO scenario"]
-        if head[:len(exp_head)] != exp_head:
+        if code in core:
+            exp_head = exp_head + months
+        if head != exp_head:
             problem("%s: header %r" % (code, head))
             continue
         col = {h: i for i, h in enumerate(head)}
@@ -208,14 +233,19 @@ def check_workloads(wb, out, portfolio):
                          at + " days to " + k)
             same_int(v[col["Users to goal"]], w["users_to_goal"],
                      at + " users to goal")
+            if code in core:
+                # the as-of month of the series is the row's AU
+                same_round(v[col[months[-1]]], w["au_pct"], 100,
+                           at + " AU in " + months[-1])
 
 
-def check_customers(wb, out, core):
+def check_customers(wb, out, core, month):
     ck = read_csv(os.path.join(out, "customer_kpis.csv"))
     head, rows = list_rows(wb, "Customers")
+    months = trend_months(month)
     exp = ["Customer", "Tenant ID", "Region", "FM", "Seats", "Large",
-           "Health", "Core QE", "Core AE", "Core AU"] + \
-        ["AU " + c for c in core] + ["Users to goal", "Focus areas"]
+           "Health", "Health reason", "Core QE", "Core AE", "Core AU"] + \
+        ["AU " + c for c in core] + months + ["Users to goal", "Focus areas"]
     if head != exp:
         problem("Customers: header %r, expected %r" % (head, exp))
         return
@@ -234,38 +264,154 @@ def check_customers(wb, out, core):
         same_int(v[col["Seats"]], w["seats"], at + " seats")
         same_text(v[col["Large"]], yes_no(w["large"]), at + " large")
         same_text(v[col["Health"]], w["health"], at + " health")
+        reason = cell_text(v[col["Health reason"]])
+        if not reason.startswith(w["health"] + ": "):
+            problem("%s health reason: %r does not start with %r"
+                    % (at, reason, w["health"] + ": "))
         same_int(v[col["Core QE"]], w["core_qe"], at + " core QE")
         same_int(v[col["Core AE"]], w["core_ae"], at + " core AE")
         same_round(v[col["Core AU"]], w["core_au_pct"], 100, at + " core AU")
+        # the as-of month of the 12-month series is the core AU
+        same_round(v[col[months[-1]]], w["core_au_pct"], 100,
+                   at + " core AU in " + months[-1])
+        for m in months:
+            if v[col[m]] is not None and row[col[m]].number_format != "0.00%":
+                problem("%s %s: format %r, expected 0.00%%"
+                        % (at, m, row[col[m]].number_format))
         same_int(v[col["Users to goal"]], w["users_to_goal"],
                  at + " users to goal")
-        same_text(v[col["Focus areas"]], w["focus_areas"], at + " focus")
+        # in words where the CSV has codes, nothing where it has none
+        words = cell_text(v[col["Focus areas"]])
+        if bool(words) != bool(w["focus_areas"]) or \
+                any(c in words for c in w["focus_areas"].split(";") if c):
+            problem("%s focus areas %r for %r" % (at, words,
+                                                  w["focus_areas"]))
 
 
 def check_candidates(wb, out):
+    """One row per candidate customer: cohort_candidates.csv's rows of a
+    customer are the lines of its focus areas."""
     cc = read_csv(os.path.join(out, "cohort_candidates.csv"))
+    ck = read_csv(os.path.join(out, "customer_kpis.csv"))
     head, rows = list_rows(wb, "Candidates")
-    if head != ["Region", "Customer", "Tenant ID", "FM", "Focus area",
-                "Workload", "Detail", "Users to goal"]:
+    if head != ["Region", "Rank", "Customer", "Tenant ID", "FM", "Health",
+                "Core AU", "Users to goal", "Focus areas"]:
         problem("Candidates: header %r" % head)
         return
     col = {h: i for i, h in enumerate(head)}
-    if len(rows) != len(cc):
-        problem("Candidates: %d rows, cohort_candidates.csv has %d"
-                % (len(rows), len(cc)))
-        return
-    for row, w in zip(rows, cc):
+    by_tenant = {}
+    for w in cc:
+        by_tenant.setdefault(w["tenant_id"], []).append(w)
+    cand = [c for c in ck if c["focus_areas"]]
+    if len(rows) != len(cand):
+        problem("Candidates: %d rows, customer_kpis.csv has %d customers "
+                "with a focus area" % (len(rows), len(cand)))
+    want_sum = sum(int(c["users_to_goal"]) for c in cand)
+    got_sum = sum(row[col["Users to goal"]].value or 0 for row in rows)
+    if got_sum != want_sum:
+        problem("Candidates: users to goal sum to %r, the candidate "
+                "customers' in customer_kpis.csv to %d" % (got_sum, want_sum))
+    ck_by = {c["tenant_id"]: c for c in ck}
+    seen = set()
+    last_region, last_rank = None, 0
+    for row in rows:
         v = [c.value for c in row]
-        at = "Candidates %s %s" % (w["tenant_id"], w["focus_area"])
-        same_text(v[col["Tenant ID"]], w["tenant_id"], at + " tenant")
-        same_text(v[col["Customer"]], csv_text(w["customer_name"]),
+        t = v[col["Tenant ID"]]
+        at = "Candidates %s" % t
+        if t in seen:
+            problem(at + ": more than one row")
+        seen.add(t)
+        if t not in by_tenant or t not in ck_by:
+            problem(at + ": not in cohort_candidates.csv")
+            continue
+        c, lines = ck_by[t], by_tenant[t]
+        region = v[col["Region"]]
+        rank = 1 if region != last_region else last_rank + 1
+        if v[col["Rank"]] != rank:
+            problem("%s: rank %r, expected %d" % (at, v[col["Rank"]], rank))
+        last_region, last_rank = region, v[col["Rank"]]
+        same_text(region, csv_text(lines[0]["region"]), at + " region")
+        same_text(v[col["Customer"]], csv_text(c["customer_name"]),
                   at + " customer")
-        same_text(v[col["FM"]], fm_text(w["fm"]), at + " FM")
-        same_text(v[col["Focus area"]], w["focus_area"], at + " focus area")
-        same_text(v[col["Workload"]], w["workload"], at + " workload")
-        same_text(v[col["Detail"]], csv_text(w["detail"]), at + " detail")
-        same_int(v[col["Users to goal"]], w["users_to_goal"],
+        same_text(v[col["FM"]], fm_text(c["fm"]), at + " FM")
+        same_text(v[col["Health"]], c["health"], at + " health")
+        same_round(v[col["Core AU"]], c["core_au_pct"], 100, at + " core AU")
+        same_int(v[col["Users to goal"]], c["users_to_goal"],
                  at + " users to goal")
+        want = []
+        for w in lines:
+            head_ = w["focus_area"] + (" " + w["workload"]
+                                       if w["workload"] else "")
+            d = csv_text(w["detail"])
+            want.append(head_ + (": " + d if d else ""))
+        same_text(v[col["Focus areas"]], "\n".join(want), at + " focus")
+    missing = set(by_tenant) - seen
+    if missing:
+        problem("Candidates: %d candidate customers missing, e.g. %s"
+                % (len(missing), sorted(missing)[0]))
+
+
+def check_summary_portfolio(wb, portfolio):
+    """The Summary's portfolio table is portfolio.csv's, and on every row
+    Σ AE / measured Σ QE is the pooled AU shown (to its 2 decimals)."""
+    rows = list(wb["Summary"].iter_rows(values_only=True))
+    at = [i for i, r in enumerate(rows) if r and r[0] == "Workload" and
+          "Measured \u03a3 QE" in r]
+    if len(at) != 1:
+        problem("Summary: no portfolio table with a measured \u03a3 QE")
+        return
+    head = rows[at[0]]
+    col = {h: i for i, h in enumerate(head) if h}
+    body = rows[at[0] + 1:at[0] + 1 + len(portfolio)]
+    for r, p in zip(body, portfolio):
+        where = "Summary %s" % p["workload"]
+        same_text(r[col["Workload"]], p["workload"], where + " workload")
+        same_int(r[col["\u03a3 AE"]], p["ae"], where + " \u03a3 AE")
+        same_round(r[col["Pooled AU"]], p["pooled_au_pct"], 100,
+                   where + " pooled AU")
+        ae, qe = r[col["\u03a3 AE"]], r[col["Measured \u03a3 QE"]]
+        pooled = r[col["Pooled AU"]]
+        if qe:
+            want = "%.2f" % (round(10000 * ae / qe) / 100)
+            if pooled is None or "%.2f" % (pooled * 100) != want:
+                problem("%s: \u03a3 AE / measured \u03a3 QE = %s %%, pooled "
+                        "AU %r" % (where, want, pooled))
+        elif pooled is not None:
+            problem("%s: pooled AU %r with no measured \u03a3 QE"
+                    % (where, pooled))
+
+
+def check_groups(wb, out):
+    """By region and By FM: every customer counted once, its health mix
+    adding up to its customers; an empty FM shows "(unassigned)"."""
+    ck = read_csv(os.path.join(out, "customer_kpis.csv"))
+    for name, key, first in (("By region", "region", "Region"),
+                             ("By FM", "fm", "FM")):
+        head, rows = list_rows(wb, name)
+        if not head or head[0] != first or "Customers" not in head:
+            problem("%s: header %r" % (name, head))
+            continue
+        col = {h: i for i, h in enumerate(head)}
+        total = 0
+        want = {}
+        for c in ck:
+            k = csv_text(c[key]) if key == "region" else fm_text(c[key])
+            want[k] = want.get(k, 0) + 1
+        for row in rows:
+            v = [c.value for c in row]
+            n = v[col["Customers"]]
+            total += n or 0
+            mix = sum(v[col[h]] or 0 for h in ("Green", "Yellow", "Red",
+                                                "N/A"))
+            if mix != n:
+                problem("%s %s: health mix %d, customers %r"
+                        % (name, v[0], mix, n))
+            if want.get(v[0]) != n:
+                problem("%s %s: %r customers, customer_kpis.csv has %r"
+                        % (name, v[0], n, want.get(v[0])))
+        if total != len(ck):
+            problem("%s: %d customers, customer_kpis.csv has %d"
+                    % (name, total, len(ck)))
 
 
 def check_playbook(wb, out):
@@ -361,9 +507,10 @@ def check_velocity(wb):
                     % (row[1].value, v))
 
 
-def check_print(path, title):
+def check_print(path, title, scaled, months):
     """Landscape, no gridlines, the page header and footer on every
-    sheet; the header row repeated on every list sheet."""
+    sheet; the header row repeated on every list sheet; the month columns
+    of the sheets in scaled under one colour scale."""
     wb = openpyxl.load_workbook(path)
     lists = set(wb.sheetnames) - {"Summary", "Data quality", "Definitions"}
     for ws in wb.worksheets:
@@ -381,7 +528,29 @@ def check_print(path, title):
         if at in lists and ws.print_title_rows not in ("1:1", "$1:$1"):
             problem("%s: repeats rows %r on paper, expected 1:1"
                     % (at, ws.print_title_rows))
+        if at in scaled and ws.max_row > 1:
+            check_scale(ws, months)
     wb.close()
+
+
+def check_scale(ws, months):
+    """One 3-colour scale over the month columns' data rows."""
+    head = [c.value for c in ws[1]]
+    if months[0] not in head:
+        problem("%s: no month columns" % ws.title)
+        return
+    first = openpyxl.utils.get_column_letter(head.index(months[0]) + 1)
+    last = openpyxl.utils.get_column_letter(head.index(months[-1]) + 1)
+    want = "%s2:%s%d" % (first, last, ws.max_row)
+    found = []
+    for rng in ws.conditional_formatting:
+        for rule in rng.rules:
+            if rule.type == "colorScale" and \
+                    len(rule.colorScale.color) == 3:
+                found.append(str(rng.sqref))
+    if found != [want]:
+        problem("%s: colour scales over %r, expected one over %s"
+                % (ws.title, found, want))
 
 
 def check_zip(path, month, program):
@@ -427,7 +596,7 @@ def main():
     present = [p["workload"] for p in portfolio]
     codes = [c for c in core if c in present] + \
         [c for c in present if c not in core]
-    want = ["Summary"] + parts(wb, "Customers") + \
+    want = ["Summary", "By region", "By FM"] + parts(wb, "Customers") + \
         [n for c in codes for n in parts(wb, c)] + \
         parts(wb, "Velocity") + parts(wb, "Plateau") + \
         parts(wb, "Biggest losers") + parts(wb, "Candidates") + \
@@ -446,9 +615,11 @@ def main():
         problem("Summary B4: latest snapshot %r, expected %s"
                 % (summary[3][1], snap))
 
-    check_workloads(wb, out, portfolio)
-    check_customers(wb, out, core)
+    check_workloads(wb, out, portfolio, core, month)
+    check_customers(wb, out, core, month)
     check_candidates(wb, out)
+    check_groups(wb, out)
+    check_summary_portfolio(wb, portfolio)
     check_playbook(wb, out)
     check_data_quality(wb, manifest)
     check_every_cell(wb)
@@ -457,8 +628,11 @@ def main():
         if not head or head[:4] != ["Customer", "Tenant ID", "Region", "FM"]:
             problem("%s: header %r" % (name, head))
     check_velocity(wb)
+    scaled = parts(wb, "Customers") + \
+        [n for c in codes if c in core for n in parts(wb, c)]
     wb.close()
-    check_print(path, "%s: adoption KPIs %s" % (program, month))
+    check_print(path, "%s: adoption KPIs %s" % (program, month), scaled,
+                trend_months(month))
     check_zip(path, month, program)
     if problems:
         print("workbook: %d problems" % len(problems))

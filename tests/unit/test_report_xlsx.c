@@ -289,23 +289,24 @@ static void test_report_xlsx__splits_list_sheets_at_max_rows(void **state)
     book_load(&b, fx->path);
     char names[1024];
     sheet_names(&b, names, sizeof(names));
-    assert_string_equal(names, "Summary|Customers|Customers (2)|Customers (3)|"
-                               "Customers (4)|EXO|EXO (2)|EXO (3)|EXO (4)|"
-                               "Velocity|Velocity (2)|Velocity (3)|"
-                               "Plateau|Biggest losers|Candidates|"
-                               "Candidates (2)|Candidates (3)|Data quality|"
-                               "Definitions");
-    /* EXO's parts: sheets 6 to 9, 2 + 2 + 2 + 1 rows under a header each,
+    assert_string_equal(
+        names, "Summary|By region|By FM|Customers|Customers (2)|Customers (3)|"
+               "Customers (4)|EXO|EXO (2)|EXO (3)|EXO (4)|"
+               "Velocity|Velocity (2)|Velocity (3)|"
+               "Plateau|Biggest losers|Candidates|"
+               "Candidates (2)|Candidates (3)|Data quality|"
+               "Definitions");
+    /* EXO's parts: sheets 8 to 11, 2 + 2 + 2 + 1 rows under a header each,
      * every row there once, in order */
     int rows = 0;
-    for (int k = 6; k <= 9; k++) {
+    for (int k = 8; k <= 11; k++) {
         char *xml = sheet_xml(&b, k);
         assert_non_null(xml);
         int n = count(xml, "<row ") - 1;
-        assert_int_equal(n, k < 9 ? 2 : 1);
+        assert_int_equal(n, k < 11 ? 2 : 1);
         rows += n;
         char tenant[32];
-        snprintf(tenant, sizeof(tenant), "<t>T%d</t>", 2 * (k - 6));
+        snprintf(tenant, sizeof(tenant), "<t>T%d</t>", 2 * (k - 8));
         assert_non_null(strstr(xml, tenant));
         assert_non_null(strstr(xml, "<autoFilter ref=\"A1:"));
         /* the customer's name, first, is frozen */
@@ -318,7 +319,7 @@ static void test_report_xlsx__splits_list_sheets_at_max_rows(void **state)
      * row to its place on the EXO sheets: T4 and T5 are on EXO (3), T6
      * alone on EXO (4) */
     int on3 = 0, on4 = 0;
-    for (int k = 10; k <= 12; k++) {
+    for (int k = 12; k <= 14; k++) {
         char *xml = sheet_xml(&b, k);
         on3 += count(xml, "location=\"'EXO (3)'!A2\"") +
                count(xml, "location=\"'EXO (3)'!A3\"");
@@ -341,10 +342,11 @@ static void test_report_xlsx__one_sheet_under_excel_limit(void **state)
     book_load(&b, fx->path);
     char names[1024];
     sheet_names(&b, names, sizeof(names));
-    assert_string_equal(names, "Summary|Customers|EXO|Velocity|Plateau|"
-                               "Biggest losers|Candidates|Data quality|"
-                               "Definitions");
-    char *exo = sheet_xml(&b, 3);
+    assert_string_equal(
+        names, "Summary|By region|By FM|Customers|EXO|Velocity|Plateau|"
+               "Biggest losers|Candidates|Data quality|"
+               "Definitions");
+    char *exo = sheet_xml(&b, 5);
     assert_int_equal(count(exo, "<row "), 8);
     test_free(exo);
     test_free(b.data);
@@ -363,9 +365,10 @@ static void test_report_xlsx__core_workloads_first(void **state)
     book_load(&b, fx->path);
     char names[1024];
     sheet_names(&b, names, sizeof(names));
-    assert_string_equal(names, "Summary|Customers|EXO|AADP|Velocity|Plateau|"
-                               "Biggest losers|Candidates|Data quality|"
-                               "Definitions");
+    assert_string_equal(
+        names, "Summary|By region|By FM|Customers|EXO|AADP|Velocity|Plateau|"
+               "Biggest losers|Candidates|Data quality|"
+               "Definitions");
     /* the Summary's links find the sheets by name */
     char *summary = sheet_xml(&b, 1);
     assert_non_null(strstr(summary, "location=\"'AADP'!A1\""));
@@ -388,7 +391,7 @@ static void test_report_xlsx__print_setup_and_formats(void **state)
     assert_int_equal(write_book(fx, fx->path, 0, &diag), FTK_OK);
     struct book b;
     book_load(&b, fx->path);
-    for (int k = 1; k <= 9; k++) {
+    for (int k = 1; k <= 11; k++) {
         char *xml = sheet_xml(&b, k);
         assert_non_null(xml);
         assert_non_null(strstr(xml, "orientation=\"landscape\""));
@@ -400,9 +403,9 @@ static void test_report_xlsx__print_setup_and_formats(void **state)
         test_free(xml);
     }
     char *wb = book_part(&b, "xl/workbook.xml");
-    /* the list sheets: Customers, EXO, Velocity, Plateau, Biggest losers,
-     * Candidates */
-    assert_int_equal(count(wb, "_xlnm.Print_Titles"), 6);
+    /* the list sheets: By region, By FM, Customers, EXO, Velocity,
+     * Plateau, Biggest losers, Candidates */
+    assert_int_equal(count(wb, "_xlnm.Print_Titles"), 8);
     /* EXO, too wide for one page at 70 %, repeats the name too */
     assert_non_null(strstr(wb, ">EXO!$A:$A,EXO!$1:$1<"));
     test_free(wb);
@@ -411,11 +414,11 @@ static void test_report_xlsx__print_setup_and_formats(void **state)
                                    "-0.00&quot; pp&quot;;0.00&quot; "
                                    "pp&quot;\""));
     test_free(styles);
-    char *cust = sheet_xml(&b, 2);
+    char *cust = sheet_xml(&b, 4);
     assert_int_equal(count(cust, "<t>(unassigned)</t>"), 1);
     assert_int_equal(count(cust, "<t>Pat</t>"), 6);
     test_free(cust);
-    char *exo = sheet_xml(&b, 3);
+    char *exo = sheet_xml(&b, 5);
     assert_int_equal(count(exo, "<t>(unassigned)</t>"), 1);
     test_free(exo);
     test_free(b.data);
@@ -503,7 +506,7 @@ static void test_report_xlsx__text_stays_text_and_no_nan(void **state)
     assert_int_equal(write_book(fx, fx->path, 0, &diag), FTK_OK);
     struct book b;
     book_load(&b, fx->path);
-    for (int k = 1; k <= 9; k++) {
+    for (int k = 1; k <= 11; k++) {
         char *xml = sheet_xml(&b, k);
         assert_non_null(xml);
         assert_null(strstr(xml, "<f>"));
@@ -520,7 +523,7 @@ static void test_report_xlsx__text_stays_text_and_no_nan(void **state)
                         *p == '\r');
         test_free(xml);
     }
-    char *cust = sheet_xml(&b, 2);
+    char *cust = sheet_xml(&b, 4);
     assert_non_null(strstr(cust, "t=\"inlineStr\"><is><t>=HYPERLINK("));
     assert_non_null(strstr(cust, "<t>Alpha_x0001_Co</t>"));
     assert_non_null(strstr(cust, "<t>+Plus</t>"));
@@ -530,7 +533,7 @@ static void test_report_xlsx__text_stays_text_and_no_nan(void **state)
     assert_non_null(strstr(cust, "nnn" REPORT_XLSX_CUT_MARK "</t>"));
     test_free(cust);
     /* T3 has QE 0: its AU cell is absent, not NaN; T0's AU is 67 / 200 */
-    char *exo = sheet_xml(&b, 3);
+    char *exo = sheet_xml(&b, 5);
     assert_non_null(strstr(exo, "<c r=\"G2\" s="));
     assert_non_null(strstr(exo, "<v>0.335</v>"));
     assert_null(strstr(exo, "<c r=\"G5\""));
@@ -616,24 +619,30 @@ static void test_report_xlsx__fixture_matches_the_csv(void **state)
     book_load(&b, fx->path);
     char names[1024];
     sheet_names(&b, names, sizeof(names));
-    assert_string_equal(names, "Summary|Customers|EXO|SPO|OD|TEAMS|OPP|"
-                               "Velocity|Plateau|Biggest losers|Candidates|"
-                               "Data quality|Definitions");
+    assert_string_equal(
+        names, "Summary|By region|By FM|Customers|EXO|SPO|OD|TEAMS|OPP|"
+               "Velocity|Plateau|Biggest losers|Candidates|"
+               "Data quality|Definitions");
     /* workload_kpis.csv: A1 EXO au_pct 49.50, delta_3m_pp 4.50, enabled
      * 2024-01-10 (Excel day 45301); D4 OPP delta_3m_pp -5.00 */
-    char *exo = sheet_xml(&b, 3);
+    char *exo = sheet_xml(&b, 5);
     assert_non_null(strstr(exo, "<v>0.495</v>"));
     assert_non_null(strstr(exo, "<v>4.5</v>"));
     assert_non_null(strstr(exo, "<v>45301</v>"));
     test_free(exo);
     char *opp =
-        sheet_xml(&b, 7); /* core tabs in [core] order: EXO SPO OD TEAMS OPP */
+        sheet_xml(&b, 9); /* core tabs in [core] order: EXO SPO OD TEAMS OPP */
     assert_non_null(strstr(opp, "<v>-5</v>"));
     test_free(opp);
-    char *cust = sheet_xml(&b, 2);
+    char *cust = sheet_xml(&b, 4);
     assert_non_null(strstr(cust, "<t>=Gamma</t>"));
+    /* the 12 month columns under one 3-colour scale, written in
+     * constant-memory mode: Customers' Q to AB (after 5 core AU columns),
+     * over its 4 customers */
+    assert_int_equal(count(cust, "<colorScale>"), 1);
+    assert_non_null(strstr(cust, "<conditionalFormatting sqref=\"Q2:AB5\">"));
     test_free(cust);
-    char *dq = sheet_xml(&b, 12);
+    char *dq = sheet_xml(&b, 14);
     assert_non_null(strstr(dq, "<t>tests/fixtures/kpi/usage.csv</t>"));
     test_free(dq);
     test_free(b.data);
