@@ -774,6 +774,19 @@ void sheet_book_formats(struct sheet_book *x)
     format_set_align(x->fmt[FMT_COUNT_LEFT], LXW_ALIGN_LEFT);
 }
 
+void sheet_portfolio_order(const struct sheet_book *x, size_t *out)
+{
+    const struct facts *f = x->f;
+    size_t n = 0;
+    for (int k = 0; k < x->n_core; k++)
+        for (size_t i = 0; i < f->n_portfolio; i++)
+            if (f->portfolio[i].workload == x->core[k])
+                out[n++] = i;
+    for (size_t i = 0; i < f->n_portfolio; i++)
+        if (!x->cfg->workload[f->portfolio[i].workload].core)
+            out[n++] = i;
+}
+
 /* ------------------------------------------------------------------ */
 /* Lists: rows written from a column list                              */
 

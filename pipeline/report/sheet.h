@@ -283,6 +283,12 @@ void sheet_put_value(struct sheet *s, lxw_row_t r, lxw_col_t c,
 void sheet_workload_name(const struct sheet_book *x, int w, char *out,
                          size_t cap);
 
+/* The indices of x->f->portfolio in the workbook's workload order, the
+ * order of the workload sheets: the core workloads present, in x->core's
+ * order, then the others by code. Writes f->n_portfolio indices to out,
+ * which has room for them. */
+void sheet_portfolio_order(const struct sheet_book *x, size_t *out);
+
 /* ---- lists: every cell from a column list ---- */
 
 /* Starts a list sheet of the columns of l (which must outlive the sheet):

@@ -1,10 +1,13 @@
 /*
  * pipeline/report/sheet_quality.c - the Data quality sheet: per input
- * file and reject reason, and the first rejected rows.
+ * file and reject reason, the first rejected rows, the coverage of each
+ * workload and the freshness of the extracts (docs/kpis.md).
  */
 #include "sheets.h"
 
 #include <string.h>
+
+#include "kpi/date.h"
 
 /* Splits a reject example "file:line: message" on one of the input
  * paths; false when it does not start with one. */
@@ -33,6 +36,80 @@ static bool split_example(const struct sheet_book *x, const char *ex,
         return true;
     }
     return false;
+}
+
+/* How many days `date` lies before the as-of month's end, beside it;
+ * nothing when there is no date. */
+static void put_date_and_age(struct sheet *s, lxw_row_t r, lxw_col_t c,
+                             int32_t date)
+{
+    if (date == KPI_NO_DATE)
+        return;
+    sheet_put_date_fmt(s, r, c, date, s->x->fmt[FMT_DATE], 11);
+    sheet_put_count(s, r, c + 1, (int64_t)s->x->f->month_end - date);
+}
+
+/* Coverage per workload, in the order of the workload sheets: the rows
+ * with QE > 0 and no usage value in the as-of month, their Σ QE, and the
+ * workload's latest usage snapshot against the month's end. */
+static void coverage_table(struct sheet *s)
+{
+    struct sheet_book *x = s->x;
+    const struct facts *f = x->f;
+    lxw_row_t r;
+    sheet_blank_row(s);
+    sheet_section(s, &r,
+                  "Coverage: customers with QE and no usage value in the "
+                  "as-of month");
+    static const char *const head[] = {
+        "Workload",     "Customers",
+        "No usage",     "\xCE\xA3 QE without usage",
+        "Latest usage", "Days before month end"};
+    sheet_header_row(s, &r, head, 6, 0);
+    size_t order[CONFIG_MAX_WORKLOADS];
+    sheet_portfolio_order(x, order);
+    for (size_t k = 0; k < f->n_portfolio && sheet_next_row(s, &r); k++) {
+        const struct fact_portfolio *p = &f->portfolio[order[k]];
+        sheet_put_text(s, r, 0, facts_code(f, p->workload));
+        sheet_put_count(s, r, 1, (int64_t)p->customers);
+        sheet_put_count(s, r, 2, (int64_t)p->no_usage);
+        sheet_put_count(s, r, 3, (int64_t)p->no_usage_qe);
+        put_date_and_age(s, r, 4, p->latest_usage);
+    }
+    if (f->n_portfolio == 0 && sheet_next_row(s, &r))
+        sheet_put_text(s, r, 0, "no workload has a row this month");
+}
+
+/* Freshness of the usage and entitlement extracts: their latest snapshot
+ * date in the window against the as-of month's end. A date per input file
+ * is not kept (extract_stats has none). */
+static void freshness_table(struct sheet *s)
+{
+    struct sheet_book *x = s->x;
+    const struct facts *f = x->f;
+    lxw_row_t r;
+    sheet_blank_row(s);
+    sheet_section(s, &r,
+                  "Freshness: latest snapshot against the as-of "
+                  "month's end");
+    static const char *const head[] = {
+        "Extract", "Month end", "Latest snapshot", "Days before month end"};
+    sheet_header_row(s, &r, head, 4, 0);
+    static const char *const what[] = {"Usage", "Entitlements"};
+    const int32_t latest[] = {f->latest_snapshot, f->latest_entitlement};
+    for (int k = 0; k < 2 && sheet_next_row(s, &r); k++) {
+        sheet_put_text(s, r, 0, what[k]);
+        sheet_put_date_fmt(s, r, 1, f->month_end, x->fmt[FMT_DATE], 11);
+        if (latest[k] == KPI_NO_DATE)
+            sheet_put_text(s, r, 2, "none");
+        else
+            put_date_and_age(s, r, 2, latest[k]);
+    }
+    if (sheet_next_row(s, &r))
+        sheet_put_text_fmt(s, r, 0,
+                           "The customers extract has no snapshot date; a "
+                           "latest date per input file is not kept.",
+                           x->fmt[FMT_NOTE], false);
 }
 
 void sheet_quality_write(struct sheet_book *x)
@@ -99,5 +176,7 @@ void sheet_quality_write(struct sheet_book *x)
     }
     if (!any && sheet_next_row(&s, &r))
         sheet_put_text(&s, r, 0, "no row was rejected");
+    coverage_table(&s);
+    freshness_table(&s);
     sheet_close(&s);
 }

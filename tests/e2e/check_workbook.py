@@ -25,7 +25,10 @@ same folder:
 - on every Summary portfolio row, Σ AE / measured Σ QE is the pooled AU
   shown (to 2 decimals);
 - By region and By FM count every customer once; Data quality has
-  run.json's counts;
+  run.json's counts, a Coverage row per workload of portfolio.csv in the
+  sheets' order with no usage <= customers (portfolio.csv's) and the
+  days before the month's end, and a Freshness table whose usage date is
+  run.json's latest_snapshot;
 - no formula cell anywhere (a customer named =HYPERLINK(...) stays a
   string), no NaN or Inf, dates are real dates;
 - the document properties do not come from the clock.
@@ -472,6 +475,79 @@ def check_data_quality(wb, manifest):
                                                              want))
 
 
+def table_after(rows, title):
+    """The header and body rows of the table under the section `title`
+    (up to the next empty row), or (None, [])."""
+    for i, r in enumerate(rows):
+        if r and isinstance(r[0], str) and r[0].startswith(title):
+            body = []
+            for b in rows[i + 2:]:
+                if not b or all(v is None for v in b):
+                    break
+                body.append(b)
+            return rows[i + 1], body
+    return None, []
+
+
+def check_coverage(wb, portfolio, codes, manifest, month):
+    rows = list(wb["Data quality"].iter_rows(values_only=True))
+    last = datetime.date(*map(int, month.split("-")), 1)
+    last = (last.replace(day=28) + datetime.timedelta(days=4))
+    last = last - datetime.timedelta(days=last.day)
+    head, body = table_after(rows, "Coverage:")
+    if head is None or head[:6] != ("Workload", "Customers", "No usage",
+                                    "\u03a3 QE without usage",
+                                    "Latest usage", "Days before month end"):
+        problem("Data quality: no Coverage table (%r)" % (head,))
+        return
+    if [r[0] for r in body] != codes:
+        problem("Data quality Coverage: workloads %r, expected %r"
+                % ([r[0] for r in body], codes))
+    by_code = {p["workload"]: p for p in portfolio}
+    for r in body:
+        p = by_code.get(r[0])
+        if p is None:
+            continue
+        where = "Data quality Coverage %s" % r[0]
+        same_int(r[1], p["customers"], where + " customers")
+        if not isinstance(r[2], int) or not isinstance(r[3], int) or \
+                r[2] > int(p["customers"]) or r[3] > int(p["qe"]) or \
+                (r[2] == 0) != (r[3] == 0):
+            problem("%s: no usage %r, \u03a3 QE %r against customers %s, "
+                    "QE %s" % (where, r[2], r[3], p["customers"], p["qe"]))
+        check_age(r[4], r[5], last, where)
+    head, body = table_after(rows, "Freshness:")
+    if head is None or [r[0] for r in body[:2]] != ["Usage", "Entitlements"]:
+        problem("Data quality: no Freshness table (%r)" % (head,))
+        return
+    snap = manifest.get("latest_snapshot")
+    usage = body[0][2]
+    if snap:
+        if not isinstance(usage, datetime.datetime) or \
+                usage.strftime("%Y-%m-%d") != snap:
+            problem("Data quality Freshness: usage %r, expected %s"
+                    % (usage, snap))
+    elif usage != "none":
+        problem("Data quality Freshness: usage %r, expected none" % (usage,))
+    for r in body[:2]:
+        if not isinstance(r[1], datetime.datetime) or r[1].date() != last:
+            problem("Data quality Freshness %s: month end %r, expected %s"
+                    % (r[0], r[1], last))
+        if r[2] != "none":
+            check_age(r[2], r[3], last, "Data quality Freshness " + r[0])
+
+
+def check_age(date, days, last, where):
+    """date is empty with days, or a date `days` before last."""
+    if date is None:
+        if days is not None:
+            problem("%s: %r days with no date" % (where, days))
+        return
+    if not isinstance(date, datetime.datetime) or date.date() > last or \
+            days != (last - date.date()).days:
+        problem("%s: %r, %r days before %s" % (where, date, days, last))
+
+
 def check_every_cell(wb):
     """No formula, no NaN/Inf; dates under date headers are dates."""
     date_heads = {"Enabled", "Engagement start", "Kickoff"}
@@ -622,6 +698,7 @@ def main():
     check_summary_portfolio(wb, portfolio)
     check_playbook(wb, out)
     check_data_quality(wb, manifest)
+    check_coverage(wb, portfolio, codes, manifest, month)
     check_every_cell(wb)
     for name in ("Velocity", "Plateau", "Biggest losers"):
         head, _ = list_rows(wb, name)
