@@ -152,12 +152,16 @@ void sheet_summary_write(struct sheet_book *x)
 {
     const struct facts *f = x->f;
     const struct config *cfg = x->cfg;
+    /* the workloads as their sheets come: the core ones in the configured
+     * order, then the others by code */
+    size_t order[CONFIG_MAX_WORKLOADS];
+    sheet_portfolio_order(x, order);
     /* the core workloads that have a portfolio row, for the trend */
     const struct fact_portfolio *trend[CONFIG_MAX_WORKLOADS];
     int n_trend = 0;
-    for (size_t i = 0; i < f->n_portfolio; i++)
-        if (cfg->workload[f->portfolio[i].workload].core)
-            trend[n_trend++] = &f->portfolio[i];
+    for (size_t k = 0; k < f->n_portfolio; k++)
+        if (cfg->workload[f->portfolio[order[k]].workload].core)
+            trend[n_trend++] = &f->portfolio[order[k]];
     /* as wide as the portfolio table, the goals, or the trends' month and
      * series */
     size_t n_cols = portfolio_list.n_cols;
@@ -201,8 +205,8 @@ void sheet_summary_write(struct sheet_book *x)
     sheet_section(&s, &r, "Portfolio by workload");
     sheet_list_header(&s, &r, &portfolio_list, 0);
     lxw_row_t pf_first = s.row;
-    for (size_t i = 0; i < f->n_portfolio && sheet_next_row(&s, &r); i++)
-        sheet_put_item(&s, r, &portfolio_list, i);
+    for (size_t k = 0; k < f->n_portfolio && sheet_next_row(&s, &r); k++)
+        sheet_put_item(&s, r, &portfolio_list, order[k]);
     lxw_row_t pf_last = s.row - 1;
     if (f->n_portfolio == 0 && sheet_next_row(&s, &r))
         sheet_put_text(&s, r, 0, "no workload has a row this month");

@@ -22,8 +22,9 @@ same folder:
   1, 2, ... within its region), its users to goal summing to the
   candidate customers' in customer_kpis.csv, and each
   cohort_candidates.csv row as a line of its focus areas;
-- on every Summary portfolio row, Σ AE / measured Σ QE is the pooled AU
-  shown (to 2 decimals);
+- the Summary's portfolio rows come in the sheets' order (the core
+  workloads first, in the order of the second argument), and on every
+  row Σ AE / measured Σ QE is the pooled AU shown (to 2 decimals);
 - By region and By FM count every customer once; Data quality has
   run.json's counts, a Coverage row per workload of portfolio.csv in the
   sheets' order with no usage <= customers (portfolio.csv's) and the
@@ -354,9 +355,10 @@ def check_candidates(wb, out):
                 % (len(missing), sorted(missing)[0]))
 
 
-def check_summary_portfolio(wb, portfolio):
-    """The Summary's portfolio table is portfolio.csv's, and on every row
-    Σ AE / measured Σ QE is the pooled AU shown (to its 2 decimals)."""
+def check_summary_portfolio(wb, portfolio, codes):
+    """The Summary's portfolio table is portfolio.csv's in the order of the
+    workload sheets (codes), and on every row Σ AE / measured Σ QE is the
+    pooled AU shown (to its 2 decimals)."""
     rows = list(wb["Summary"].iter_rows(values_only=True))
     at = [i for i, r in enumerate(rows) if r and r[0] == "Workload" and
           "Measured \u03a3 QE" in r]
@@ -366,7 +368,12 @@ def check_summary_portfolio(wb, portfolio):
     head = rows[at[0]]
     col = {h: i for i, h in enumerate(head) if h}
     body = rows[at[0] + 1:at[0] + 1 + len(portfolio)]
-    for r, p in zip(body, portfolio):
+    shown = [r[col["Workload"]] for r in body]
+    if shown != codes:
+        problem("Summary: portfolio rows %r, expected %r" % (shown, codes))
+    by_code = {p["workload"]: p for p in portfolio}
+    for r, code in zip(body, codes):
+        p = by_code[code]
         where = "Summary %s" % p["workload"]
         same_text(r[col["Workload"]], p["workload"], where + " workload")
         same_int(r[col["\u03a3 AE"]], p["ae"], where + " \u03a3 AE")
@@ -695,7 +702,7 @@ def main():
     check_customers(wb, out, core, month)
     check_candidates(wb, out)
     check_groups(wb, out)
-    check_summary_portfolio(wb, portfolio)
+    check_summary_portfolio(wb, portfolio, codes)
     check_playbook(wb, out)
     check_data_quality(wb, manifest)
     check_coverage(wb, portfolio, codes, manifest, month)
