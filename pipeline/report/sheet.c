@@ -486,9 +486,14 @@ void sheet_put_count(struct sheet *s, lxw_row_t r, lxw_col_t c, int64_t v)
 void sheet_put_pct(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
                    kpi_centi v)
 {
+    sheet_put_pct_fmt(s, r, c, defined, v, s->x->fmt[FMT_PCT]);
+}
+
+void sheet_put_pct_fmt(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
+                       kpi_centi v, lxw_format *fmt)
+{
     if (defined)
-        sheet_put_number(s, r, c, (double)v / 10000.0, s->x->fmt[FMT_PCT],
-                         centi_width(v, 1));
+        sheet_put_number(s, r, c, (double)v / 10000.0, fmt, centi_width(v, 1));
 }
 
 /* Percentage points, signed and with their unit: +1.25 pp, -0.50 pp in
@@ -763,6 +768,19 @@ void sheet_book_formats(struct sheet_book *x)
     format_set_font_color(x->fmt[FMT_YELLOW], 0x9C5700);
     format_set_bg_color(x->fmt[FMT_RED], 0xFFC7CE);
     format_set_font_color(x->fmt[FMT_RED], 0x9C0006);
+    /* a percent in a health colour is still a number shown as 0.00% */
+    static const struct {
+        enum sheet_fmt fmt;
+        lxw_color_t bg, font;
+    } pct_health[] = {{FMT_PCT_GREEN, 0xC6EFCE, 0x006100},
+                      {FMT_PCT_YELLOW, 0xFFEB9C, 0x9C5700},
+                      {FMT_PCT_RED, 0xFFC7CE, 0x9C0006}};
+    for (size_t k = 0; k < sizeof(pct_health) / sizeof(pct_health[0]); k++) {
+        lxw_format *f = x->fmt[pct_health[k].fmt];
+        format_set_num_format(f, "0.00%");
+        format_set_bg_color(f, pct_health[k].bg);
+        format_set_font_color(f, pct_health[k].font);
+    }
     format_set_font_color(x->fmt[FMT_NA], 0x808080);
     format_set_font_color(x->fmt[FMT_NOTE], 0x808080);
     format_set_italic(x->fmt[FMT_NOTE]);

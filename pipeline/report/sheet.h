@@ -57,6 +57,9 @@ enum sheet_fmt {
     FMT_COUNT_LEFT,
     FMT_DATE_LEFT,
     FMT_DECIMAL,
+    FMT_PCT_GREEN, /* 0.00% in the health fills of FMT_GREEN ... */
+    FMT_PCT_YELLOW,
+    FMT_PCT_RED,
     FMT_COUNT_ALL
 };
 
@@ -256,6 +259,11 @@ void sheet_put_count(struct sheet *s, lxw_row_t r, lxw_col_t c, int64_t v);
  * (37.50 is the number 0.375). */
 void sheet_put_pct(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
                    kpi_centi v);
+
+/* The same in format fmt, which must show 0.00% (FMT_PCT, FMT_PCT_GREEN,
+ * ...). */
+void sheet_put_pct_fmt(struct sheet *s, lxw_row_t r, lxw_col_t c, bool defined,
+                       kpi_centi v, lxw_format *fmt);
 
 /* A date in format fmt, width wide (nothing for KPI_NO_DATE; ISO text
  * before 1900), or a month shown as yyyy-mm. */

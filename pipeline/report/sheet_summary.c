@@ -58,6 +58,26 @@ static const struct {
     {PF_NA, 0xBFBFBF},
 };
 
+/* The pooled AU of portfolio row p in the colour of the workload-health
+ * rule (docs/kpis.md) applied to Σ AE / measured Σ QE against the
+ * workload's thresholds: green above green_above, red below red_below,
+ * else yellow. Decided exactly on the integers by kpi_au_cmp, never on
+ * the rounded percent shown; the number is the CSV's, as everywhere. */
+static void put_pooled_au(struct sheet *s, lxw_row_t r, lxw_col_t c,
+                          const struct fact_portfolio *p)
+{
+    struct sheet_book *x = s->x;
+    if (!p->pooled_defined || p->measured_qe == 0)
+        return;
+    const struct kpi_thresholds *t = &x->cfg->workload[p->workload].threshold;
+    enum sheet_fmt fmt = FMT_PCT_YELLOW;
+    if (kpi_au_cmp(p->ae, p->measured_qe, t->green_above) > 0)
+        fmt = FMT_PCT_GREEN;
+    else if (kpi_au_cmp(p->ae, p->measured_qe, t->red_below) < 0)
+        fmt = FMT_PCT_RED;
+    sheet_put_pct_fmt(s, r, c, true, p->pooled_au, x->fmt[fmt]);
+}
+
 static lxw_chart *add_chart(struct sheet_book *x, uint8_t type)
 {
     if (x->err != FTK_OK)
@@ -205,8 +225,14 @@ void sheet_summary_write(struct sheet_book *x)
     sheet_section(&s, &r, "Portfolio by workload");
     sheet_list_header(&s, &r, &portfolio_list, 0);
     lxw_row_t pf_first = s.row;
-    for (size_t k = 0; k < f->n_portfolio && sheet_next_row(&s, &r); k++)
+    lxw_col_t pooled_col =
+        (lxw_col_t)sheet_list_find(&portfolio_list, PF_POOLED_AU_PCT);
+    for (size_t k = 0; k < f->n_portfolio && sheet_next_row(&s, &r); k++) {
         sheet_put_item(&s, r, &portfolio_list, order[k]);
+        /* the same number again, in its colour: the row is still being
+         * written, so the cell is replaced */
+        put_pooled_au(&s, r, pooled_col, &f->portfolio[order[k]]);
+    }
     lxw_row_t pf_last = s.row - 1;
     if (f->n_portfolio == 0 && sheet_next_row(&s, &r))
         sheet_put_text(&s, r, 0, "no workload has a row this month");

@@ -24,7 +24,10 @@ same folder:
   cohort_candidates.csv row as a line of its focus areas;
 - the Summary's portfolio rows come in the sheets' order (the core
   workloads first, in the order of the second argument), and on every
-  row Σ AE / measured Σ QE is the pooled AU shown (to 2 decimals);
+  row Σ AE / measured Σ QE is the pooled AU shown (to 2 decimals), a
+  0.00% number filled green above the workload's green_above, red below
+  its red_below, else yellow (exactly, on Σ AE and measured Σ QE, the
+  thresholds read from Definitions);
 - By region and By FM count every customer once; Data quality has
   run.json's counts, a Coverage row per workload of portfolio.csv in the
   sheets' order with no usage <= customers (portfolio.csv's) and the
@@ -38,6 +41,7 @@ Prints one line per problem and exits 1 when there is any.
 """
 import csv
 import datetime
+import fractions
 import json
 import math
 import os
@@ -355,11 +359,52 @@ def check_candidates(wb, out):
                 % (len(missing), sorted(missing)[0]))
 
 
+HEALTH_FILL = {"Green": "C6EFCE", "Yellow": "FFEB9C", "Red": "FFC7CE"}
+
+
+def read_thresholds(wb):
+    """{code: (green_above, red_below)} as exact Fractions of a percent,
+    from the Definitions sheet's workload thresholds."""
+    rows = list(wb["Definitions"].iter_rows(values_only=True))
+    out = {}
+    for i, r in enumerate(rows):
+        if r and r[:3] == ("Workload", "Green above (AU %)",
+                           "Red below (AU %)"):
+            for b in rows[i + 1:]:
+                if not b or b[0] is None:
+                    break
+                out[b[0]] = tuple(fractions.Fraction(repr(float(v)))
+                                  for v in b[1:3])
+    return out
+
+
+def check_pooled_fill(cell, ae, qe, limits, where):
+    """The pooled AU cell's fill: the workload-health rule on Σ AE / Σ QE,
+    exactly; a 0.00% number."""
+    if not qe or cell.value is None:
+        return
+    if limits is None:
+        problem("%s: no thresholds on Definitions" % where)
+        return
+    au = fractions.Fraction(100 * ae, qe)
+    want = "Green" if au > limits[0] else "Red" if au < limits[1] \
+        else "Yellow"
+    fill = cell.fill
+    rgb = fill.fgColor.rgb if fill is not None and fill.fill_type else None
+    if not isinstance(rgb, str) or rgb[-6:].upper() != HEALTH_FILL[want]:
+        problem("%s: pooled AU %r filled %r, expected %s"
+                % (where, cell.value, rgb, want))
+    if cell.number_format != "0.00%":
+        problem("%s: pooled AU format %r" % (where, cell.number_format))
+
+
 def check_summary_portfolio(wb, portfolio, codes):
     """The Summary's portfolio table is portfolio.csv's in the order of the
     workload sheets (codes), and on every row Σ AE / measured Σ QE is the
     pooled AU shown (to its 2 decimals)."""
-    rows = list(wb["Summary"].iter_rows(values_only=True))
+    cells = list(wb["Summary"].iter_rows())
+    rows = [tuple(c.value for c in r) for r in cells]
+    thresholds = read_thresholds(wb)
     at = [i for i, r in enumerate(rows) if r and r[0] == "Workload" and
           "Measured \u03a3 QE" in r]
     if len(at) != 1:
@@ -372,7 +417,7 @@ def check_summary_portfolio(wb, portfolio, codes):
     if shown != codes:
         problem("Summary: portfolio rows %r, expected %r" % (shown, codes))
     by_code = {p["workload"]: p for p in portfolio}
-    for r, code in zip(body, codes):
+    for k, (r, code) in enumerate(zip(body, codes)):
         p = by_code[code]
         where = "Summary %s" % p["workload"]
         same_text(r[col["Workload"]], p["workload"], where + " workload")
@@ -381,6 +426,8 @@ def check_summary_portfolio(wb, portfolio, codes):
                    where + " pooled AU")
         ae, qe = r[col["\u03a3 AE"]], r[col["Measured \u03a3 QE"]]
         pooled = r[col["Pooled AU"]]
+        check_pooled_fill(cells[at[0] + 1 + k][col["Pooled AU"]],
+                          ae, qe, thresholds.get(code), where)
         if qe:
             want = "%.2f" % (round(10000 * ae / qe) / 100)
             if pooled is None or "%.2f" % (pooled * 100) != want:
