@@ -180,9 +180,17 @@ enum kpi_health kpi_workload_health(const struct kpi_au *v,
 {
     if (!kpi_au_defined(v))
         return KPI_HEALTH_NA;
-    if (kpi_au_cmp(v->ae, v->qe, t->green_above) > 0)
+    return kpi_ratio_health(v->ae, v->qe, t);
+}
+
+enum kpi_health kpi_ratio_health(uint64_t ae, uint64_t qe,
+                                 const struct kpi_thresholds *t)
+{
+    if (qe == 0)
+        return KPI_HEALTH_NA;
+    if (kpi_au_cmp(ae, qe, t->green_above) > 0)
         return KPI_HEALTH_GREEN;
-    if (kpi_au_cmp(v->ae, v->qe, t->red_below) < 0)
+    if (kpi_au_cmp(ae, qe, t->red_below) < 0)
         return KPI_HEALTH_RED;
     return KPI_HEALTH_YELLOW;
 }

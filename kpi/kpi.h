@@ -79,6 +79,11 @@ struct kpi_thresholds {
 enum kpi_health kpi_workload_health(const struct kpi_au *v,
                                     const struct kpi_thresholds *t);
 
+/* The same bands for the ratio ae / qe of any sums (a workload's pooled
+ * AU, say); N/A when qe is 0. */
+enum kpi_health kpi_ratio_health(uint64_t ae, uint64_t qe,
+                                 const struct kpi_thresholds *t);
+
 /* The EXO playbook scenario: "<10%" when AU < 10, "10-40%" when
  * 10 <= AU <= 40, ">40%" when AU > 40, "" when the AU is undefined. */
 const char *kpi_exo_scenario(const struct kpi_au *v);

@@ -486,6 +486,8 @@ static enum ftk_error portfolio(struct build *b)
         o->pooled_defined = meas_qe[w] > 0;
         if (o->pooled_defined)
             o->pooled_au = kpi_pct_round((kpi_i128)o->ae, (kpi_i128)meas_qe[w]);
+        o->pooled_health = kpi_ratio_health(o->ae, meas_qe[w],
+                                            &f->st->cfg->workload[w].threshold);
         size_t n = 0;
         for (size_t k = 0; k < f->n_rows; k++)
             if (f->row[k].workload == w && f->row[k].au_defined)

@@ -95,6 +95,9 @@ struct fact_portfolio {
     uint64_t customers, qe, measured, ae;
     bool pooled_defined, mean_defined;
     kpi_centi pooled_au, mean_au;
+    /* pooled AU against the workload's thresholds (the Summary's colour);
+     * N/A when not defined */
+    enum kpi_health pooled_health;
     uint64_t count[4];                      /* by enum kpi_health */
     bool trend_defined[FACTS_TREND_MONTHS]; /* [11] is the as-of month */
     kpi_centi trend[FACTS_TREND_MONTHS];

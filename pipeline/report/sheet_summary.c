@@ -58,24 +58,21 @@ static const struct {
     {PF_NA, 0xBFBFBF},
 };
 
-/* The pooled AU of portfolio row p in the colour of the workload-health
- * rule (docs/kpis.md) applied to Σ AE / measured Σ QE against the
- * workload's thresholds: green above green_above, red below red_below,
- * else yellow. Decided exactly on the integers by kpi_au_cmp, never on
- * the rounded percent shown; the number is the CSV's, as everywhere. */
+/* The pooled AU of portfolio row p filled in the colour of its health
+ * (facts: the workload-health bands applied exactly to Σ AE / measured
+ * Σ QE); the number is the CSV's, as everywhere. */
 static void put_pooled_au(struct sheet *s, lxw_row_t r, lxw_col_t c,
                           const struct fact_portfolio *p)
 {
-    struct sheet_book *x = s->x;
-    if (!p->pooled_defined || p->measured_qe == 0)
+    static const enum sheet_fmt by_health[] = {
+        [KPI_HEALTH_GREEN] = FMT_PCT_GREEN,
+        [KPI_HEALTH_YELLOW] = FMT_PCT_YELLOW,
+        [KPI_HEALTH_RED] = FMT_PCT_RED,
+    };
+    if (!p->pooled_defined || p->pooled_health == KPI_HEALTH_NA)
         return;
-    const struct kpi_thresholds *t = &x->cfg->workload[p->workload].threshold;
-    enum sheet_fmt fmt = FMT_PCT_YELLOW;
-    if (kpi_au_cmp(p->ae, p->measured_qe, t->green_above) > 0)
-        fmt = FMT_PCT_GREEN;
-    else if (kpi_au_cmp(p->ae, p->measured_qe, t->red_below) < 0)
-        fmt = FMT_PCT_RED;
-    sheet_put_pct_fmt(s, r, c, true, p->pooled_au, x->fmt[fmt]);
+    sheet_put_pct_fmt(s, r, c, true, p->pooled_au,
+                      s->x->fmt[by_health[p->pooled_health]]);
 }
 
 static lxw_chart *add_chart(struct sheet_book *x, uint8_t type)

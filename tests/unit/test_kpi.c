@@ -133,6 +133,21 @@ static void test_kpi__health_with_decimal_thresholds(void **state)
     assert_int_equal(health(40, 200, &t), KPI_HEALTH_RED);
 }
 
+/* Pooled sums past 32 bits, on the same exact bands: SPO 40 / 20. */
+static void test_kpi__ratio_health_of_large_sums(void **state)
+{
+    (void)state;
+    uint64_t qe = UINT64_C(10000000000); /* 10 billion */
+    assert_int_equal(kpi_ratio_health(qe * 2 / 5, qe, &spo),
+                     KPI_HEALTH_YELLOW); /* exactly 40 % */
+    assert_int_equal(kpi_ratio_health(qe * 2 / 5 + 1, qe, &spo),
+                     KPI_HEALTH_GREEN);
+    assert_int_equal(kpi_ratio_health(qe / 5, qe, &spo),
+                     KPI_HEALTH_YELLOW); /* exactly 20 % */
+    assert_int_equal(kpi_ratio_health(qe / 5 - 1, qe, &spo), KPI_HEALTH_RED);
+    assert_int_equal(kpi_ratio_health(5, 0, &spo), KPI_HEALTH_NA);
+}
+
 static void test_kpi__health_names(void **state)
 {
     (void)state;
@@ -985,6 +1000,7 @@ int main(void)
         cmocka_unit_test(test_kpi__health_na_when_au_undefined),
         cmocka_unit_test(test_kpi__health_works_above_100_percent),
         cmocka_unit_test(test_kpi__health_with_decimal_thresholds),
+        cmocka_unit_test(test_kpi__ratio_health_of_large_sums),
         cmocka_unit_test(test_kpi__health_names),
         cmocka_unit_test(test_kpi__exo_scenario_bounds_are_inclusive),
         cmocka_unit_test(test_kpi__pct_round_half_away_from_zero),
