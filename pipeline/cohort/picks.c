@@ -89,7 +89,7 @@ static struct schema_value sheet_value(const void *row, int w, size_t col,
         kpi_focus_join(c->kpis.focus, buf, cap);
         return cohort_text(buf);
     case PS_FOCUS_DETAILS:
-        return cohort_text(c->details ? c->details : "");
+        return cohort_text(text_str(&c->details));
     case PS_COHORT_MONTH:
         return cohort_num(true, r->cohort_month);
     case PS_AS_OF_MONTH:

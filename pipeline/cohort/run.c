@@ -358,23 +358,6 @@ out:
     return err;
 }
 
-/* Appends "sep text" to *s (a heap string, may be NULL). */
-static bool append(char **s, const char *sep, const char *a, size_t alen,
-                   const char *b, size_t blen)
-{
-    size_t old = *s ? strlen(*s) : 0;
-    size_t seplen = old ? strlen(sep) : 0;
-    char *p = realloc(*s, old + seplen + alen + blen + 1);
-    if (!p)
-        return false;
-    memcpy(p + old, sep, seplen);
-    memcpy(p + old + seplen, a, alen);
-    memcpy(p + old + seplen + alen, b, blen);
-    p[old + seplen + alen + blen] = '\0';
-    *s = p;
-    return true;
-}
-
 /* The columns of cohort_candidates.csv the cohort reads. */
 static const struct cohort_need candidate_need[] = {
     {CC_AS_OF_MONTH, true}, {CC_TENANT_ID, true}, {CC_FOCUS_AREA, true},
@@ -414,12 +397,13 @@ static enum ftk_error load_candidates(struct cohort_run *run,
         struct cohort_cell area = cohort_cell_at(rec, idx[CC_FOCUS_AREA]),
                            wl = cohort_cell_at(rec, idx[CC_WORKLOAD]),
                            detail = cohort_cell_at(rec, idx[CC_DETAIL]);
-        char head[128];
-        snprintf(head, sizeof(head),
-                 "%.*s%s%.*s: ", area.len > 40 ? 40 : (int)area.len, area.s,
-                 wl.len ? " " : "", wl.len > 40 ? 40 : (int)wl.len, wl.s);
-        if (!append(&run->customer[ci].details, " | ", head, strlen(head),
-                    detail.s, detail.len))
+        struct text *d = &run->customer[ci].details;
+        if (d->len > 0)
+            text_adds(d, " | ");
+        text_addf(d, "%.*s%s%.*s: ", area.len > 40 ? 40 : (int)area.len, area.s,
+                  wl.len ? " " : "", wl.len > 40 ? 40 : (int)wl.len, wl.s);
+        text_add(d, detail.s, detail.len);
+        if (text_failed(d))
             err = cohort_nomem(diag);
     }
     csv_reader_close(r);
@@ -516,7 +500,7 @@ enum ftk_error cohort_run_check_core(const struct cohort_run *run,
 void cohort_run_release(struct cohort_run *run)
 {
     for (size_t i = 0; i < run->n_customers; i++)
-        free(run->customer[i].details);
+        text_release(&run->customer[i].details);
     free(run->customer);
     free(run->region);
     free(run->wl);

@@ -14,14 +14,15 @@
 
 #include "pipeline/base/arena.h"
 #include "pipeline/base/ftk_error.h"
+#include "pipeline/base/text.h"
 #include "pipeline/cohort/cohort.h"
 
 struct cohort_customer {
     const char *tenant_id, *customer_name, *region, *fm;
     struct cohort_kpis kpis;
-    char *details; /* "AREA WORKLOAD: detail | ..." from the candidates, or
-                      NULL; owned by the run */
-    uint64_t line; /* in customer_kpis.csv */
+    struct text details;  /* "AREA WORKLOAD: detail | ..." from the
+                             candidates; empty when none */
+    uint64_t line;        /* in customer_kpis.csv */
     int64_t wl_qe, wl_ae; /* Σ QE, Σ AE of the kept workloads with a
                              defined AU (cohort_run_check_core) */
 };
