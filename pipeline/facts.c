@@ -922,8 +922,9 @@ static enum ftk_error worst_first(struct facts *f)
     return err;
 }
 
-enum ftk_error facts_build(struct facts *f, const struct store *st,
-                           int32_t as_of_month, struct ftk_diag *diag)
+/* The facts start empty for st and as_of_month. */
+static void facts_start(struct facts *f, const struct store *st,
+                        int32_t as_of_month)
 {
     memset(f, 0, sizeof(*f));
     arena_init(&f->strings);
@@ -932,6 +933,44 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
     f->month_end = kpi_month_last_day(as_of_month);
     f->latest_snapshot = KPI_NO_DATE;
     f->latest_entitlement = KPI_NO_DATE;
+}
+
+/* Everything of struct facts that is computed from the customers and
+ * their rows already in f (not from the other customers of the store):
+ * the counts, the freshness dates, the portfolio with its 12-month series
+ * and goals, the candidates, the worst-first lists and the roll-ups.
+ * facts_build and facts_subset both end here, so the facts of a subset
+ * are those of a store holding only its customers. */
+static enum ftk_error aggregate(struct build *b)
+{
+    struct facts *f = b->f;
+    for (size_t i = 0; i < f->n_customers; i++)
+        f->health_count[f->customer[i].health]++;
+    for (size_t i = 0; i < f->n_rows; i++) {
+        const struct store_series *s = f->row[i].series;
+        int32_t last = latest_usage(s, f->as_of_month);
+        if (last != KPI_NO_DATE &&
+            (f->latest_snapshot == KPI_NO_DATE || last > f->latest_snapshot))
+            f->latest_snapshot = last;
+        const struct store_entitlement *e = latest_ent(s, f->month_end);
+        if (e && (f->latest_entitlement == KPI_NO_DATE ||
+                  e->as_of > f->latest_entitlement))
+            f->latest_entitlement = e->as_of;
+    }
+    enum ftk_error err = portfolio(b);
+    if (err == FTK_OK)
+        err = candidates(b);
+    if (err == FTK_OK)
+        err = worst_first(f);
+    if (err == FTK_OK)
+        err = facts_rollup_build(f);
+    return err;
+}
+
+enum ftk_error facts_build(struct facts *f, const struct store *st,
+                           int32_t as_of_month, struct ftk_diag *diag)
+{
+    facts_start(f, st, as_of_month);
     const struct config *cfg = st->cfg;
     struct build b = {.f = f, .cfg = cfg};
     enum ftk_error err = FTK_E_NOMEM;
@@ -968,32 +1007,68 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
             err = workload_row(&b, s, t, &f->row[f->n_rows++]);
             if (err != FTK_OK)
                 goto out;
-            int32_t last = latest_usage(s, as_of_month);
-            if (last != KPI_NO_DATE && (f->latest_snapshot == KPI_NO_DATE ||
-                                        last > f->latest_snapshot))
-                f->latest_snapshot = last;
-            const struct store_entitlement *e = latest_ent(s, f->month_end);
-            if (e && (f->latest_entitlement == KPI_NO_DATE ||
-                      e->as_of > f->latest_entitlement))
-                f->latest_entitlement = e->as_of;
         }
         c->n_rows = (uint32_t)f->n_rows - c->first_row;
         customer_row(&b, t, c);
-        f->health_count[c->health]++;
     }
-    err = portfolio(&b);
-    if (err == FTK_OK)
-        err = candidates(&b);
-    if (err == FTK_OK)
-        err = worst_first(f);
-    if (err == FTK_OK)
-        err = facts_rollup_build(f);
+    err = aggregate(&b);
 out:
     free(order);
     free(b.plateau_buf);
     if (err != FTK_OK) {
         facts_release(f);
         return ftk_fail(diag, err, "computing the KPIs: %s", ftk_strerror(err));
+    }
+    return FTK_OK;
+}
+
+enum ftk_error facts_subset(struct facts *out, const struct facts *all,
+                            const uint32_t *customers, size_t n,
+                            struct ftk_diag *diag)
+{
+    facts_start(out, all->st, all->as_of_month);
+    const struct config *cfg = all->st->cfg;
+    struct build b = {.f = out, .cfg = cfg};
+    enum ftk_error err = FTK_E_NOMEM;
+    size_t n_rows = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (customers[i] >= all->n_customers ||
+            (i > 0 && customers[i] <= customers[i - 1])) {
+            facts_release(out);
+            return ftk_fail(diag, FTK_E_USAGE,
+                            "facts subset: customer %zu: index %lu not "
+                            "ascending or past the %zu customers",
+                            i, (unsigned long)customers[i], all->n_customers);
+        }
+        n_rows += all->customer[customers[i]].n_rows;
+    }
+    out->workload_order =
+        malloc((size_t)cfg->n_workloads * sizeof(*out->workload_order));
+    out->customer = malloc((n ? n : 1) * sizeof(*out->customer));
+    out->row = malloc((n_rows ? n_rows : 1) * sizeof(*out->row));
+    if (!out->workload_order || !out->customer || !out->row)
+        goto out;
+    memcpy(out->workload_order, all->workload_order,
+           (size_t)cfg->n_workloads * sizeof(*out->workload_order));
+    for (size_t i = 0; i < n; i++) {
+        const struct fact_customer *c = &all->customer[customers[i]];
+        struct fact_customer *o = &out->customer[out->n_customers++];
+        *o = *c;
+        o->first_row = (uint32_t)out->n_rows;
+        memcpy(&out->row[out->n_rows], &all->row[c->first_row],
+               c->n_rows * sizeof(*out->row));
+        /* aggregate gives the core rows months of the subset's own */
+        for (uint32_t k = 0; k < c->n_rows; k++)
+            out->row[out->n_rows + k].au_months = NULL;
+        out->n_rows += c->n_rows;
+    }
+    err = aggregate(&b);
+out:
+    free(b.plateau_buf);
+    if (err != FTK_OK) {
+        facts_release(out);
+        return ftk_fail(diag, err, "computing the KPIs of %zu customers: %s", n,
+                        ftk_strerror(err));
     }
     return FTK_OK;
 }

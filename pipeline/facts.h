@@ -257,6 +257,20 @@ struct facts {
 enum ftk_error facts_build(struct facts *f, const struct store *st,
                            int32_t as_of_month, struct ftk_diag *diag);
 
+/* The facts of some customers of all, for an FM's book (docs/workbook.md,
+ * "FM books"): customers are ascending indices into all->customer. Their
+ * customer and workload rows are copied, and everything computed from
+ * them (portfolio, 12-month series, goals, candidates with their ranks,
+ * the worst-first lists, By region and By FM) is computed again from the
+ * copies by the code facts_build ends with, so out holds exactly the
+ * facts facts_build gives on a store holding only those customers' data.
+ * out borrows all's store and strings: all must outlive it. Reads all and
+ * the store only, so threads may take subsets of one facts at once. On
+ * error out is released. */
+enum ftk_error facts_subset(struct facts *out, const struct facts *all,
+                            const uint32_t *customers, size_t n,
+                            struct ftk_diag *diag);
+
 /* Frees the rows. Safe on a zeroed struct and when called twice. */
 void facts_release(struct facts *f);
 
