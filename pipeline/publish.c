@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pipeline/base/grow.h"
+#include "pipeline/fm_books.h"
 #include "pipeline/base/testing.h"
 
 #define TMP_PREFIX ".ftkpi-tmp."
@@ -105,26 +107,58 @@ enum ftk_error publish_open(struct publish *p, const char *dir,
         return err;
     }
     remove_stale(dir);
+    char *books = join(dir, "/", FM_BOOK_DIR);
+    if (books)
+        remove_stale(books);
+    free(books);
     return FTK_OK;
 }
 
 enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
                               struct ftk_diag *diag)
 {
-    if (p->n_files == PUBLISH_MAX_FILES)
-        return ftk_fail(diag, FTK_E_CANTCREAT, "%s: too many outputs", name);
+    const char *slash = strchr(name, '/');
+    if (!*name ||
+        (slash &&
+         (slash == name || !slash[1] || strchr(slash + 1, '/') ||
+          strncmp(name, "../", 3) == 0 || strncmp(name, "./", 2) == 0)))
+        return ftk_fail(diag, FTK_E_CANTCREAT,
+                        "%s: not an output name (NAME or SUB/NAME)", name);
+    struct publish_file *file =
+        grow_array(p->file, &p->cap, (size_t)p->n_files + 1, sizeof(*file));
+    if (!file)
+        return ftk_fail(diag, FTK_E_NOMEM, "out of memory");
+    p->file = file;
     struct publish_file *pf = &p->file[p->n_files];
     char pid[32];
     snprintf(pid, sizeof(pid), ".%ld", (long)getpid());
     pf->name = join(name, "", "");
-    char *base = join(TMP_PREFIX, name, pid);
-    pf->tmp = base ? join(p->dir, "/", base) : NULL;
+    /* the temporary file is made beside the final one */
+    size_t sub_len = slash ? (size_t)(slash - name) + 1 : 0;
+    char *sub = NULL, *base = join(TMP_PREFIX, name + sub_len, pid);
+    if (base && pf->name) {
+        sub = join(p->dir, "/", pf->name);
+        if (sub)
+            sub[strlen(p->dir) + 1 + sub_len] = '\0';
+    }
+    pf->tmp = sub && base ? join(sub, "", base) : NULL;
     free(base);
     if (!pf->name || !pf->tmp) {
+        free(sub);
         free(pf->name);
         free(pf->tmp);
         return ftk_fail(diag, FTK_E_NOMEM, "out of memory");
     }
+    if (slash && mkdir(sub, 0777) != 0 && errno != EEXIST) {
+        enum ftk_error err =
+            ftk_fail(diag, FTK_E_CANTCREAT, "%s: cannot create folder: %s", sub,
+                     strerror(errno));
+        free(sub);
+        free(pf->name);
+        free(pf->tmp);
+        return err;
+    }
+    free(sub);
     pf->f = fopen(pf->tmp, "wb");
     if (!pf->f) {
         enum ftk_error err =
@@ -136,6 +170,21 @@ enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
     }
     p->n_files++;
     *f = pf->f;
+    return FTK_OK;
+}
+
+enum ftk_error publish_reserve(struct publish *p, const char *name,
+                               struct ftk_diag *diag)
+{
+    FILE *f;
+    enum ftk_error err = publish_create(p, name, &f, diag);
+    if (err != FTK_OK)
+        return err;
+    struct publish_file *pf = &p->file[p->n_files - 1];
+    pf->f = NULL;
+    if (fclose(f) != 0)
+        return ftk_fail(diag, FTK_E_IO, "%s: write failed: %s", pf->tmp,
+                        strerror(errno));
     return FTK_OK;
 }
 
@@ -152,7 +201,8 @@ static enum ftk_error close_synced(struct publish_file *pf,
 {
     FILE *f = pf->f;
     pf->f = NULL;
-    bool bad = fflush(f) != 0 || ferror(f);
+    /* f is NULL for a file reserved (publish_reserve) */
+    bool bad = f && (fflush(f) != 0 || ferror(f));
     /* A writer that replaced the file (libxlsxwriter) wrote it elsewhere
      * under the same path; sync that file, not our stale handle. */
     int fd = open(pf->tmp, O_RDONLY | O_CLOEXEC);
@@ -161,12 +211,56 @@ static enum ftk_error close_synced(struct publish_file *pf,
     if (fd >= 0)
         close(fd);
     int saved = errno;
-    if (fclose(f) != 0)
+    if (f && fclose(f) != 0)
         bad = true;
     if (bad)
         return ftk_fail(diag, FTK_E_IO, "%s: write failed: %s", pf->name,
                         strerror(saved ? saved : EIO));
     return FTK_OK;
+}
+
+static void sync_dir(const char *dir, const char *sub)
+{
+    char *path = join(dir, sub, "");
+    int dfd = path ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(path);
+}
+
+/* The set is the files of the last run: the books in FM_BOOK_DIR that it
+ * did not write (FMs gone, an earlier month, --books none) go, once the
+ * new set is in place. Only names of books (kpi-*.xlsx) are touched. */
+static void remove_old_books(const struct publish *p)
+{
+    char *books = join(p->dir, "/", FM_BOOK_DIR);
+    DIR *d = books ? opendir(books) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, "kpi-", 4) != 0 || n < 9 ||
+            strcmp(e->d_name + n - 5, ".xlsx") != 0)
+            continue;
+        bool ours = false;
+        for (int i = 0; i < p->n_files && !ours; i++) {
+            const char *name = p->file[i].name;
+            ours =
+                strncmp(name, FM_BOOK_DIR "/", strlen(FM_BOOK_DIR) + 1) == 0 &&
+                strcmp(name + strlen(FM_BOOK_DIR) + 1, e->d_name) == 0;
+        }
+        char *path = ours ? NULL : join(books, "/", e->d_name);
+        if (path)
+            unlink(path);
+        free(path);
+    }
+    if (d)
+        closedir(d);
+    /* an empty folder goes too (rmdir leaves one that is not) */
+    if (books)
+        rmdir(books);
+    free(books);
 }
 
 enum ftk_error publish_commit(struct publish *p, struct ftk_diag *diag)
@@ -192,11 +286,9 @@ enum ftk_error publish_commit(struct publish *p, struct ftk_diag *diag)
         free(p->file[i].tmp);
         p->file[i].tmp = NULL;
     }
-    int dfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    sync_dir(p->dir, "");
+    sync_dir(p->dir, "/" FM_BOOK_DIR);
+    remove_old_books(p);
     for (int i = 0; i < p->n_files; i++)
         free(p->file[i].name);
     p->n_files = 0;
@@ -222,6 +314,9 @@ void publish_abort(struct publish *p)
 void publish_release(struct publish *p)
 {
     publish_abort(p);
+    free(p->file);
+    p->file = NULL;
+    p->cap = 0;
     /* a zeroed publish has lock_fd 0 but no dir: it holds no descriptor */
     if (p->dir && p->lock_fd >= 0)
         close(p->lock_fd); /* closing drops the flock */

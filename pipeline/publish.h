@@ -9,6 +9,13 @@
  * manifest last), and fsyncs the folder. publish_abort, or a crash, leaves
  * the previous outputs as they were; a later publish_open removes the
  * temporary files a killed run left behind.
+ *
+ * An output may be in one subfolder of the folder, "fm/NAME" (the FM
+ * books): its temporary file is made in that subfolder, created when
+ * missing, so the rename stays within it. The set is the files of the
+ * last run: once the new files are in place, publish_commit removes the
+ * books of an earlier run that this run did not write (FM_BOOK_DIR's
+ * kpi-*.xlsx; docs/running.md).
  */
 #ifndef FTK_PUBLISH_H
 #define FTK_PUBLISH_H
@@ -16,8 +23,6 @@
 #include <stdio.h>
 
 #include "pipeline/base/ftk_error.h"
-
-#define PUBLISH_MAX_FILES 64
 
 /* The lock file in an output folder. */
 #define PUBLISH_LOCK_NAME ".ftkpi.lock"
@@ -31,8 +36,9 @@ struct publish_file {
 struct publish {
     char *dir;   /* owned; NULL in a zeroed or released publish */
     int lock_fd; /* -1 when none; only meaningful once dir is set */
-    struct publish_file file[PUBLISH_MAX_FILES];
+    struct publish_file *file;
     int n_files;
+    size_t cap;
 };
 
 /* Creates dir when missing and locks it. FTK_E_LOCKED when another process
@@ -41,10 +47,17 @@ struct publish {
 enum ftk_error publish_open(struct publish *p, const char *dir,
                             struct ftk_diag *diag);
 
-/* Opens a temporary file for the output named name (no '/'); *f is owned
- * by the publish and stays open until commit or abort. */
+/* Opens a temporary file for the output named name ("NAME" or
+ * "SUB/NAME", one subfolder); *f is owned by the publish and stays open
+ * until commit or abort. */
 enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
                               struct ftk_diag *diag);
+
+/* The same for a writer that opens the file itself (libxlsxwriter): the
+ * temporary file is created and closed at once, so a run of many books
+ * holds no descriptor per book; write it at publish_tmp_path. */
+enum ftk_error publish_reserve(struct publish *p, const char *name,
+                               struct ftk_diag *diag);
 
 /* The temporary path of an output created with publish_create, for
  * writers that open files themselves (libxlsxwriter). */

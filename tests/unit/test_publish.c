@@ -234,6 +234,84 @@ static void test_publish__stale_temp_files_removed(void **state)
     publish_release(&p);
 }
 
+/* Books in the fm/ subfolder: temporary files made beside them, renamed
+ * with the set; more outputs than any fixed limit; a later run that does
+ * not write a book removes it (other files in fm/ stay); a run with no
+ * book and nothing else in fm/ removes the folder. */
+static void test_publish__fm_subfolder_and_old_books(void **state)
+{
+    struct fixture *fx = *state;
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    char name[64], fm[256];
+    snprintf(fm, sizeof(fm), "%s/fm", fx->out);
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof(name), "fm/kpi-2026-10-FM %d.xlsx", i);
+        assert_int_equal(publish_reserve(&p, name, &diag), FTK_OK);
+        const char *tmp = publish_tmp_path(&p, name);
+        assert_non_null(tmp);
+        assert_int_equal(strncmp(tmp, fm, strlen(fm)), 0);
+        assert_non_null(strstr(tmp, "/fm/.ftkpi-tmp.kpi-2026-10-FM "));
+        /* the writer replaces the file, as libxlsxwriter does */
+        assert_int_equal(unlink(tmp), 0);
+        scratch_write_text(tmp, name);
+    }
+    FILE *f;
+    assert_int_equal(publish_create(&p, "run.json", &f, &diag), FTK_OK);
+    fputs("{}\n", f);
+    assert_int_equal(temp_files(fm), 100);
+    assert_string_equal(content(fm, "kpi-2026-10-FM 7.xlsx"), "(missing)");
+    assert_int_equal(publish_commit(&p, &diag), FTK_OK);
+    assert_int_equal(temp_files(fm), 0);
+    assert_string_equal(content(fm, "kpi-2026-10-FM 7.xlsx"),
+                        "fm/kpi-2026-10-FM 7.xlsx");
+    assert_string_equal(content(fm, "kpi-2026-10-FM 99.xlsx"),
+                        "fm/kpi-2026-10-FM 99.xlsx");
+    publish_release(&p);
+    /* not an output name */
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    assert_int_equal(publish_create(&p, "a/b/c.xlsx", &f, &diag),
+                     FTK_E_CANTCREAT);
+    assert_int_equal(publish_create(&p, "../c.xlsx", &f, &diag),
+                     FTK_E_CANTCREAT);
+    assert_int_equal(publish_create(&p, "fm/", &f, &diag), FTK_E_CANTCREAT);
+    publish_release(&p);
+    /* the next run writes one book: the 99 others go, a note stays */
+    char path[256];
+    snprintf(path, sizeof(path), "%s/notes.txt", fm);
+    scratch_write_text(path, "kept");
+    publish_one(fx->out, "fm/kpi-2026-11-FM 3.xlsx", "book");
+    assert_string_equal(content(fm, "kpi-2026-11-FM 3.xlsx"), "book");
+    assert_string_equal(content(fm, "kpi-2026-10-FM 3.xlsx"), "(missing)");
+    assert_string_equal(content(fm, "kpi-2026-10-FM 7.xlsx"), "(missing)");
+    assert_string_equal(content(fm, "notes.txt"), "kept");
+    /* a run without books (--books none) */
+    assert_int_equal(unlink(path), 0);
+    publish_one(fx->out, "run.json", "{}\n");
+    struct stat sb;
+    assert_int_equal(stat(fm, &sb), -1);
+    assert_string_equal(content(fx->out, "run.json"), "{}\n");
+}
+
+/* A killed run's temporary books in fm/ are removed by the next open. */
+static void test_publish__stale_temp_books_removed(void **state)
+{
+    struct fixture *fx = *state;
+    char fm[256], path[300];
+    assert_int_equal(mkdir(fx->out, 0777), 0);
+    snprintf(fm, sizeof(fm), "%s/fm", fx->out);
+    assert_int_equal(mkdir(fm, 0777), 0);
+    snprintf(path, sizeof(path), "%s/.ftkpi-tmp.kpi-2026-10-A.xlsx.4242", fm);
+    scratch_write_text(path, "killed run");
+    assert_int_equal(temp_files(fm), 1);
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    assert_int_equal(temp_files(fm), 0);
+    publish_release(&p);
+}
+
 static void test_publish__creates_nested_folder(void **state)
 {
     struct fixture *fx = *state;
@@ -317,6 +395,8 @@ int main(void)
         T(test_publish__creates_nested_folder),
         T(test_publish__cannot_create_under_a_file),
         T(test_publish__release_safe_on_zeroed_and_twice),
+        T(test_publish__fm_subfolder_and_old_books),
+        T(test_publish__stale_temp_books_removed),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
