@@ -3,6 +3,8 @@
 #   make run      install what is missing, build, run the main job on samples/
 #   make test     the same set-up, then every unit and end-to-end test
 #   make test SANITIZE=1   every test under AddressSanitizer and UBSan
+#   make test SANITIZE=thread   every test under ThreadSanitizer (the
+#                          workbooks are written by several threads)
 #   make bench    throughput and memory benchmarks (docs/benchmarks.md)
 #   make install PREFIX=/usr/local, make clean
 
@@ -25,9 +27,14 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
+ifeq ($(SANITIZE),thread)
+BUILD := build/tsan
+CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
+endif
 
 ALL_CFLAGS := $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -I. -MMD -MP
-LIBS := -lxlsxwriter -lcsv -linih -lcrypto -lgmp -lz -lm
+LIBS := -lxlsxwriter -lcsv -linih -lcrypto -lgmp -lz -lm -pthread
 
 # The sample generator lives in cmd/ beside `ftkpi samples`, but its unit
 # test links it with the library like any module.

@@ -10,10 +10,13 @@
 #include "cmd/commands.h"
 #include "cmd/inputs.h"
 #include "kpi/date.h"
+#include "pipeline/base/grow.h"
 #include "pipeline/facts.h"
+#include "pipeline/fm_books.h"
 #include "pipeline/manifest.h"
 #include "pipeline/publish.h"
 #include "pipeline/playbook/playbook.h"
+#include "pipeline/report/report_books.h"
 #include "pipeline/report/report_csv.h"
 #include "pipeline/report/report_xlsx.h"
 #include "pipeline/ingest/source.h"
@@ -21,13 +24,17 @@
 static const char usage[] =
     "usage: ftkpi run (--customers FILE... --entitlements FILE...\n"
     "                  --usage FILE... | --in DIR) --out DIR\n"
-    "                 [--as-of YYYY-MM] [--config FILE] [-q | -v]\n"
+    "                 [--as-of YYYY-MM] [--books fm|none] [--config FILE]\n"
+    "                 [-q | -v]\n"
     "\n"
     "Computes the adoption KPIs of the as-of month and publishes into DIR:\n"
-    "  kpi-YYYY-MM.xlsx       the workbook: summary with charts, customers,\n"
-    "                         one sheet per workload, velocity, plateau,\n"
-    "                         biggest losers, candidates, next actions,\n"
-    "                         exec summaries, data quality, definitions\n"
+    "  kpi-YYYY-MM.xlsx       the portfolio workbook: summary with charts,\n"
+    "                         by region, by FM, customers, one sheet per\n"
+    "                         workload, velocity, plateau, biggest losers,\n"
+    "                         candidates, next actions, data quality,\n"
+    "                         definitions\n"
+    "  fm/kpi-YYYY-MM-<FM>.xlsx  one book per FM: the same sheets over the\n"
+    "                         FM's customers, plus their exec summaries\n"
     "  workload_kpis.csv      one row per customer and workload\n"
     "  customer_kpis.csv      one row per customer\n"
     "  portfolio.csv          one row per workload\n"
@@ -47,6 +54,8 @@ static const char usage[] =
     "  --out DIR            the output folder (created when missing)\n"
     "  --as-of YYYY-MM      the month to report; default: the latest month\n"
     "                       with an accepted usage snapshot\n"
+    "  --books fm|none      write the FM books (fm, the default) or none;\n"
+    "                       books of an earlier run not written are removed\n"
     "  --config FILE        configuration overriding the built-in defaults\n"
     "  -q, --quiet          print only errors\n"
     "  -v, --verbose        print counts per file and timings per stage\n"
@@ -61,10 +70,9 @@ static const char usage[] =
 static const struct option options[] = {
     INPUTS_OPTIONS,
     {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"books", required_argument, NULL, OPT_BOOKS},
     {NULL, 0, NULL, 0},
 };
-
-#define MAX_OUTPUTS 12
 
 struct run {
     struct inputs *in;
@@ -77,8 +85,9 @@ struct run {
     struct extract_stats *stats;
     struct manifest_timing timing[8];
     size_t n_timings;
-    struct manifest_output output[MAX_OUTPUTS];
-    size_t n_outputs;
+    struct manifest_output *output; /* in the order run.json lists them */
+    size_t n_outputs, cap_outputs;
+    struct fm_books books;
     struct timespec mark;
     char workbook[32]; /* kpi-YYYY-MM.xlsx */
 };
@@ -99,6 +108,32 @@ static int fail(enum ftk_error err, const struct ftk_diag *diag)
 {
     fprintf(stderr, "ftkpi run: %s\n", diag->msg);
     return ftk_exit_code(err);
+}
+
+/* The next entry of run.json's outputs; NULL when out of memory. */
+static struct manifest_output *add_output(struct run *r, const char *name)
+{
+    struct manifest_output *o =
+        grow_array(r->output, &r->cap_outputs, r->n_outputs + 1, sizeof(*o));
+    if (!o)
+        return NULL;
+    r->output = o;
+    o = &r->output[r->n_outputs++];
+    memset(o, 0, sizeof(*o));
+    o->name = name;
+    return o;
+}
+
+/* Records the digest of output name, written at its temporary path. */
+static int record_output(struct run *r, const char *name)
+{
+    struct ftk_diag diag;
+    struct manifest_output *o = add_output(r, name);
+    if (!o)
+        return ftk_exit_code(FTK_E_NOMEM);
+    enum ftk_error err = source_digest(publish_tmp_path(&r->pub, name),
+                                       &o->bytes, o->sha256, &diag);
+    return err == FTK_OK ? 0 : fail(err, &diag);
 }
 
 /* A CSV output: written from the facts, or from the playbook. */
@@ -123,27 +158,49 @@ static int write_output(struct run *r, const struct csv_output *out)
         fprintf(stderr, "ftkpi run: %s: write failed\n", name);
         return ftk_exit_code(FTK_E_IO);
     }
-    struct manifest_output *o = &r->output[r->n_outputs++];
-    o->name = name;
-    err = source_digest(publish_tmp_path(&r->pub, name), &o->bytes, o->sha256,
-                        &diag);
-    return err == FTK_OK ? 0 : fail(err, &diag);
+    return record_output(r, name);
 }
 
-/* The workbook: libxlsxwriter writes it at the temporary path itself; the
- * FILE* stays with the publish, whose commit syncs and renames whatever
- * file is then at that path. */
-static int write_workbook(struct run *r)
+/* The workbooks: the portfolio workbook and, unless --books none, a book
+ * per FM, written in parallel (report_books.h). libxlsxwriter writes each
+ * at its temporary path itself; the publish's commit syncs and renames
+ * whatever file is then at that path. run.json lists the portfolio
+ * workbook, then the FM books in the By FM sheet's order. */
+static int write_workbooks(struct run *r)
 {
     struct ftk_diag diag;
     char month[8];
-    FILE *f;
     kpi_month_format(r->facts.as_of_month, month);
     snprintf(r->workbook, sizeof(r->workbook), "kpi-%s.xlsx", month);
-    enum ftk_error err = publish_create(&r->pub, r->workbook, &f, &diag);
+    enum ftk_error err = FTK_OK;
+    if (!r->in->no_books)
+        err = fm_books_plan(&r->books, &r->facts, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
+    size_t n = 1 + r->books.n;
+    struct report_book *book = calloc(n, sizeof(*book));
+    if (!book)
+        return ftk_exit_code(FTK_E_NOMEM);
+    err = publish_reserve(&r->pub, r->workbook, &diag);
+    for (size_t i = 0; i < r->books.n && err == FTK_OK; i++)
+        err = publish_reserve(&r->pub, r->books.book[i].file, &diag);
+    if (err != FTK_OK) {
+        free(book);
+        return fail(err, &diag);
+    }
+    book[0].path = publish_tmp_path(&r->pub, r->workbook);
+    for (size_t i = 0; i < r->books.n; i++) {
+        const struct fm_book *b = &r->books.book[i];
+        book[1 + i] = (struct report_book){
+            .path = publish_tmp_path(&r->pub, b->file),
+            .customers = b->customer,
+            .n_customers = b->n_customers,
+            .fm = b->fm,
+            .size = b->n_rows,
+        };
+    }
     struct report_xlsx_input in = {
+        .kind = REPORT_XLSX_PORTFOLIO,
         .facts = &r->facts,
         .cfg = &r->cfg,
         .stats = r->stats,
@@ -151,16 +208,21 @@ static int write_workbook(struct run *r)
         .rejects = &r->rj,
         .playbook = &r->playbook,
     };
-    const char *tmp = publish_tmp_path(&r->pub, r->workbook);
-    err = report_xlsx_write(tmp, &in, &diag);
+    err = report_books_write(book, n, &in, report_books_threads(), &diag);
     if (err != FTK_OK) {
-        fprintf(stderr, "ftkpi run: %s: %s\n", r->workbook, diag.msg);
+        size_t i = 0;
+        while (i + 1 < n && book[i].err == FTK_OK)
+            i++;
+        fprintf(stderr, "ftkpi run: %s: %s\n",
+                i == 0 ? r->workbook : r->books.book[i - 1].file, diag.msg);
+        free(book);
         return ftk_exit_code(err);
     }
-    struct manifest_output *o = &r->output[r->n_outputs++];
-    o->name = r->workbook;
-    err = source_digest(tmp, &o->bytes, o->sha256, &diag);
-    return err == FTK_OK ? 0 : fail(err, &diag);
+    free(book);
+    int rc = record_output(r, r->workbook);
+    for (size_t i = 0; i < r->books.n && rc == 0; i++)
+        rc = record_output(r, r->books.book[i].file);
+    return rc;
 }
 
 static int32_t as_of_month(const struct run *r)
@@ -195,20 +257,17 @@ static int publish_all(struct run *r)
         fprintf(stderr, "ftkpi run: rejects.csv: write failed\n");
         return ftk_exit_code(FTK_E_IO);
     }
-    struct manifest_output *o = &r->output[r->n_outputs++];
-    o->name = "rejects.csv";
-    enum ftk_error err = source_digest(publish_tmp_path(&r->pub, o->name),
-                                       &o->bytes, o->sha256, &diag);
-    if (err != FTK_OK)
-        return fail(err, &diag);
+    int rc = record_output(r, "rejects.csv");
+    if (rc != 0)
+        return rc;
     stage_done(r, "write");
-    int rc = write_workbook(r);
+    rc = write_workbooks(r);
     if (rc != 0)
         return rc;
     stage_done(r, "workbook");
 
     FILE *f;
-    err = publish_create(&r->pub, "run.json", &f, &diag);
+    enum ftk_error err = publish_create(&r->pub, "run.json", &f, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
     struct manifest m = {
@@ -305,6 +364,8 @@ static int run(struct inputs *in)
             fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }
 out:
+    fm_books_release(&r.books);
+    free(r.output);
     playbook_release(&r.playbook);
     facts_release(&r.facts);
     publish_release(&r.pub);

@@ -66,6 +66,13 @@ static enum ftk_error take_option(struct inputs *in, const char *cmd, int opt,
         in->as_of = arg;
         return FTK_OK;
     }
+    case OPT_BOOKS:
+        if (strcmp(arg, "fm") != 0 && strcmp(arg, "none") != 0) {
+            fprintf(stderr, "ftkpi %s: --books: expected fm or none\n", cmd);
+            return FTK_E_USAGE;
+        }
+        in->no_books = strcmp(arg, "none") == 0;
+        return FTK_OK;
     case 'q':
         in->verbosity = -1;
         return FTK_OK;

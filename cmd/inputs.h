@@ -21,6 +21,7 @@ struct inputs {
     const char *config_path;
     const char *out_dir;
     const char *as_of;
+    bool no_books; /* run --books none: no FM books */
     int verbosity; /* -1 quiet, 0 normal, 1 verbose */
     bool progress; /* stderr is a terminal and not quiet */
 };
@@ -33,7 +34,8 @@ enum {
     OPT_IN,
     OPT_CONFIG,
     OPT_OUT,
-    OPT_AS_OF
+    OPT_AS_OF,
+    OPT_BOOKS
 };
 
 /* The getopt_long entries of the options both commands take; each adds

@@ -5,6 +5,7 @@
 #include "sheet.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,18 @@ void sheet_fail(struct sheet_book *x, enum ftk_error err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(x->diag->msg, sizeof(x->diag->msg), fmt, ap);
     va_end(ap);
+}
+
+static pthread_mutex_t lxw_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void sheet_lxw_lock(void)
+{
+    pthread_mutex_lock(&lxw_lock);
+}
+
+void sheet_lxw_unlock(void)
+{
+    pthread_mutex_unlock(&lxw_lock);
 }
 
 enum ftk_error sheet_lxw_error(lxw_error e)
@@ -363,7 +376,10 @@ static void part_open(struct sheet *s)
         sheet_fail(x, FTK_E_IO, "sheet '%s': %s", s->name, lxw_strerror(e));
         return;
     }
+    /* constant-memory mode makes the sheet's temporary file here */
+    sheet_lxw_lock();
     s->ws = workbook_add_worksheet(x->wb, s->name);
+    sheet_lxw_unlock();
     if (!s->ws) {
         sheet_fail(x, FTK_E_CANTCREAT,
                    "sheet '%s': cannot add it (out of memory, or no temporary "
