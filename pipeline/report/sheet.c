@@ -478,7 +478,7 @@ void sheet_put_text_fmt(struct sheet *s, lxw_row_t r, lxw_col_t c,
 
 void sheet_put_text(struct sheet *s, lxw_row_t r, lxw_col_t c, const char *text)
 {
-    sheet_put_text_fmt(s, r, c, text, NULL, true);
+    sheet_put_text_fmt(s, r, c, text, s->top ? s->x->fmt[FMT_TOP] : NULL, true);
 }
 
 /* A number; never NaN or Inf (every figure comes from integers, so this
@@ -598,7 +598,9 @@ static void put_link(struct sheet *s, lxw_row_t r, lxw_col_t c,
              (unsigned long)row + 1);
     s->links++;
     if (sheet_check(s, r, c,
-                    worksheet_write_url_opt(s->ws, r, c, url, NULL, t, NULL)))
+                    worksheet_write_url_opt(
+                        s->ws, r, c, url, s->top ? x->fmt[FMT_LINK_TOP] : NULL,
+                        t, NULL)))
         sheet_note_width(s, c, sheet_text_width(t));
 }
 
@@ -806,6 +808,11 @@ void sheet_book_formats(struct sheet_book *x)
     format_set_num_format(x->fmt[FMT_COUNT_LEFT], "#,##0");
     format_set_num_format(x->fmt[FMT_DECIMAL], "#,##0.00");
     format_set_align(x->fmt[FMT_COUNT_LEFT], LXW_ALIGN_LEFT);
+    /* as libxlsxwriter's default link (Excel's Hyperlink style), at the
+     * top; a format never used is not written to the file */
+    format_set_underline(x->fmt[FMT_LINK_TOP], LXW_UNDERLINE_SINGLE);
+    format_set_font_color(x->fmt[FMT_LINK_TOP], 0x0563C1);
+    format_set_align(x->fmt[FMT_LINK_TOP], LXW_ALIGN_VERTICAL_TOP);
 }
 
 void sheet_portfolio_order(const struct sheet_book *x, size_t *out)
@@ -930,6 +937,16 @@ void sheet_put_item(struct sheet *s, lxw_row_t r, const struct sheet_list *l,
     struct schema_value row_v[SHEET_ROW_MAX_COLS];
     if (src->row)
         src->row(s->x, item, row_v);
+    /* only a row of text (Exec summaries): cells with number, date or
+     * health formats have no top-aligned twin, and a row half top, half
+     * bottom would be worse than the note alone at the top */
+    bool wraps = false, text_only = true;
+    for (size_t k = 0; k < l->n_cols; k++) {
+        enum schema_type type = src->table->col[l->col[k].id].type;
+        wraps |= l->col[k].width > 0 && type == SCHEMA_TEXT;
+        text_only &= type == SCHEMA_TEXT || type == SCHEMA_CODE;
+    }
+    s->top = wraps && text_only;
     for (size_t k = 0; k < l->n_cols && s->x->err == FTK_OK; k++) {
         const struct sheet_list_col *col = &l->col[k];
         struct schema_value v =
@@ -952,4 +969,5 @@ void sheet_put_item(struct sheet *s, lxw_row_t r, const struct sheet_list *l,
             sheet_put_value(s, r, (lxw_col_t)k, src->table->col[col->id].type,
                             &v);
     }
+    s->top = false;
 }

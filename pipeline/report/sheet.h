@@ -60,6 +60,7 @@ enum sheet_fmt {
     FMT_PCT_GREEN, /* 0.00% in the health fills of FMT_GREEN ... */
     FMT_PCT_YELLOW,
     FMT_PCT_RED,
+    FMT_LINK_TOP, /* a link at the top of a row that wraps */
     FMT_COUNT_ALL
 };
 
@@ -182,6 +183,10 @@ struct sheet {
     lxw_row_t row; /* rows used on this part */
     uint32_t links;
     const struct sheet_list *rows; /* a list sheet's columns */
+    /* the row being written is text with a wrapped column (a note many
+     * lines high): its text and links align to the top, beside the
+     * note */
+    bool top;
 };
 
 /* ---- text ---- */
