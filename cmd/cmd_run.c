@@ -9,23 +9,18 @@
 
 #include "cmd/commands.h"
 #include "cmd/inputs.h"
+#include "cmd/outputs.h"
 #include "kpi/date.h"
-#include "pipeline/base/grow.h"
 #include "pipeline/facts.h"
-#include "pipeline/fm_books.h"
-#include "pipeline/manifest.h"
 #include "pipeline/publish.h"
 #include "pipeline/playbook/playbook.h"
-#include "pipeline/report/report_books.h"
-#include "pipeline/report/report_csv.h"
-#include "pipeline/report/report_xlsx.h"
-#include "pipeline/ingest/source.h"
+#include "pipeline/shard/shard_dir.h"
 
 static const char usage[] =
     "usage: ftkpi run (--customers FILE... --entitlements FILE...\n"
     "                  --usage FILE... | --in DIR) --out DIR\n"
     "                 [--as-of YYYY-MM] [--books fm|none] [--config FILE]\n"
-    "                 [-q | -v]\n"
+    "                 [--shard I/N | --shard auto] [-q | -v]\n"
     "\n"
     "Computes the adoption KPIs of the as-of month and publishes into DIR:\n"
     "  kpi-YYYY-MM.xlsx       the portfolio workbook: summary with charts,\n"
@@ -57,11 +52,19 @@ static const char usage[] =
     "  --books fm|none      write the FM books (fm, the default) or none;\n"
     "                       books of an earlier run not written are removed\n"
     "  --config FILE        configuration overriding the built-in defaults\n"
+    "  --shard I/N          compute shard I (0 <= I < N) of a run split in N\n"
+    "                       by tenant and write a shard folder into DIR for\n"
+    "                       'ftkpi merge' instead of the outputs; the reject\n"
+    "                       threshold is left to the merge (docs/sharding.md)\n"
+    "  --shard auto         I and N from SLURM_ARRAY_TASK_ID and\n"
+    "                       SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX\n"
+    "                       and FTKPI_SHARDS\n"
     "  -q, --quiet          print only errors\n"
     "  -v, --verbose        print counts per file and timings per stage\n"
     "  -h, --help           print this help\n"
     "\n"
-    "Exit status: 0 published; 64 bad command line; 65 a malformed file,\n"
+    "Exit status: 0 published; 64 bad command line (also --shard auto\n"
+    "outside an array job); 65 a malformed file,\n"
     "rejects over the threshold (max_reject_pct), or no usage and no\n"
     "--as-of; 66 an input is missing; 73 cannot create the output; 74 I/O\n"
     "error; 75 another run holds DIR's lock (try later); 78 bad\n"
@@ -71,6 +74,7 @@ static const struct option options[] = {
     INPUTS_OPTIONS,
     {"as-of", required_argument, NULL, OPT_AS_OF},
     {"books", required_argument, NULL, OPT_BOOKS},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {NULL, 0, NULL, 0},
 };
 
@@ -83,146 +87,13 @@ struct run {
     struct facts facts;
     struct playbook playbook;
     struct extract_stats *stats;
-    struct manifest_timing timing[8];
-    size_t n_timings;
-    struct manifest_output *output; /* in the order run.json lists them */
-    size_t n_outputs, cap_outputs;
-    struct fm_books books;
-    struct timespec mark;
-    char workbook[32]; /* kpi-YYYY-MM.xlsx */
+    struct outputs out;
 };
-
-static void stage_done(struct run *r, const char *stage)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double ms = (double)(now.tv_sec - r->mark.tv_sec) * 1e3 +
-                (double)(now.tv_nsec - r->mark.tv_nsec) / 1e6;
-    r->timing[r->n_timings++] = (struct manifest_timing){stage, ms};
-    if (r->in->verbosity > 0)
-        fprintf(stderr, "ftkpi run: %s took %.1f ms\n", stage, ms);
-    r->mark = now;
-}
 
 static int fail(enum ftk_error err, const struct ftk_diag *diag)
 {
     fprintf(stderr, "ftkpi run: %s\n", diag->msg);
     return ftk_exit_code(err);
-}
-
-/* The next entry of run.json's outputs; NULL when out of memory. */
-static struct manifest_output *add_output(struct run *r, const char *name)
-{
-    struct manifest_output *o =
-        grow_array(r->output, &r->cap_outputs, r->n_outputs + 1, sizeof(*o));
-    if (!o)
-        return NULL;
-    r->output = o;
-    o = &r->output[r->n_outputs++];
-    memset(o, 0, sizeof(*o));
-    o->name = name;
-    return o;
-}
-
-/* Records the digest of output name, written at its temporary path. */
-static int record_output(struct run *r, const char *name)
-{
-    struct ftk_diag diag;
-    struct manifest_output *o = add_output(r, name);
-    if (!o)
-        return ftk_exit_code(FTK_E_NOMEM);
-    enum ftk_error err = source_digest(publish_tmp_path(&r->pub, name),
-                                       &o->bytes, o->sha256, &diag);
-    return err == FTK_OK ? 0 : fail(err, &diag);
-}
-
-/* A CSV output: written from the facts, or from the playbook. */
-struct csv_output {
-    const char *name;
-    bool (*from_facts)(FILE *, const struct facts *);
-    bool (*from_playbook)(FILE *, const struct playbook *);
-};
-
-/* Writes one output through the publish and records its digest. */
-static int write_output(struct run *r, const struct csv_output *out)
-{
-    const char *name = out->name;
-    struct ftk_diag diag;
-    FILE *f;
-    enum ftk_error err = publish_create(&r->pub, name, &f, &diag);
-    if (err != FTK_OK)
-        return fail(err, &diag);
-    bool written = out->from_facts ? out->from_facts(f, &r->facts)
-                                   : out->from_playbook(f, &r->playbook);
-    if (!written || fflush(f) != 0) {
-        fprintf(stderr, "ftkpi run: %s: write failed\n", name);
-        return ftk_exit_code(FTK_E_IO);
-    }
-    return record_output(r, name);
-}
-
-/* The workbooks: the portfolio workbook and, unless --books none, a book
- * per FM, written in parallel (report_books.h). libxlsxwriter writes each
- * at its temporary path itself; the publish's commit syncs and renames
- * whatever file is then at that path. run.json lists the portfolio
- * workbook, then the FM books in the By FM sheet's order. */
-static int write_workbooks(struct run *r)
-{
-    struct ftk_diag diag;
-    char month[8];
-    kpi_month_format(r->facts.as_of_month, month);
-    snprintf(r->workbook, sizeof(r->workbook), "kpi-%s.xlsx", month);
-    enum ftk_error err = FTK_OK;
-    if (!r->in->no_books)
-        err = fm_books_plan(&r->books, &r->facts, &diag);
-    if (err != FTK_OK)
-        return fail(err, &diag);
-    size_t n = 1 + r->books.n;
-    struct report_book *book = calloc(n, sizeof(*book));
-    if (!book)
-        return ftk_exit_code(FTK_E_NOMEM);
-    err = publish_reserve(&r->pub, r->workbook, &diag);
-    for (size_t i = 0; i < r->books.n && err == FTK_OK; i++)
-        err = publish_reserve(&r->pub, r->books.book[i].file, &diag);
-    if (err != FTK_OK) {
-        free(book);
-        return fail(err, &diag);
-    }
-    book[0].path = publish_tmp_path(&r->pub, r->workbook);
-    for (size_t i = 0; i < r->books.n; i++) {
-        const struct fm_book *b = &r->books.book[i];
-        book[1 + i] = (struct report_book){
-            .path = publish_tmp_path(&r->pub, b->file),
-            .customers = b->customer,
-            .n_customers = b->n_customers,
-            .fm = b->fm,
-            .size = b->n_rows,
-        };
-    }
-    struct report_xlsx_input in = {
-        .kind = REPORT_XLSX_PORTFOLIO,
-        .facts = &r->facts,
-        .cfg = &r->cfg,
-        .stats = r->stats,
-        .n_stats = inputs_count(r->in),
-        .rejects = &r->rj,
-        .playbook = &r->playbook,
-    };
-    err = report_books_write(book, n, &in, report_books_threads(), &diag);
-    if (err != FTK_OK) {
-        size_t i = 0;
-        while (i + 1 < n && book[i].err == FTK_OK)
-            i++;
-        fprintf(stderr, "ftkpi run: %s: %s\n",
-                i == 0 ? r->workbook : r->books.book[i - 1].file, diag.msg);
-        free(book);
-        return ftk_exit_code(err);
-    }
-    free(book);
-    int rc = record_output(r, r->workbook);
-    for (size_t i = 0; i < r->books.n && rc == 0; i++)
-        rc = record_output(r, r->books.book[i].file);
-    return rc;
 }
 
 static int32_t as_of_month(const struct run *r)
@@ -235,59 +106,35 @@ static int32_t as_of_month(const struct run *r)
     return kpi_month_of(r->st.latest_usage_date);
 }
 
-static int publish_all(struct run *r)
+/* A shard of a split run: its shard folder instead of the outputs
+ * (docs/sharding.md). */
+static int publish_shard(struct run *r)
 {
     struct ftk_diag diag;
-    static const struct csv_output csvs[] = {
-        {"workload_kpis.csv", report_csv_workload_kpis, NULL},
-        {"customer_kpis.csv", report_csv_customer_kpis, NULL},
-        {"portfolio.csv", report_csv_portfolio, NULL},
-        {"cohort_candidates.csv", report_csv_candidates, NULL},
-        {"next_actions.csv", NULL, playbook_csv_next_actions},
-        {"exec_summaries.csv", NULL, playbook_csv_exec_summaries},
-    };
-    for (size_t i = 0; i < sizeof(csvs) / sizeof(csvs[0]); i++) {
-        int rc = write_output(r, &csvs[i]);
-        if (rc != 0)
-            return rc;
-    }
-    /* rejects.csv has been written as the rows were read */
-    FILE *rejects = r->rj.out.f;
-    if (fflush(rejects) != 0 || csv_writer_error(&r->rj.out)) {
+    if (fflush(r->rj.out.f) != 0 || csv_writer_error(&r->rj.out) ||
+        fflush(r->rj.index.f) != 0 || csv_writer_error(&r->rj.index)) {
         fprintf(stderr, "ftkpi run: rejects.csv: write failed\n");
         return ftk_exit_code(FTK_E_IO);
     }
-    int rc = record_output(r, "rejects.csv");
-    if (rc != 0)
-        return rc;
-    stage_done(r, "write");
-    rc = write_workbooks(r);
-    if (rc != 0)
-        return rc;
-    stage_done(r, "workbook");
-
-    FILE *f;
-    enum ftk_error err = publish_create(&r->pub, "run.json", &f, &diag);
+    struct shard_dir_input sd = {
+        .shard = r->in->shard,
+        .cfg = &r->cfg,
+        .config_path = r->in->config_path,
+        .stats = r->stats,
+        .n_stats = inputs_count(r->in),
+        .facts = &r->facts,
+        .n_rejects = r->rj.total,
+    };
+    enum ftk_error err = shard_dir_write(&r->pub, &sd, &diag);
+    if (err == FTK_OK)
+        err = publish_commit(&r->pub, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
-    struct manifest m = {
-        .command = "run",
-        .as_of_month = r->facts.as_of_month,
-        .latest_snapshot = r->facts.latest_snapshot,
-        .cfg = &r->cfg,
-        .inputs = r->stats,
-        .n_inputs = inputs_count(r->in),
-        .timing = r->timing,
-        .n_timings = r->n_timings,
-        .output = r->output,
-        .n_outputs = r->n_outputs,
-    };
-    if (!manifest_write(f, &m)) {
-        fprintf(stderr, "ftkpi run: run.json: write failed\n");
-        return ftk_exit_code(FTK_E_IO);
-    }
-    err = publish_commit(&r->pub, &diag);
-    return err == FTK_OK ? 0 : fail(err, &diag);
+    if (r->in->verbosity >= 0 && r->in->progress)
+        fprintf(stderr, "ftkpi run: shard %u/%u written to %s\n",
+                (unsigned)r->in->shard.index, (unsigned)r->in->shard.count,
+                r->in->out_dir);
+    return 0;
 }
 
 /* Everything in r starts zeroed and is released at out: whatever was
@@ -298,8 +145,11 @@ static int run(struct inputs *in)
     struct ftk_diag diag;
     memset(&r, 0, sizeof(r));
     r.in = in;
-    clock_gettime(CLOCK_MONOTONIC, &r.mark);
-    FILE *rejects_file = NULL;
+    r.out.cmd = "run";
+    r.out.verbosity = in->verbosity;
+    r.out.no_books = in->no_books;
+    outputs_start(&r.out);
+    FILE *rejects_file = NULL, *index_file = NULL;
     int rc;
 
     enum ftk_error err = config_load(&r.cfg, in->config_path, &diag);
@@ -308,14 +158,21 @@ static int run(struct inputs *in)
         goto out;
     }
     store_init(&r.st, &r.cfg);
+    if (in->sharded)
+        r.st.shard = in->shard;
     err = publish_open(&r.pub, in->out_dir, &diag);
     if (err == FTK_OK)
         err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
+    if (err == FTK_OK && in->sharded)
+        err = publish_create(&r.pub, rejects_index_schema.file, &index_file,
+                             &diag);
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;
     }
     rejects_init(&r.rj, rejects_file);
+    if (index_file)
+        rejects_index(&r.rj, index_file);
     r.stats = calloc(inputs_count(in), sizeof(*r.stats));
     if (!r.stats) {
         rc = ftk_exit_code(FTK_E_NOMEM);
@@ -324,13 +181,15 @@ static int run(struct inputs *in)
     rc = inputs_ingest(in, "run", &r.st, &r.rj, r.stats);
     if (rc != 0)
         goto out;
-    if (inputs_over_threshold("run", &r.cfg, r.stats, inputs_count(in),
-                              &r.rj)) {
+    /* a shard's counts are part of the run's: the merge applies the
+     * threshold to their sums (docs/sharding.md) */
+    if (!in->sharded && inputs_over_threshold("run", &r.cfg, r.stats,
+                                              inputs_count(in), &r.rj)) {
         fprintf(stderr, "ftkpi run: nothing published\n");
         rc = ftk_exit_code(FTK_E_REJECTS);
         goto out;
     }
-    stage_done(&r, "ingest");
+    outputs_stage_done(&r.out, "ingest");
 
     int32_t month = as_of_month(&r);
     if (month == KPI_NO_DATE) {
@@ -344,14 +203,25 @@ static int run(struct inputs *in)
         rc = fail(err, &diag);
         goto out;
     }
-    stage_done(&r, "kpis");
+    outputs_stage_done(&r.out, "kpis");
+    if (in->sharded) {
+        rc = publish_shard(&r);
+        goto out;
+    }
     err = playbook_init(&r.playbook, &r.facts, &diag);
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;
     }
-    stage_done(&r, "playbook");
-    rc = publish_all(&r);
+    outputs_stage_done(&r.out, "playbook");
+    r.out.pub = &r.pub;
+    r.out.cfg = &r.cfg;
+    r.out.facts = &r.facts;
+    r.out.playbook = &r.playbook;
+    r.out.rj = &r.rj;
+    r.out.stats = r.stats;
+    r.out.n_stats = inputs_count(in);
+    rc = outputs_publish(&r.out);
     if (rc == 0 && in->verbosity >= 0) {
         char m[8];
         kpi_month_format(month, m);
@@ -364,8 +234,7 @@ static int run(struct inputs *in)
             fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }
 out:
-    fm_books_release(&r.books);
-    free(r.output);
+    outputs_release(&r.out);
     playbook_release(&r.playbook);
     facts_release(&r.facts);
     publish_release(&r.pub);

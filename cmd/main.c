@@ -16,6 +16,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  run        compute the KPIs of a month and publish the reports\n"
+    "  merge      put the shards of a split run together and publish\n"
     "  validate   check the input extracts and account for every row\n"
     "  samples    write a realistic synthetic data set\n"
     "  cohort     the regional leads' monthly review cohorts\n"
@@ -33,9 +34,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run},
-    {"validate", cmd_validate},
-    {"samples", cmd_samples},
+    {"run", cmd_run},           {"merge", cmd_merge},
+    {"validate", cmd_validate}, {"samples", cmd_samples},
     {"cohort", cmd_cohort},
 };
 
