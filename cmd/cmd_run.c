@@ -310,6 +310,8 @@ static int run(struct inputs *in)
     store_init(&r.st, &r.cfg);
     err = publish_open(&r.pub, in->out_dir, &diag);
     if (err == FTK_OK)
+        publish_prune_books(&r.pub);
+    if (err == FTK_OK)
         err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
     if (err != FTK_OK) {
         rc = fail(err, &diag);
