@@ -191,7 +191,7 @@ static bool check_value(const struct m365_header *h,
                       "%s (column %d): required value is empty", name, pos);
     }
     char q[200];
-    m365_report_quote(q, sizeof(q), s, len);
+    m365_report_quote(q, sizeof(q), s, len, 40);
     switch (t) {
     case V_DATE:
     case V_OPTIONAL_DATE:
@@ -369,7 +369,7 @@ static void header_excerpt(const struct csv_record *hdr, char *out, size_t cap)
     out[0] = '\0';
     for (size_t i = 0; i < hdr->n_fields && i < 4; i++) {
         char q[200];
-        m365_report_quote(q, sizeof(q), hdr->field[i], hdr->len[i]);
+        m365_report_quote(q, sizeof(q), hdr->field[i], hdr->len[i], 40);
         int n = snprintf(out + used, cap - used, "%s%s", i ? ", " : "", q);
         if (n < 0 || (size_t)n >= cap - used)
             return;

@@ -193,7 +193,8 @@ static void put(char *out, size_t cap, size_t *used, const char *text, size_t n)
     out[*used] = '\0';
 }
 
-void m365_report_quote(char *out, size_t cap, const char *s, size_t len)
+void m365_report_quote(char *out, size_t cap, const char *s, size_t len,
+                       size_t max)
 {
     size_t used = 0;
     if (cap == 0)
@@ -201,7 +202,7 @@ void m365_report_quote(char *out, size_t cap, const char *s, size_t len)
     out[0] = '\0';
     put(out, cap, &used, "'", 1);
     size_t i = 0;
-    while (i < len && i < 40) {
+    while (i < len && i < max) {
         size_t ok = utf8_valid_prefix(s + i, len - i);
         unsigned char b = (unsigned char)s[i];
         size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;

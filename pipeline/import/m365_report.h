@@ -80,8 +80,9 @@ bool m365_report_period(const char *s, size_t len, int *days);
  * after d is a rejected row, never active. */
 bool m365_report_in_window(int32_t last_activity, int32_t refresh);
 
-/* Writes s[0..len) into out as a message may show it: quoted, at most 40
- * bytes, control bytes and invalid UTF-8 written as \xNN. */
-void m365_report_quote(char *out, size_t cap, const char *s, size_t len);
+/* Writes s[0..len) into out as a message may show it: quoted, at most max
+ * bytes of it, control bytes and invalid UTF-8 written as \xNN. */
+void m365_report_quote(char *out, size_t cap, const char *s, size_t len,
+                       size_t max);
 
 #endif

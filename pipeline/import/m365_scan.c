@@ -115,7 +115,7 @@ static enum ftk_error bad_name(const char *dir, const char *name,
                                const char *what, struct ftk_diag *diag)
 {
     char q[200];
-    m365_report_quote(q, sizeof(q), name, strlen(name));
+    m365_report_quote(q, sizeof(q), name, strlen(name), 128);
     return ftk_fail(diag, FTK_E_DATA, "%s: %s %s: %s", dir, what, q,
                     what[0] == 't'
                         ? "expected a folder named by its tenant_id (1 to 64 "
