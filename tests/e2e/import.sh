@@ -50,6 +50,15 @@ run_status 0 "import -q" import m365 --reports "$F/two-months/2025-12" --out "$T
 check "-q: no stdout" test ! -s "$T/out.txt"
 check "-q: no stderr" test ! -s "$T/err.txt"
 
+# -v: a line per report; a folder inside a tenant's folder is skipped
+rm -rf "$T/v" && cp -r "$F/two-months/2026-01" "$T/v" && mkdir "$T/v/T1/old"
+run_status 0 "import -v" import m365 --reports "$T/v" --out "$T/vo" -v
+contains "$T/err.txt" "T2/counts.csv: services user counts, refresh date 2026-01-20, 1 rows read, 1 accepted, 0 rejected" \
+    "-v names each report's kind and counts"
+contains "$T/err.txt" "T1/old: not a report file, skipped" "subfolder named"
+same "$T/vo/usage-m365-2026-01-20.csv" "$X/two-months/usage-m365-2026-01-20.csv" \
+    "a skipped subfolder changes nothing"
+
 # --- rerun: byte-identical
 cp -r "$e" "$T/first"
 run_status 0 "rerun 2026-01" import m365 --reports "$F/two-months/2026-01" --out "$e"
@@ -129,6 +138,8 @@ printf '%s\n%s\n' "$DETAIL" "$row" >"$T/badname/$long/r.csv"
 fails "tenant folder name too long" "tenant folder '$long'" "$T/badname"
 rm -rf "$T/ctl" && mkdir -p "$T/ctl/$(printf 'T\001x')"
 fails "tenant folder name with a control byte" "tenant folder 'T\\x01x'" "$T/ctl"
+rm -rf "$T/ctlfile" && mkdir -p "$T/ctlfile/T1" && : >"$T/ctlfile/T1/$(printf 'r\033.csv')"
+fails "report file name with a control byte" "file 'r\\x1B.csv'" "$T/ctlfile"
 run_status 66 "no tenant folder" import m365 --reports "$T/ctl/$(printf 'T\001x')" --out "$e"
 contains "$T/err.txt" "no tenant folder" "no tenant folder: message"
 
