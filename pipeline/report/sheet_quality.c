@@ -115,15 +115,16 @@ static void freshness_table(struct sheet *s)
 void sheet_quality_write(struct sheet_book *x)
 {
     const struct report_xlsx_input *in = x->in;
-    lxw_col_t n_cols = 6 + REJECT_COUNT;
+    /* the extracts' reasons: the import's never occur in a run */
+    lxw_col_t n_cols = 6 + REJECT_EXTRACT_COUNT;
     struct sheet s;
     sheet_init(&s, x, "Data quality", n_cols, false, 0);
     static const char *const titles[] = {"File",      "Kind",     "Bytes",
                                          "Rows read", "Accepted", "Rejected"};
-    const char *head[6 + REJECT_COUNT];
+    const char *head[6 + REJECT_EXTRACT_COUNT];
     for (int c = 0; c < 6; c++)
         head[c] = titles[c];
-    for (int k = 0; k < REJECT_COUNT; k++)
+    for (int k = 0; k < REJECT_EXTRACT_COUNT; k++)
         head[6 + k] = reject_title((enum reject_reason)k);
     sheet_open(&s);
     lxw_row_t r;
@@ -137,7 +138,7 @@ void sheet_quality_write(struct sheet_book *x)
         sheet_put_count(&s, r, 3, (int64_t)st->read);
         sheet_put_count(&s, r, 4, (int64_t)st->accepted);
         sheet_put_count(&s, r, 5, (int64_t)st->rejected);
-        for (int k = 0; k < REJECT_COUNT; k++)
+        for (int k = 0; k < REJECT_EXTRACT_COUNT; k++)
             sheet_put_count(&s, r, (lxw_col_t)(6 + k),
                             (int64_t)st->by_reason[k]);
     }
