@@ -20,8 +20,10 @@ static bool portfolio_target(const struct sheet_book *x, size_t item,
     return kind == SHEET_LINK_WORKLOAD;
 }
 
-static const struct sheet_source portfolio = {
-    &report_portfolio, report_portfolio_value, portfolio_target, NULL};
+/* A table on the Summary, not a list sheet: nothing to rank. */
+static const struct sheet_source portfolio = {.table = &report_portfolio,
+                                              .value = report_portfolio_value,
+                                              .target = portfolio_target};
 
 /* Portfolio by workload: the columns of portfolio.csv in the order a
  * reader checks them (Σ AE / measured Σ QE is the pooled AU beside them,
