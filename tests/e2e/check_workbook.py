@@ -589,6 +589,57 @@ def check_coverage(wb, portfolio, codes, manifest, month):
                     % (r[0], r[1], last))
         if r[2] != "none":
             check_age(r[2], r[3], last, "Data quality Freshness " + r[0])
+    check_file_freshness(body[2:], manifest, last)
+
+
+def latest_in_file(path, kind):
+    """The latest valid date of a usage (date) or entitlements (as_of)
+    file, read with Python's csv and gzip."""
+    import gzip
+    with open(path, "rb") as f:
+        gz = f.read(2) == b"\x1f\x8b"
+    op = gzip.open if gz else open
+    key = "date" if kind == "usage" else "as_of"
+    best = None
+    with op(path, "rt", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            try:
+                d = datetime.date.fromisoformat((row.get(key) or "").strip())
+            except ValueError:
+                continue
+            best = d if best is None or d > best else best
+    return best
+
+
+def check_file_freshness(body, manifest, last):
+    """A Freshness row per input file, in run.json's order: the latest
+    snapshot of its accepted rows (the file's latest date when none was
+    rejected, no later when some were), the days before the month's end
+    (negative after it); the customers file has no snapshot date."""
+    inputs = manifest["inputs"]
+    if [r[0] for r in body[:len(inputs)]] != [i["path"] for i in inputs]:
+        problem("Data quality Freshness: files %r, expected %r"
+                % ([r[0] for r in body[:len(inputs)]],
+                   [i["path"] for i in inputs]))
+        return
+    for r, inp in zip(body, inputs):
+        where = "Data quality Freshness %s" % inp["path"]
+        if inp["kind"] == "customers":
+            if r[2] != "no snapshot date" or r[3] is not None:
+                problem("%s: %r, %r" % (where, r[2], r[3]))
+            continue
+        want = latest_in_file(inp["path"], inp["kind"])
+        if want is None or not isinstance(r[2], datetime.datetime):
+            if not (want is None and r[2] == "none"):
+                problem("%s: %r, the file's latest date is %s"
+                        % (where, r[2], want))
+            continue
+        got = r[2].date()
+        if got > want or (inp["rejected"] == 0 and got != want):
+            problem("%s: %s, the file's latest date is %s" % (where, got,
+                                                             want))
+        if r[3] != (last - got).days:
+            problem("%s: %r days before %s" % (where, r[3], last))
 
 
 def check_age(date, days, last, where):
