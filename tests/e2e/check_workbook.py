@@ -135,7 +135,7 @@ def fm_text(s):
 
 
 WORKLOAD_HEAD = ["Customer", "Tenant ID", "Region", "FM", "QE", "AE", "AU",
-                 "Health", "EXO scenario", "Delta 1m (pp)", "Delta 3m (pp)",
+                 "Health", "EXO scenario", "Delta 1m", "Delta 3m",
                  "Plateau months", "Plateau", "QE backfilled", "Enabled",
                  "Days kickoff to enable", "Days to 10%", "Days to 40%",
                  "Days to 70%", "Users to goal", "Notes tags", "Status"]
@@ -219,11 +219,11 @@ def check_workloads(wb, out, portfolio, core, month):
             if code == "EXO":
                 same_text(v[col["EXO scenario"]], w["scenario"],
                           at + " scenario")
-            same_round(v[col["Delta 1m (pp)"]], w["delta_1m_pp"], 1,
+            same_round(v[col["Delta 1m"]], w["delta_1m_pp"], 1,
                        at + " delta 1m")
-            same_round(v[col["Delta 3m (pp)"]], w["delta_3m_pp"], 1,
+            same_round(v[col["Delta 3m"]], w["delta_3m_pp"], 1,
                        at + " delta 3m")
-            for c in ("Delta 1m (pp)", "Delta 3m (pp)"):
+            for c in ("Delta 1m", "Delta 3m"):
                 if v[col[c]] is not None and \
                         row[col[c]].number_format != PP_FORMAT:
                     problem("%s %s: format %r, expected %r"
