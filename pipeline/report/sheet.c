@@ -246,42 +246,13 @@ static void column_title(struct sheet *s, lxw_col_t c, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The pixels of a column width w (Excel's, for an 11-point Calibri: 7
- * pixels a character plus 5 of padding). */
-static double width_px(double w)
+/* On paper every sheet is fitted to one page wide, as many pages down as
+ * it needs: a wide list shrinks, but prints as a column of pages a
+ * reader turns, not a row's columns over several pages
+ * (docs/workbook.md, "On paper"). */
+static void part_print_width(struct sheet *s)
 {
-    return w * 7.0 + 5.0;
-}
-
-/* True when a list of the sheet wraps a column's text (its rows are as
- * high as that text). */
-static bool wraps_text(const struct sheet *s)
-{
-    for (size_t k = 0; s->rows && k < s->rows->n_cols; k++)
-        if (s->rows->col[k].width > 0)
-            return true;
-    return false;
-}
-
-/* On paper: a sheet that stays readable shrunk to one page wide (at least
- * SHEET_MIN_FIT_SCALE) is fitted to it, and so is one that wraps text,
- * whose tall rows must print beside whose they are; a wider one prints at
- * 100 %, page after page across a row's columns, then down, with its
- * frozen columns repeated on each page so every page shows whose row it
- * is. */
-static void part_print_width(struct sheet *s, const double *width)
-{
-    double px = 0;
-    for (lxw_col_t c = 0; c < s->n_cols; c++)
-        px += width_px(width[c] > 0 ? width[c] : LXW_DEF_COL_WIDTH);
-    if (px * SHEET_MIN_FIT_SCALE <= SHEET_PAGE_WIDTH_PX || wraps_text(s)) {
-        worksheet_fit_to_pages(s->ws, 1, 0);
-        return;
-    }
-    worksheet_print_across(s->ws);
-    if (s->list && s->freeze_cols > 0)
-        sheet_check(s, 0, 0,
-                    worksheet_repeat_columns(s->ws, 0, s->freeze_cols - 1));
+    worksheet_fit_to_pages(s->ws, 1, 0);
 }
 
 /* The 3-colour scale (lowest red, median yellow, highest green; Excel's
@@ -317,11 +288,6 @@ static void part_finish(struct sheet *s)
     struct sheet_book *x = s->x;
     if (x->err != FTK_OK || !s->ws)
         return;
-    double *width = calloc(s->n_cols ? s->n_cols : 1, sizeof(*width));
-    if (!width) {
-        sheet_fail(x, FTK_E_NOMEM, "sheet '%s': out of memory", s->name);
-        return;
-    }
     for (lxw_col_t c = 0; c < s->n_cols; c++) {
         double w = s->col[c].width;
         if (w <= 0)
@@ -330,11 +296,10 @@ static void part_finish(struct sheet *s)
             w = 5;
         if (w > s->col[c].max_width)
             w = s->col[c].max_width;
-        width[c] = w;
         if (!sheet_check(s, 0, c, worksheet_set_column(s->ws, c, c, w, NULL)))
-            goto out;
+            return;
     }
-    part_print_width(s, width);
+    part_print_width(s);
     if (s->list) {
         lxw_row_t h = s->head;
         lxw_row_t last = s->row > h + 1 ? s->row - 1 : h + 1;
@@ -348,8 +313,6 @@ static void part_finish(struct sheet *s)
                     worksheet_print_area(s->ws, 0, 0, last, s->n_cols - 1));
         part_scales(s, last);
     }
-out:
-    free(width);
 }
 
 /* The name of part `part` (1-based) of a sheet. */

@@ -113,15 +113,6 @@ struct sheet_book {
  * the field empty). */
 #define SHEET_NO_FM "(unassigned)"
 
-/* The printable width of a landscape page in pixels (Letter, the smaller
- * of Letter and A4, less Excel's default margins: 9.6 in at 96 dpi), and
- * the smallest scale a sheet is shrunk to so that it prints one page
- * wide (11-point text printed at 6.6 points): a wider sheet prints at
- * 100 %, a row's columns over several pages side by side, its frozen
- * columns repeated on each (docs/workbook.md, "On paper"). */
-#define SHEET_PAGE_WIDTH_PX 921.0
-#define SHEET_MIN_FIT_SCALE 0.6
-
 /* A row's place in a list (sheet_book.wl_pos, customer_pos) when the
  * list's cap left it out. */
 #define SHEET_LEFT_OUT UINT32_MAX

@@ -10,9 +10,9 @@ same folder:
   x 100 rounded to 2 decimals is au_pct, under a 0.00% format; a pp delta
   is the CSV's number under the signed format `+0.00" pp"`, red below 0;
 - an empty FM shows "(unassigned)" (the CSVs keep it empty);
-- every sheet prints landscape, without gridlines, under a page header
-  (the workbook's title, the sheet) and over "Page N of M"; list sheets
-  repeat their header row;
+- every sheet prints landscape, one page wide, without gridlines, under a
+  page header (the workbook's title, the sheet) and over "Page N of M";
+  list sheets repeat their header row;
 - the Customers sheet equals customer_kpis.csv, with the health and its
   reason, the last of its 12 month columns equal to core_au_pct, and the
   focus areas in words where customer_kpis.csv has codes; the core
@@ -438,6 +438,41 @@ def check_summary_portfolio(wb, portfolio, codes):
                     % (where, pooled))
 
 
+def check_health_mix(wb, out):
+    """The Summary's customer health mix: every customer once overall, and
+    per region the counts of customer_kpis.csv, each share its count over
+    the customers."""
+    ck = read_csv(os.path.join(out, "customer_kpis.csv"))
+    rows = list(wb["Summary"].iter_rows(values_only=True))
+    head, body = table_after(rows, "Customer health, overall and per region")
+    if head is None or head[:6] != ("Region", "Customers", "Green", "Yellow",
+                                    "Red", "N/A"):
+        problem("Summary: no customer health mix (%r)" % (head,))
+        return
+    want = {"All customers": ck}
+    for c in ck:
+        want.setdefault(csv_text(c["region"]), []).append(c)
+    names = [r[0] for r in body]
+    if names != ["All customers"] + sorted(
+            (k for k in want if k != "All customers"),
+            key=lambda k: k.encode()):
+        problem("Summary health mix: rows %r" % names)
+    for r in body:
+        cs = want.get(r[0], [])
+        where = "Summary health mix %s" % r[0]
+        if r[1] != len(cs):
+            problem("%s: %r customers, expected %d" % (where, r[1], len(cs)))
+        for k, h in enumerate(("Green", "Yellow", "Red", "N/A")):
+            n = sum(1 for c in cs if c["health"] == h)
+            if r[2 + k] != n:
+                problem("%s %s: %r, expected %d" % (where, h, r[2 + k], n))
+            # the percent rounded half away from zero to 2 decimals
+            pct = math.floor(fractions.Fraction(10000 * n, len(cs)) +
+                             fractions.Fraction(1, 2)) / 10000 if cs else 0
+            if cs and (r[6 + k] is None or abs(r[6 + k] - pct) > 1e-9):
+                problem("%s %s share: %r" % (where, h, r[6 + k]))
+
+
 def check_groups(wb, out):
     """By region and By FM: every customer counted once, its health mix
     adding up to its customers; an empty FM shows "(unassigned)"."""
@@ -700,6 +735,13 @@ def check_print(path, title, scaled, months):
             problem("%s: prints %r" % (at, ws.page_setup.orientation))
         if ws.print_options.gridLines:
             problem("%s: prints its gridlines" % at)
+        fit = ws.sheet_properties.pageSetUpPr
+        if fit is None or not fit.fitToPage or \
+                ws.page_setup.fitToWidth not in (None, 1) or \
+                ws.page_setup.fitToHeight != 0:
+            problem("%s: not fitted to one page wide (%r, %r)"
+                    % (at, ws.page_setup.fitToWidth,
+                       ws.page_setup.fitToHeight))
         head = ws.oddHeader
         if head.left.text != title or head.right.text != "&A":
             problem("%s: page header %r / %r, expected %r / &A"
@@ -800,6 +842,7 @@ def main():
     check_customers(wb, out, core, month)
     check_candidates(wb, out)
     check_groups(wb, out)
+    check_health_mix(wb, out)
     check_summary_portfolio(wb, portfolio, codes)
     check_playbook(wb, out)
     check_data_quality(wb, manifest)

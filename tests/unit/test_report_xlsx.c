@@ -414,9 +414,15 @@ static void test_report_xlsx__print_setup_and_formats(void **state)
     /* the list sheets: By region, By FM, Customers, EXO, Velocity,
      * Plateau, Biggest losers, Candidates */
     assert_int_equal(count(wb, "_xlnm.Print_Titles"), 8);
-    /* EXO, too wide for one page at 70 %, repeats the name too */
-    assert_non_null(strstr(wb, ">EXO!$A:$A,EXO!$1:$1<"));
+    /* only the header row: every sheet prints one page wide */
+    assert_non_null(strstr(wb, ">EXO!$1:$1<"));
     test_free(wb);
+    for (int k = 1; k <= 11; k++) {
+        char *xml = sheet_xml(&b, k);
+        assert_non_null(strstr(xml, "<pageSetUpPr fitToPage=\"1\"/>"));
+        assert_non_null(strstr(xml, "fitToHeight=\"0\""));
+        test_free(xml);
+    }
     char *styles = book_part(&b, "xl/styles.xml");
     assert_non_null(strstr(styles, "formatCode=\"+0.00&quot; pp&quot;;[Red]"
                                    "-0.00&quot; pp&quot;;0.00&quot; "
