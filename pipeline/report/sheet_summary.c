@@ -194,7 +194,7 @@ static void mix_row(struct sheet *s, const char *name, const uint64_t *count)
 }
 
 /* Customer health, overall and per region (facts.region): the counts,
- * headed by the health words in their colours, then their shares. */
+ * then their shares. */
 static void health_mix(struct sheet *s)
 {
     const struct facts *f = s->x->f;
@@ -204,9 +204,6 @@ static void health_mix(struct sheet *s)
         "Region", "Customers", "Green",    "Yellow", "Red",
         "N/A",    "Green %",   "Yellow %", "Red %",  "N/A %"};
     sheet_header_row(s, &r, head, 10, 0);
-    /* the words in their colours, as in every health cell */
-    for (int h = 0; h < 4 && s->x->err == FTK_OK; h++)
-        sheet_put_health(s, r, (lxw_col_t)(2 + h), health_order[h]);
     mix_row(s, "All customers", f->health_count);
     for (size_t i = 0; i < f->n_regions; i++)
         mix_row(s, f->region[i].name, f->region[i].health);
