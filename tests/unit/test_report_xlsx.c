@@ -742,6 +742,27 @@ static void test_report_xlsx__fixture_matches_the_csv(void **state)
     assert_int_equal(count(cust, "<colorScale>"), 1);
     assert_non_null(strstr(cust, "<conditionalFormatting sqref=\"Q2:AB5\">"));
     test_free(cust);
+    /* the Summary: the health chart under the portfolio table (its last
+     * row, OPP, is A13), the trend chart beside its table (A58), right
+     * of the month and the 5 core workloads; the health mix overall and
+     * per region */
+    char *summary = sheet_xml(&b, 1);
+    assert_non_null(strstr(summary, "<c r=\"A13\" s=\"7\" t=\"inlineStr\">"
+                                    "<is><t>OPP</t>"));
+    assert_non_null(strstr(summary, "<t>Pooled AU of the core workloads, last "
+                                    "12 months</t>"));
+    assert_non_null(strstr(summary, "<c r=\"A58\""));
+    assert_non_null(strstr(summary, "<c r=\"A33\" t=\"inlineStr\"><is><t>All "
+                                    "customers</t>"));
+    assert_non_null(strstr(summary, "<t>EMEA</t>"));
+    test_free(summary);
+    char *drawing = book_part(&b, "xl/drawings/drawing1.xml");
+    assert_non_null(drawing);
+    assert_non_null(strstr(drawing, "<xdr:from><xdr:col>0</xdr:col><xdr:colOff>"
+                                    "0</xdr:colOff><xdr:row>14</xdr:row>"));
+    assert_non_null(strstr(drawing, "<xdr:from><xdr:col>7</xdr:col><xdr:colOff>"
+                                    "0</xdr:colOff><xdr:row>57</xdr:row>"));
+    test_free(drawing);
     char *dq = sheet_xml(&b, 14);
     assert_non_null(strstr(dq, "<t>tests/fixtures/kpi/usage.csv</t>"));
     test_free(dq);
