@@ -372,6 +372,17 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
     return err;
 }
 
+/* Keeps the latest snapshot date of the accepted rows of a file. */
+static void note_latest(struct extract_stats *stats, enum extract_kind kind,
+                        const struct value *v)
+{
+    int32_t d = kind == EXTRACT_USAGE          ? v[U_DATE].date
+                : kind == EXTRACT_ENTITLEMENTS ? v[E_AS_OF].date
+                                               : KPI_NO_DATE;
+    if (d != KPI_NO_DATE && (stats->latest == KPI_NO_DATE || d > stats->latest))
+        stats->latest = d;
+}
+
 enum ftk_error extract_file(struct store *st, struct rejects *rj,
                             enum extract_kind kind, const char *path,
                             struct extract_stats *stats, struct ftk_diag *diag)
@@ -380,6 +391,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
     memset(stats, 0, sizeof(*stats));
     stats->path = path;
     stats->kind = kind;
+    stats->latest = KPI_NO_DATE;
     struct csv_reader *r;
     enum ftk_error err = csv_reader_open(&r, path, diag);
     if (err != FTK_OK)
@@ -427,6 +439,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
         }
         if (ok) {
             stats->accepted++;
+            note_latest(stats, kind, val);
             continue;
         }
         stats->rejected++;

@@ -92,6 +92,11 @@ struct extract_stats {
     char sha256[65];
     uint64_t read, accepted, rejected;
     uint64_t by_reason[REJECT_COUNT];
+    /* The latest snapshot date of the accepted rows, whatever their month
+     * (usage: date; entitlements: as_of), kept as the rows are read; the
+     * Data quality sheet's freshness per file. KPI_NO_DATE for the
+     * customers extract and a file without an accepted row. */
+    int32_t latest;
 };
 
 /* Reads one file of a kind into the store. Customers must all be read
