@@ -376,8 +376,8 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
 static void note_latest(struct extract_stats *stats, enum extract_kind kind,
                         const struct value *v)
 {
-    int32_t d = kind == EXTRACT_USAGE          ? v[U_DATE].date
-                : kind == EXTRACT_ENTITLEMENTS ? v[E_AS_OF].date
+    int32_t d = kind == EXTRACT_USAGE          ? v[USAGE_COL_DATE].date
+                : kind == EXTRACT_ENTITLEMENTS ? v[ENTITLEMENTS_COL_AS_OF].date
                                                : KPI_NO_DATE;
     if (d != KPI_NO_DATE && (stats->latest == KPI_NO_DATE || d > stats->latest))
         stats->latest = d;
