@@ -207,6 +207,7 @@ static int write_workbooks(struct run *r)
         .n_stats = inputs_count(r->in),
         .rejects = &r->rj,
         .playbook = &r->playbook,
+        .max_list_rows = r->cfg.max_list_rows,
     };
     err = report_books_write(book, n, &in, report_books_threads(), &diag);
     if (err != FTK_OK) {
