@@ -162,6 +162,8 @@ static int run(struct inputs *in)
         r.st.shard = in->shard;
     err = publish_open(&r.pub, in->out_dir, &diag);
     if (err == FTK_OK)
+        publish_prune_books(&r.pub);
+    if (err == FTK_OK)
         err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
     if (err == FTK_OK && in->sharded)
         err = publish_create(&r.pub, rejects_index_schema.file, &index_file,

@@ -136,6 +136,7 @@ static int write_workbooks(struct outputs *o)
         .n_stats = o->n_stats,
         .rejects = o->rj,
         .playbook = o->playbook,
+        .max_list_rows = o->cfg->max_list_rows,
     };
     err = report_books_write(book, n, &in, report_books_threads(), &diag);
     if (err != FTK_OK) {

@@ -263,6 +263,11 @@ static void remove_old_books(const struct publish *p)
     free(books);
 }
 
+void publish_prune_books(struct publish *p)
+{
+    p->prune_books = true;
+}
+
 enum ftk_error publish_commit(struct publish *p, struct ftk_diag *diag)
 {
     for (int i = 0; i < p->n_files; i++) {
@@ -288,7 +293,8 @@ enum ftk_error publish_commit(struct publish *p, struct ftk_diag *diag)
     }
     sync_dir(p->dir, "");
     sync_dir(p->dir, "/" FM_BOOK_DIR);
-    remove_old_books(p);
+    if (p->prune_books)
+        remove_old_books(p);
     for (int i = 0; i < p->n_files; i++)
         free(p->file[i].name);
     p->n_files = 0;
@@ -307,6 +313,14 @@ void publish_abort(struct publish *p)
         free(pf->name);
         pf->f = NULL;
         pf->tmp = pf->name = NULL;
+    }
+    /* a books folder this publish made and left empty goes too (rmdir
+     * leaves one that holds anything) */
+    if (p->n_files > 0 && p->dir) {
+        char *books = join(p->dir, "/", FM_BOOK_DIR);
+        if (books)
+            rmdir(books);
+        free(books);
     }
     p->n_files = 0;
 }

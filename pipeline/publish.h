@@ -12,14 +12,16 @@
  *
  * An output may be in one subfolder of the folder, "fm/NAME" (the FM
  * books): its temporary file is made in that subfolder, created when
- * missing, so the rename stays within it. The set is the files of the
- * last run: once the new files are in place, publish_commit removes the
- * books of an earlier run that this run did not write (FM_BOOK_DIR's
- * kpi-*.xlsx; docs/running.md).
+ * missing, so the rename stays within it. The set of `ftkpi run` is the
+ * files of the last run: after publish_prune_books, publish_commit
+ * removes, once the new files are in place, the books of an earlier run
+ * that this one did not write (FM_BOOK_DIR's kpi-*.xlsx; docs/running.md).
+ * Other publishes (validate, cohort files) never touch FM_BOOK_DIR.
  */
 #ifndef FTK_PUBLISH_H
 #define FTK_PUBLISH_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "pipeline/base/ftk_error.h"
@@ -39,6 +41,7 @@ struct publish {
     struct publish_file *file;
     int n_files;
     size_t cap;
+    bool prune_books; /* publish_prune_books was called */
 };
 
 /* Creates dir when missing and locks it. FTK_E_LOCKED when another process
@@ -62,6 +65,10 @@ enum ftk_error publish_reserve(struct publish *p, const char *name,
 /* The temporary path of an output created with publish_create, for
  * writers that open files themselves (libxlsxwriter). */
 const char *publish_tmp_path(const struct publish *p, const char *name);
+
+/* Makes this publish a whole run's set: its commit removes the books in
+ * FM_BOOK_DIR that it did not write. */
+void publish_prune_books(struct publish *p);
 
 /* Closes, syncs and renames every output into place. FTK_E_IO (with the
  * file named) when any write failed; then nothing is renamed. */

@@ -34,9 +34,10 @@ struct report_book {
 };
 
 /* The threads to use: the online CPUs (sysconf), at most those the
- * process may run on (sched_getaffinity), at least 1; the environment
- * variable FTKPI_BOOK_THREADS, a number from 1 to 256, overrides it
- * (docs/running.md). */
+ * process may run on (sched_getaffinity), at least 1, at most 256. The
+ * environment variable FTKPI_BOOK_THREADS, a number from 1 to 256,
+ * overrides it for tests and benchmarks (docs/running.md); any other
+ * value is ignored. */
 unsigned report_books_threads(void);
 
 /* Writes the n books with `threads` threads (at most n are started; 0 or

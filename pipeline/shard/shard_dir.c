@@ -165,6 +165,8 @@ static struct schema_value inputs_value(const void *row, int col,
         return num(true, (int64_t)s->rejected);
     case SI_SKIPPED:
         return num(true, (int64_t)s->skipped);
+    case SI_LATEST:
+        return date(s->latest);
     case SI_COUNT:
         break;
     }
@@ -623,7 +625,8 @@ static enum ftk_error read_inputs(struct shard_dir *d, struct ftk_diag *diag)
         s->accepted = (uint64_t)c[SI_ACCEPTED].i;
         s->rejected = (uint64_t)c[SI_REJECTED].i;
         s->skipped = (uint64_t)c[SI_SKIPPED].i;
-        for (int r = 0; r < REJECT_COUNT; r++)
+        s->latest = c[SI_LATEST].known ? (int32_t)c[SI_LATEST].i : KPI_NO_DATE;
+        for (int r = 0; r < REJECT_EXTRACT_COUNT; r++)
             s->by_reason[r] = (uint64_t)c[SI_COUNT + r].i;
         if (!s->path)
             err = nomem(diag);
@@ -740,6 +743,7 @@ void shard_dir_sum_stats(const struct shard_dir *d, size_t n,
         struct extract_stats *s = &out[i];
         *s = d[0].stats[i];
         s->read = s->accepted = s->rejected = s->skipped = 0;
+        s->latest = KPI_NO_DATE;
         memset(s->by_reason, 0, sizeof(s->by_reason));
         for (size_t k = 0; k < n; k++) {
             const struct extract_stats *x = &d[k].stats[i];
@@ -748,6 +752,9 @@ void shard_dir_sum_stats(const struct shard_dir *d, size_t n,
             s->rejected += x->rejected;
             for (int r = 0; r < REJECT_COUNT; r++)
                 s->by_reason[r] += x->by_reason[r];
+            if (x->latest != KPI_NO_DATE &&
+                (s->latest == KPI_NO_DATE || x->latest > s->latest))
+                s->latest = x->latest;
         }
     }
 }

@@ -30,7 +30,8 @@
     X(SM_REJECTS, "rejects", SCHEMA_INT)
 
 /* inputs.csv: one row per input file, in the run's order; then one
- * column per reject reason, named by its code (rejects.h). */
+ * column per reason an extract's row is rejected for, named by its code
+ * (REJECT_REASONS of rejects.h). */
 #define SHARD_INPUTS_COLUMNS(X)                                                \
     X(SI_PATH, "path", SCHEMA_TEXT)                                            \
     X(SI_KIND, "kind", SCHEMA_CODE)                                            \
@@ -39,7 +40,9 @@
     X(SI_READ, "rows_read", SCHEMA_INT)                                        \
     X(SI_ACCEPTED, "accepted", SCHEMA_INT)                                     \
     X(SI_REJECTED, "rejected", SCHEMA_INT)                                     \
-    X(SI_SKIPPED, "skipped", SCHEMA_INT)
+    X(SI_SKIPPED, "skipped", SCHEMA_INT)                                       \
+    /* the latest snapshot date of the shard's accepted rows, if any */        \
+    X(SI_LATEST, "latest", SCHEMA_DATE)
 
 /* customers.csv: the shard's accepted customers, by tenant_id bytes. */
 #define SHARD_CUSTOMERS_COLUMNS(X)                                             \
@@ -115,8 +118,8 @@ enum shard_customers_col { SHARD_CUSTOMERS_COLUMNS(SHARD_COL_ENUM) SC_COUNT };
 enum shard_workloads_col { SHARD_WORKLOADS_COLUMNS(SHARD_COL_ENUM) SW_COUNT };
 #undef SHARD_COL_ENUM
 
-/* The tables. shard_inputs_schema has SI_COUNT + REJECT_COUNT columns:
- * column SI_COUNT + r is the rows rejected for reason r. */
+/* The tables. shard_inputs_schema has SI_COUNT + REJECT_EXTRACT_COUNT
+ * columns: column SI_COUNT + r is the rows rejected for reason r. */
 extern const struct schema shard_manifest_schema;
 extern const struct schema shard_inputs_schema;
 extern const struct schema shard_customers_schema;

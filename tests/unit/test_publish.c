@@ -90,6 +90,22 @@ static void publish_one(const char *dir, const char *name, const char *text)
     publish_release(&p);
 }
 
+/* The same as a run's set, which prunes old books. */
+static void publish_run(const char *dir, const char *name, const char *text)
+{
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    if (publish_open(&p, dir, &diag) != FTK_OK)
+        fail_msg("open: %s", diag.msg);
+    publish_prune_books(&p);
+    FILE *f;
+    assert_int_equal(publish_create(&p, name, &f, &diag), FTK_OK);
+    fputs(text, f);
+    if (publish_commit(&p, &diag) != FTK_OK)
+        fail_msg("commit: %s", diag.msg);
+    publish_release(&p);
+}
+
 static void test_publish__commit_renames_into_place(void **state)
 {
     struct fixture *fx = *state;
@@ -277,21 +293,44 @@ static void test_publish__fm_subfolder_and_old_books(void **state)
                      FTK_E_CANTCREAT);
     assert_int_equal(publish_create(&p, "fm/", &f, &diag), FTK_E_CANTCREAT);
     publish_release(&p);
+    /* a publish that is not a run's (validate, cohort files) leaves the
+     * books alone */
+    publish_one(fx->out, "other.csv", "x\n");
+    assert_string_equal(content(fm, "kpi-2026-10-FM 7.xlsx"),
+                        "fm/kpi-2026-10-FM 7.xlsx");
     /* the next run writes one book: the 99 others go, a note stays */
     char path[256];
     snprintf(path, sizeof(path), "%s/notes.txt", fm);
     scratch_write_text(path, "kept");
-    publish_one(fx->out, "fm/kpi-2026-11-FM 3.xlsx", "book");
+    publish_run(fx->out, "fm/kpi-2026-11-FM 3.xlsx", "book");
     assert_string_equal(content(fm, "kpi-2026-11-FM 3.xlsx"), "book");
     assert_string_equal(content(fm, "kpi-2026-10-FM 3.xlsx"), "(missing)");
     assert_string_equal(content(fm, "kpi-2026-10-FM 7.xlsx"), "(missing)");
     assert_string_equal(content(fm, "notes.txt"), "kept");
     /* a run without books (--books none) */
     assert_int_equal(unlink(path), 0);
-    publish_one(fx->out, "run.json", "{}\n");
+    publish_run(fx->out, "run.json", "{}\n");
     struct stat sb;
     assert_int_equal(stat(fm, &sb), -1);
     assert_string_equal(content(fx->out, "run.json"), "{}\n");
+}
+
+/* An aborted publish removes the books folder it made. */
+static void test_publish__abort_removes_an_empty_books_folder(void **state)
+{
+    struct fixture *fx = *state;
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    char fm[256];
+    snprintf(fm, sizeof(fm), "%s/fm", fx->out);
+    assert_int_equal(publish_open(&p, fx->out, &diag), FTK_OK);
+    assert_int_equal(publish_reserve(&p, "fm/kpi-2026-10-A.xlsx", &diag),
+                     FTK_OK);
+    struct stat sb;
+    assert_int_equal(stat(fm, &sb), 0);
+    publish_abort(&p);
+    assert_int_equal(stat(fm, &sb), -1);
+    publish_release(&p);
 }
 
 /* A killed run's temporary books in fm/ are removed by the next open. */
@@ -397,6 +436,7 @@ int main(void)
         T(test_publish__release_safe_on_zeroed_and_twice),
         T(test_publish__fm_subfolder_and_old_books),
         T(test_publish__stale_temp_books_removed),
+        T(test_publish__abort_removes_an_empty_books_folder),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
