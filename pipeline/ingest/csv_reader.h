@@ -16,6 +16,7 @@
 #ifndef FTK_CSV_READER_H
 #define FTK_CSV_READER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pipeline/base/ftk_error.h"
@@ -48,7 +49,16 @@ enum ftk_error csv_reader_next(struct csv_reader *r,
                                const struct csv_record **rec,
                                struct ftk_diag *diag);
 
-/* The source under the reader: bytes read, checksum. */
+/* Test seam: with on, every line goes through libcsv, none through the
+ * splitter of lines without quotes, so that tests can compare the two. */
+void csv_reader_use_libcsv_only(struct csv_reader *r, bool on);
+
+/* How many records the splitter gave, for the same tests. */
+uint64_t csv_reader_lines_split(const struct csv_reader *r);
+
+/* The source under the reader: bytes read, checksum. Only once
+ * csv_reader_next has returned the end of the file (a thread reads the
+ * source until then). */
 struct source *csv_reader_source(struct csv_reader *r);
 
 /* Frees the reader; csv_reader_close(NULL) does nothing. */
