@@ -423,6 +423,20 @@ static enum ftk_error split_line(struct csv_reader *r,
         return ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory", r->src.path);
     char *b = r->fbuf;
     memcpy(b, start, len);
+    /* Eight bytes at a time: any byte >= 0x80, any NUL? */
+    uint64_t high = 0, zero = 0;
+    size_t w = 0;
+    for (; w + 8 <= len; w += 8) {
+        uint64_t v;
+        memcpy(&v, start + w, 8);
+        high |= v;
+        zero |= (v - UINT64_C(0x0101010101010101)) & ~v;
+    }
+    for (; w < len; w++) {
+        high |= start[w];
+        zero |= start[w] == 0 ? UINT64_C(0x80) : 0;
+    }
+    r->rec.ascii = ((high | zero) & UINT64_C(0x8080808080808080)) == 0;
     size_t nf = 0;
     size_t pos = 0;
     for (;;) {
@@ -475,6 +489,7 @@ static void finish_record(struct csv_reader *r)
     r->rec.n_fields = r->n_fields;
     r->rec.field = r->fptr;
     r->rec.len = r->flen;
+    r->rec.ascii = false;
     r->rec.line = r->rec_line;
     r->rec.raw = r->raw;
     r->rec.raw_len = r->raw_len;

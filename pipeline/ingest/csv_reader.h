@@ -34,6 +34,8 @@ struct csv_record {
     uint64_t line;   /* physical line of the record's first line */
     const char *raw; /* the record's bytes, without its line end */
     size_t raw_len;
+    bool ascii; /* when true, every field byte is 0x01-0x7F (valid UTF-8);
+                 * false says nothing */
 };
 
 struct csv_reader;
