@@ -13,7 +13,9 @@
 #     ratios ingest / gzip -dc (the run's ingest stage against gzip -dc of
 #     the three inputs it reads, measured in the same repetition) and
 #     total / gzip -dc (the run's wall time against gzip -dc of the usage
-#     file); the best repetition of each figure is printed;
+#     file); the CPU time of validate's parsing thread against gzip -dc's
+#     (steadier than wall time on a shared machine); the best repetition
+#     of each figure is printed;
 #   - the cells of the run's workbooks, and libxlsxwriter's own
 #     single-thread rate on this machine (tests/bench/xlsx_floor.c).
 # Speed is measured here, never in tests.
@@ -44,6 +46,24 @@ timed() {
         exit 1
     }
     awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 / 1024 }' "$dir/time.txt"
+}
+
+# main_cpu COMMAND...: CPU seconds (user+sys) of the command's main
+# thread, which parses while reading threads inflate; read from
+# /proc/PID/task/PID/stat every 0.1 s until the command ends.
+main_cpu() {
+    "$@" >/dev/null 2>&1 &
+    pid=$!
+    ticks=0
+    while t=$(awk '{ print $14 + $15 }' "/proc/$pid/task/$pid/stat" 2>/dev/null); do
+        [ -n "$t" ] && ticks=$t
+        sleep 0.1
+    done
+    wait "$pid" || {
+        echo "bench: '$*' failed" >&2
+        exit 1
+    }
+    awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f\n", t / hz }'
 }
 
 # min FILE COLUMN: the smallest value of a column
@@ -140,16 +160,18 @@ for set in gz10k gz100k; do
         rm -rf "$out"
         run=$(timed "run" "$ftkpi" run -q --in "$in" --out "$out")
         ingest=$(stages "$out/run.json" | awk '$1 == "ingest" { print $2 / 1000 }')
-        # gzip usage | gzip inputs | gzip|wc | validate | run | ingest
-        echo "$gz $gzall $wc $val $run $ingest" >>"$dir/r.txt"
+        main=$(main_cpu "$ftkpi" validate -q --in "$in")
+        # gzip usage | gzip inputs | gzip|wc | validate | run | ingest | main
+        echo "$gz $gzall $wc $val $run $ingest $main" >>"$dir/r.txt"
         stages "$out/run.json" >"$dir/stages-$set-$i.txt"
         i=$((i + 1))
     done
     # r.txt columns: 1-3 gzip usage, 4-6 gzip inputs, 7-9 gzip|wc,
-    # 10-12 validate, 13-15 run, 16 ingest stage
+    # 10-12 validate, 13-15 run, 16 ingest stage, 17 validate's main
+    # thread CPU
     awk '
     function best(c,   i, m) { m = v[1, c]; for (i = 2; i <= n; i++) if (v[i, c] < m) m = v[i, c]; return m }
-    function bestr(a, b,   i, m, r) { m = v[1, a] / v[1, b]; for (i = 2; i <= n; i++) { r = v[i, a] / v[i, b]; if (r < m) m = r }; return m }
+    function bestr(a, b,   i, m, r) { m = -1; for (i = 1; i <= n; i++) if (v[i, b] > 0) { r = v[i, a] / v[i, b]; if (m < 0 || r < m) m = r }; return m }
     { n++; for (c = 1; c <= NF; c++) v[n, c] = $c }
     END {
         print "| what | wall s | user+sys s | peak MiB |"
@@ -160,8 +182,10 @@ for set in gz10k gz100k; do
         printf "| ftkpi validate | %.2f | %.2f | %d |\n", best(10), best(11), best(12)
         printf "| ftkpi run (all outputs) | %.2f | %.2f | %d |\n", best(13), best(14), best(15)
         printf "| run: ingest stage | %.2f | | |\n", best(16)
+        printf "| validate: CPU of the parsing (main) thread | | %.2f | |\n", best(17)
         print ""
         printf "ratios, best repetition: ingest stage / gzip -dc of the inputs %.2f; validate / gzip -dc of the inputs %.2f; ingest stage / gzip -dc of usage %.2f; total / gzip -dc of usage %.2f\n", bestr(16, 4), bestr(10, 4), bestr(16, 1), bestr(13, 1)
+        printf "CPU of validate'"'"'s parsing thread / CPU of gzip -dc of the inputs, best repetition: %.2f (on free cores, ingest runs at the parsing thread'"'"'s speed)\n", bestr(17, 5)
     }' "$dir/r.txt"
     echo
     echo "stages of the last run (run.json timings_ms):"
