@@ -150,6 +150,7 @@ static int write_workbook(struct run *r)
         .n_stats = inputs_count(r->in),
         .rejects = &r->rj,
         .playbook = &r->playbook,
+        .max_list_rows = r->cfg.max_list_rows,
     };
     const char *tmp = publish_tmp_path(&r->pub, r->workbook);
     err = report_xlsx_write(tmp, &in, &diag);

@@ -19,6 +19,7 @@ static const char usage[] =
     "  validate   check the input extracts and account for every row\n"
     "  samples    write a realistic synthetic data set\n"
     "  cohort     the regional leads' monthly review cohorts\n"
+    "  import     turn Microsoft 365 usage reports into extracts\n"
     "\n"
     "Run 'ftkpi COMMAND --help' for a command's options. Documentation:\n"
     "docs/ in the source tree (README.md links every page).\n"
@@ -33,10 +34,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run},
-    {"validate", cmd_validate},
-    {"samples", cmd_samples},
-    {"cohort", cmd_cohort},
+    {"run", cmd_run},         {"validate", cmd_validate},
+    {"samples", cmd_samples}, {"cohort", cmd_cohort},
+    {"import", cmd_import},
 };
 
 int main(int argc, char **argv)

@@ -389,10 +389,23 @@ static bool section_other(struct load_state *st, const char *section,
             return config_error(st, "max_reject_pct must not be negative");
         return true;
     }
+    if (strcasecmp(section, "workbook") == 0) {
+        int64_t v;
+        if (strcasecmp(name, "max_list_rows") != 0)
+            return config_error(st,
+                                "unknown key '%s' in [workbook]: expected "
+                                "max_list_rows",
+                                name);
+        /* a header, perhaps a note, and the rows fit in Excel's sheet */
+        if (!parse_int(st, name, value, 1, 1000000, &v))
+            return false;
+        cfg->max_list_rows = (uint32_t)v;
+        return true;
+    }
     return config_error(st,
                         "unknown section [%s]: expected program, workloads, "
                         "core, thresholds, customer_health, plateau, focus, "
-                        "goals or ingest",
+                        "goals, ingest or workbook",
                         section);
 }
 
@@ -454,7 +467,7 @@ static void settle(struct config *cfg)
 
 static const char *const sections[] = {
     "program", "workloads", "core",  "thresholds", "customer_health",
-    "plateau", "focus",     "goals", "ingest"};
+    "plateau", "focus",     "goals", "ingest",     "workbook"};
 
 /* inih only calls the handler for keys, so an unknown section with no key
  * under it would pass unnoticed: check every section line here. */
@@ -481,7 +494,7 @@ static void check_section(struct load_state *st, const char *line)
     config_error(st,
                  "unknown section [%.*s]: expected program, workloads, "
                  "core, thresholds, customer_health, plateau, focus, "
-                 "goals, ingest, workload_names or rule NAME",
+                 "goals, ingest, workbook, workload_names or rule NAME",
                  (int)len, line + 1);
 }
 

@@ -44,6 +44,9 @@ struct config {
     int plateau_min_months;
     struct kpi_focus_limits focus;
     kpi_pct max_reject_pct;
+    /* [workbook] max_list_rows: the most rows a list sheet of the
+     * portfolio workbook holds (docs/workbook.md, "Long lists") */
+    uint32_t max_list_rows;
     struct config_alias *alias; /* sorted by name */
     size_t n_aliases, cap_aliases;
     struct rules rules; /* [rule NAME], [workload_names]: the playbooks */

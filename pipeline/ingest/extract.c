@@ -14,71 +14,24 @@
 #include "pipeline/base/utf8.h"
 #include "pipeline/base/testing.h"
 
-#define FIELD_MAX 4096
-#define TENANT_ID_MAX 64
 #define INTEGER_MAX 2000000000
-
-enum col_type { COL_TEXT, COL_INT, COL_DATE };
 
 struct column_spec {
     const char *name;
     bool required;
-    enum col_type type;
+    enum extract_col_type type;
     size_t max_len;
 };
 
-/* In the order of docs/inputs.md's table: the order checks are made in. */
+/* The lists of extract.h, in the order checks are made in. */
+#define COLUMN_SPEC(id, name, required, type, max) {name, required, type, max},
 static const struct column_spec customers_cols[] = {
-    {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
-    {"customer_name", true, COL_TEXT, FIELD_MAX},
-    {"region", true, COL_TEXT, FIELD_MAX},
-    {"seats", false, COL_INT, FIELD_MAX},
-    {"priority", false, COL_TEXT, FIELD_MAX},
-    {"fm", false, COL_TEXT, FIELD_MAX},
-    {"engagement_start", false, COL_DATE, FIELD_MAX},
-    {"gateway_date", false, COL_DATE, FIELD_MAX},
-    {"kickoff_date", false, COL_DATE, FIELD_MAX},
-};
-enum {
-    C_TENANT,
-    C_NAME,
-    C_REGION,
-    C_SEATS,
-    C_PRIORITY,
-    C_FM,
-    C_START,
-    C_GATEWAY,
-    C_KICKOFF,
-    C_COUNT
-};
-
+    EXTRACT_CUSTOMERS_COLUMNS(COLUMN_SPEC)};
 static const struct column_spec entitlements_cols[] = {
-    {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
-    {"workload", true, COL_TEXT, FIELD_MAX},
-    {"as_of", true, COL_DATE, FIELD_MAX},
-    {"qualified_entitlements", true, COL_INT, FIELD_MAX},
-    {"enabled_date", false, COL_DATE, FIELD_MAX},
-    {"status", false, COL_TEXT, FIELD_MAX},
-    {"notes", false, COL_TEXT, FIELD_MAX},
-};
-enum {
-    E_TENANT,
-    E_WORKLOAD,
-    E_AS_OF,
-    E_QE,
-    E_ENABLED,
-    E_STATUS,
-    E_NOTES,
-    E_COUNT
-};
-
+    EXTRACT_ENTITLEMENTS_COLUMNS(COLUMN_SPEC)};
 static const struct column_spec usage_cols[] = {
-    {"tenant_id", true, COL_TEXT, TENANT_ID_MAX},
-    {"workload", true, COL_TEXT, FIELD_MAX},
-    {"date", true, COL_DATE, FIELD_MAX},
-    {"active_users", true, COL_INT, FIELD_MAX},
-};
-enum { U_TENANT, U_WORKLOAD, U_DATE, U_AE, U_COUNT };
+    EXTRACT_USAGE_COLUMNS(COLUMN_SPEC)};
+#undef COLUMN_SPEC
 
 #define MAX_COLS 9
 
@@ -89,9 +42,9 @@ struct extract_schema {
 };
 
 static const struct extract_schema schemas[] = {
-    [EXTRACT_CUSTOMERS] = {customers_cols, C_COUNT},
-    [EXTRACT_ENTITLEMENTS] = {entitlements_cols, E_COUNT},
-    [EXTRACT_USAGE] = {usage_cols, U_COUNT},
+    [EXTRACT_CUSTOMERS] = {customers_cols, CUSTOMERS_COL_COUNT},
+    [EXTRACT_ENTITLEMENTS] = {entitlements_cols, ENTITLEMENTS_COL_COUNT},
+    [EXTRACT_USAGE] = {usage_cols, USAGE_COL_COUNT},
 };
 
 const char *extract_kind_name(enum extract_kind kind)
@@ -104,8 +57,8 @@ const char *extract_kind_name(enum extract_kind kind)
 struct value {
     const char *s; /* NULL when the column is absent or the value empty */
     size_t len;
-    int64_t num;  /* COL_INT; -1 when empty */
-    int32_t date; /* COL_DATE; KPI_NO_DATE when empty */
+    int64_t num;  /* EXTRACT_INT; -1 when empty */
+    int32_t date; /* EXTRACT_DATE; KPI_NO_DATE when empty */
 };
 
 struct row_check {
@@ -226,14 +179,14 @@ static bool check_columns(const struct extract_schema *sc, const int *map,
             continue;
         }
         char q[64];
-        if (spec->type == COL_INT && !parse_uint(s, len, &v->num)) {
+        if (spec->type == EXTRACT_INT && !parse_uint(s, len, &v->num)) {
             quoted(q, sizeof(q), s, len);
             return reject(rc, REJECT_BAD_INTEGER, c,
                           "%s (column %d): %s is not a whole number: expected "
                           "digits 0-9 only, at most 2000000000",
                           spec->name, pos, q);
         }
-        if (spec->type == COL_DATE && !cached_date(dc, s, len, &v->date)) {
+        if (spec->type == EXTRACT_DATE && !cached_date(dc, s, len, &v->date)) {
             quoted(q, sizeof(q), s, len);
             return reject(rc, REJECT_BAD_DATE, c,
                           "%s (column %d): %s is not a date: expected a real "
@@ -310,15 +263,15 @@ static enum ftk_error add_customer(struct store *st, const struct value *v,
                                    enum store_added *added)
 {
     struct store_tenant t = {
-        .id = v[C_TENANT].s,
-        .name = v[C_NAME].s,
-        .region = v[C_REGION].s,
-        .priority = v[C_PRIORITY].s,
-        .fm = v[C_FM].s,
-        .seats = v[C_SEATS].num,
-        .engagement_start = v[C_START].date,
-        .gateway_date = v[C_GATEWAY].date,
-        .kickoff_date = v[C_KICKOFF].date,
+        .id = v[CUSTOMERS_COL_TENANT].s,
+        .name = v[CUSTOMERS_COL_NAME].s,
+        .region = v[CUSTOMERS_COL_REGION].s,
+        .priority = v[CUSTOMERS_COL_PRIORITY].s,
+        .fm = v[CUSTOMERS_COL_FM].s,
+        .seats = v[CUSTOMERS_COL_SEATS].num,
+        .engagement_start = v[CUSTOMERS_COL_START].date,
+        .gateway_date = v[CUSTOMERS_COL_GATEWAY].date,
+        .kickoff_date = v[CUSTOMERS_COL_KICKOFF].date,
     };
     return store_add_tenant(st, &t, added);
 }
@@ -329,7 +282,7 @@ struct key_cache {
     char workload_name[128];
     size_t workload_len;
     int workload;
-    char tenant_id[TENANT_ID_MAX + 1];
+    char tenant_id[EXTRACT_TENANT_ID_MAX + 1];
     size_t tenant_len;
     int64_t tenant;
 };
@@ -414,18 +367,19 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
         err = add_customer(st, v, &added);
         if (err == FTK_OK && added == STORE_DUPLICATE) {
             char q[64];
-            quoted(q, sizeof(q), v[C_TENANT].s, v[C_TENANT].len);
+            quoted(q, sizeof(q), v[CUSTOMERS_COL_TENANT].s,
+                   v[CUSTOMERS_COL_TENANT].len);
             reject(rc, REJECT_DUPLICATE_KEY, -1,
                    "duplicate key: tenant_id %s was already accepted", q);
         }
         break;
     case EXTRACT_ENTITLEMENTS: {
         struct store_entitlement e = {
-            .as_of = v[E_AS_OF].date,
-            .qe = (uint32_t)v[E_QE].num,
-            .enabled_date = v[E_ENABLED].date,
-            .status = v[E_STATUS].s,
-            .notes = v[E_NOTES].s,
+            .as_of = v[ENTITLEMENTS_COL_AS_OF].date,
+            .qe = (uint32_t)v[ENTITLEMENTS_COL_QE].num,
+            .enabled_date = v[ENTITLEMENTS_COL_ENABLED].date,
+            .status = v[ENTITLEMENTS_COL_STATUS].s,
+            .notes = v[ENTITLEMENTS_COL_NOTES].s,
         };
         err = store_add_entitlement(st, (uint32_t)tenant, workload, &e, &added);
         if (err == FTK_OK && added == STORE_DUPLICATE) {
@@ -438,10 +392,11 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
         break;
     }
     case EXTRACT_USAGE:
-        err = store_add_usage(st, (uint32_t)tenant, workload, v[U_DATE].date,
-                              (uint32_t)v[U_AE].num, &added);
+        err = store_add_usage(st, (uint32_t)tenant, workload,
+                              v[USAGE_COL_DATE].date,
+                              (uint32_t)v[USAGE_COL_AE].num, &added);
         if (err == FTK_OK && added == STORE_DUPLICATE) {
-            kpi_date_format(v[U_DATE].date, day);
+            kpi_date_format(v[USAGE_COL_DATE].date, day);
             reject(rc, REJECT_DUPLICATE_KEY, -1,
                    "duplicate key: a usage snapshot of this tenant_id for %s "
                    "dated %s was already accepted",
@@ -453,6 +408,17 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
     return err;
 }
 
+/* Keeps the latest snapshot date of the accepted rows of a file. */
+static void note_latest(struct extract_stats *stats, enum extract_kind kind,
+                        const struct value *v)
+{
+    int32_t d = kind == EXTRACT_USAGE          ? v[USAGE_COL_DATE].date
+                : kind == EXTRACT_ENTITLEMENTS ? v[ENTITLEMENTS_COL_AS_OF].date
+                                               : KPI_NO_DATE;
+    if (d != KPI_NO_DATE && (stats->latest == KPI_NO_DATE || d > stats->latest))
+        stats->latest = d;
+}
+
 enum ftk_error extract_file(struct store *st, struct rejects *rj,
                             enum extract_kind kind, const char *path,
                             struct extract_stats *stats, struct ftk_diag *diag)
@@ -461,6 +427,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
     memset(stats, 0, sizeof(*stats));
     stats->path = path;
     stats->kind = kind;
+    stats->latest = KPI_NO_DATE;
     struct csv_reader *r;
     enum ftk_error err = csv_reader_open(&r, path, diag);
     if (err != FTK_OK)
@@ -513,6 +480,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
         }
         if (ok) {
             stats->accepted++;
+            note_latest(stats, kind, val);
             continue;
         }
         stats->rejected++;

@@ -11,13 +11,13 @@
 
 static const char *const codes[] = {
 #define REJECT_CODE(name, code, title) code,
-    REJECT_REASONS(REJECT_CODE)
+    REJECT_REASONS(REJECT_CODE) REJECT_IMPORT_REASONS(REJECT_CODE)
 #undef REJECT_CODE
 };
 
 static const char *const titles[] = {
 #define REJECT_TITLE(name, code, title) title,
-    REJECT_REASONS(REJECT_TITLE)
+    REJECT_REASONS(REJECT_TITLE) REJECT_IMPORT_REASONS(REJECT_TITLE)
 #undef REJECT_TITLE
 };
 

@@ -29,11 +29,31 @@
     X(REJECT_UNKNOWN_TENANT, "unknown_tenant", "unknown tenant")               \
     X(REJECT_DUPLICATE_KEY, "duplicate_key", "duplicate key")
 
+/* The reasons only `ftkpi import m365` gives, about the rows of Microsoft
+ * 365 usage reports (docs/import.md), after the extracts' own: an extract
+ * never has them, so the workbook's table of rejects by reason stops at
+ * REJECT_EXTRACT_COUNT. Values only ever appended. */
+#define REJECT_IMPORT_REASONS(X)                                               \
+    X(REJECT_BAD_BOOLEAN, "bad_boolean", "bad boolean")                        \
+    X(REJECT_BAD_PERIOD, "bad_period", "bad report period")                    \
+    X(REJECT_REFRESH_DATE_DIFFERS, "refresh_date_differs",                     \
+      "refresh date differs")                                                  \
+    X(REJECT_ACTIVITY_AFTER_REFRESH, "activity_after_refresh",                 \
+      "activity after the refresh date")
+
 enum reject_reason {
 #define REJECT_ENUM(name, code, title) name,
-    REJECT_REASONS(REJECT_ENUM)
+    REJECT_REASONS(REJECT_ENUM) REJECT_IMPORT_REASONS(REJECT_ENUM)
 #undef REJECT_ENUM
         REJECT_COUNT
+};
+
+/* How many reasons an extract of `ftkpi run` can be rejected for: the
+ * first ones, REJECT_REASONS. */
+enum {
+#define REJECT_ONE(name, code, title) +1
+    REJECT_EXTRACT_COUNT = 0 REJECT_REASONS(REJECT_ONE)
+#undef REJECT_ONE
 };
 
 /* "bad_integer" */

@@ -84,19 +84,6 @@ static void set_properties(struct sheet_book *x)
                    lxw_strerror(e));
 }
 
-/* Each facts row's place among the rows of its workload. */
-static bool place_rows(struct sheet_book *x)
-{
-    const struct facts *f = x->f;
-    x->wl_pos = malloc((f->n_rows + 1) * sizeof(*x->wl_pos));
-    if (!x->wl_pos)
-        return false;
-    uint32_t seen[CONFIG_MAX_WORKLOADS] = {0};
-    for (size_t i = 0; i < f->n_rows; i++)
-        x->wl_pos[i] = seen[f->row[i].workload]++;
-    return true;
-}
-
 /* The sheets of the workloads present (those with a portfolio row): the
  * core workloads first, in x->core's order, then the others by code (the
  * portfolio's order). Links find a sheet by its name, not its place. */
@@ -123,6 +110,7 @@ enum ftk_error report_xlsx_write(const char *path,
     x.cfg = in->cfg;
     x.diag = diag;
     x.pb = in->playbook;
+    x.max_list_rows = in->max_list_rows;
     x.max_rows = in->max_rows == 0  ? REPORT_XLSX_MAX_ROWS
                  : in->max_rows < 2 ? 2
                                     : in->max_rows;
@@ -137,9 +125,9 @@ enum ftk_error report_xlsx_write(const char *path,
     size_t dir_len = 0;
     const char *slash = strrchr(path, '/');
     char *tmpdir = malloc(strlen(path) + 2);
-    if (!tmpdir || !place_rows(&x)) {
+    if (!tmpdir || !sheet_book_places(&x)) {
         free(tmpdir);
-        free(x.wl_pos);
+        sheet_book_release(&x);
         return ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory", path);
     }
     if (slash) {
@@ -153,7 +141,7 @@ enum ftk_error report_xlsx_write(const char *path,
     x.wb = workbook_new_opt(path, &opt);
     if (!x.wb) {
         free(tmpdir);
-        free(x.wl_pos);
+        sheet_book_release(&x);
         return ftk_fail(diag, FTK_E_NOMEM, "%s: cannot start the workbook",
                         path);
     }
@@ -182,8 +170,6 @@ enum ftk_error report_xlsx_write(const char *path,
         lxw_workbook_free(x.wb);
     }
     free(tmpdir);
-    free(x.wl_pos);
-    free(x.text.p);
-    text_release(&x.note);
+    sheet_book_release(&x);
     return x.err;
 }

@@ -51,6 +51,11 @@ struct report_xlsx_input {
      * that would hold more continues on "EXO (2)", "EXO (3)", ... Values
      * below 2 are taken as 2 (a header and one row). */
     uint32_t max_rows;
+    /* The most rows of a list sheet ([workbook] max_list_rows for the
+     * portfolio book): a longer list keeps those with the largest users to
+     * goal and says in its first row how many it left out and where they
+     * are (docs/workbook.md, "Long lists"). 0: no cap. */
+    uint32_t max_list_rows;
 };
 
 /* Writes the workbook to path (libxlsxwriter creates or truncates the file

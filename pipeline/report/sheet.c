@@ -13,6 +13,7 @@
 
 #include "kpi/date.h"
 #include "pipeline/base/grow.h"
+#include "pipeline/base/sort.h"
 #include "pipeline/base/testing.h"
 #include "pipeline/base/utf8.h"
 #include "pipeline/report/values.h"
@@ -207,6 +208,14 @@ static void sheet_note_width(struct sheet *s, lxw_col_t c, double w)
         s->col[c].width = w;
 }
 
+/* The data rows of a part of a list sheet: its rows less the header and
+ * the note, at least one. */
+static uint32_t rows_per_part(const struct sheet_book *x, bool noted)
+{
+    uint32_t top = 1 + noted;
+    return x->max_rows > top + 1 ? x->max_rows - top : 1;
+}
+
 /* Sets up a sheet of n_cols columns; titles follow with column_title. */
 void sheet_init(struct sheet *s, struct sheet_book *x, const char *base,
                 lxw_col_t n_cols, bool list, lxw_col_t freeze_cols)
@@ -237,42 +246,13 @@ static void column_title(struct sheet *s, lxw_col_t c, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The pixels of a column width w (Excel's, for an 11-point Calibri: 7
- * pixels a character plus 5 of padding). */
-static double width_px(double w)
+/* On paper every sheet is fitted to one page wide, as many pages down as
+ * it needs: a wide list shrinks, but prints as a column of pages a
+ * reader turns, not a row's columns over several pages
+ * (docs/workbook.md, "On paper"). */
+static void part_print_width(struct sheet *s)
 {
-    return w * 7.0 + 5.0;
-}
-
-/* True when a list of the sheet wraps a column's text (its rows are as
- * high as that text). */
-static bool wraps_text(const struct sheet *s)
-{
-    for (size_t k = 0; s->rows && k < s->rows->n_cols; k++)
-        if (s->rows->col[k].width > 0)
-            return true;
-    return false;
-}
-
-/* On paper: a sheet that stays readable shrunk to one page wide (at least
- * SHEET_MIN_FIT_SCALE) is fitted to it, and so is one that wraps text,
- * whose tall rows must print beside whose they are; a wider one prints at
- * 100 %, page after page across a row's columns, then down, with its
- * frozen columns repeated on each page so every page shows whose row it
- * is. */
-static void part_print_width(struct sheet *s, const double *width)
-{
-    double px = 0;
-    for (lxw_col_t c = 0; c < s->n_cols; c++)
-        px += width_px(width[c] > 0 ? width[c] : LXW_DEF_COL_WIDTH);
-    if (px * SHEET_MIN_FIT_SCALE <= SHEET_PAGE_WIDTH_PX || wraps_text(s)) {
-        worksheet_fit_to_pages(s->ws, 1, 0);
-        return;
-    }
-    worksheet_print_across(s->ws);
-    if (s->list && s->freeze_cols > 0)
-        sheet_check(s, 0, 0,
-                    worksheet_repeat_columns(s->ws, 0, s->freeze_cols - 1));
+    worksheet_fit_to_pages(s->ws, 1, 0);
 }
 
 /* The 3-colour scale (lowest red, median yellow, highest green; Excel's
@@ -283,7 +263,8 @@ static void part_print_width(struct sheet *s, const double *width)
 static void part_scales(struct sheet *s, lxw_row_t last)
 {
     const struct sheet_list *l = s->rows;
-    if (!l || s->row < 2)
+    lxw_row_t first = s->head + 1;
+    if (!l || s->row <= first)
         return;
     for (size_t k = 0; k < l->n_cols; k++) {
         if (!l->col[k].scale || (k > 0 && l->col[k - 1].scale))
@@ -293,9 +274,9 @@ static void part_scales(struct sheet *s, lxw_row_t last)
             end++;
         lxw_conditional_format cf = {.type = LXW_CONDITIONAL_3_COLOR_SCALE};
         if (!sheet_check(
-                s, 1, (lxw_col_t)k,
-                worksheet_conditional_format_range(s->ws, 1, (lxw_col_t)k, last,
-                                                   (lxw_col_t)end, &cf)))
+                s, first, (lxw_col_t)k,
+                worksheet_conditional_format_range(s->ws, first, (lxw_col_t)k,
+                                                   last, (lxw_col_t)end, &cf)))
             return;
     }
 }
@@ -307,11 +288,6 @@ static void part_finish(struct sheet *s)
     struct sheet_book *x = s->x;
     if (x->err != FTK_OK || !s->ws)
         return;
-    double *width = calloc(s->n_cols ? s->n_cols : 1, sizeof(*width));
-    if (!width) {
-        sheet_fail(x, FTK_E_NOMEM, "sheet '%s': out of memory", s->name);
-        return;
-    }
     for (lxw_col_t c = 0; c < s->n_cols; c++) {
         double w = s->col[c].width;
         if (w <= 0)
@@ -320,24 +296,23 @@ static void part_finish(struct sheet *s)
             w = 5;
         if (w > s->col[c].max_width)
             w = s->col[c].max_width;
-        width[c] = w;
         if (!sheet_check(s, 0, c, worksheet_set_column(s->ws, c, c, w, NULL)))
-            goto out;
+            return;
     }
-    part_print_width(s, width);
+    part_print_width(s);
     if (s->list) {
-        lxw_row_t last = s->row > 1 ? s->row - 1 : 1;
-        sheet_check(s, 0, 0,
-                    worksheet_autofilter(s->ws, 0, 0, last, s->n_cols - 1));
-        worksheet_freeze_panes(s->ws, 1, s->freeze_cols);
+        lxw_row_t h = s->head;
+        lxw_row_t last = s->row > h + 1 ? s->row - 1 : h + 1;
+        sheet_check(s, h, 0,
+                    worksheet_autofilter(s->ws, h, 0, last, s->n_cols - 1));
+        /* the note too stays in sight */
+        worksheet_freeze_panes(s->ws, h + 1, s->freeze_cols);
         /* on paper, text running past the last column is cut, not printed
          * on pages of empty columns */
         sheet_check(s, 0, 0,
                     worksheet_print_area(s->ws, 0, 0, last, s->n_cols - 1));
         part_scales(s, last);
     }
-out:
-    free(width);
 }
 
 /* The name of part `part` (1-based) of a sheet. */
@@ -382,8 +357,19 @@ static void part_open(struct sheet *s)
     sheet_check(s, 0, 0, worksheet_set_footer(s->ws, "&CPage &P of &N"));
     if (!s->list)
         return;
+    s->head = 0;
+    if (s->note) {
+        /* one line, left to run over the empty cells beside it: merged
+         * cells are not safe in constant-memory mode */
+        if (!sheet_check(s, 0, 0,
+                         worksheet_write_string(s->ws, 0, 0, s->note,
+                                                x->fmt[FMT_LEFT_OUT])))
+            return;
+        s->head = 1;
+    }
+    lxw_row_t h = s->head;
     /* the header row on every page */
-    sheet_check(s, 0, 0, worksheet_repeat_rows(s->ws, 0, 0));
+    sheet_check(s, h, 0, worksheet_repeat_rows(s->ws, h, h));
     bool any_two = false;
     for (lxw_col_t c = 0; c < s->n_cols; c++) {
         struct sheet_col *col = &s->col[c];
@@ -394,14 +380,14 @@ static void part_open(struct sheet *s)
         if (col->head_width > col->max_width)
             col->head_width = col->max_width;
         col->width = col->head_width;
-        if (!sheet_check(s, 0, c,
-                         worksheet_write_string(s->ws, 0, c, col->title,
+        if (!sheet_check(s, h, c,
+                         worksheet_write_string(s->ws, h, c, col->title,
                                                 x->fmt[FMT_HEADER])))
             return;
     }
     if (any_two)
-        sheet_check(s, 0, 0, worksheet_set_row(s->ws, 0, 30, NULL));
-    s->row = 1;
+        sheet_check(s, h, 0, worksheet_set_row(s->ws, h, 30, NULL));
+    s->row = h + 1;
 }
 
 /* The row to write next; a full list sheet continues on its next part.
@@ -411,7 +397,8 @@ bool sheet_next_row(struct sheet *s, lxw_row_t *r)
     struct sheet_book *x = s->x;
     if (x->err != FTK_OK)
         return false;
-    uint32_t limit = s->list ? x->max_rows : REPORT_XLSX_MAX_ROWS;
+    uint32_t limit = s->list ? s->head + 1 + rows_per_part(x, s->note != NULL)
+                             : REPORT_XLSX_MAX_ROWS;
     if (s->row >= limit) {
         if (!s->list) {
             sheet_fail(x, FTK_E_IO, "sheet '%s': more than %u rows", s->name,
@@ -438,6 +425,8 @@ void sheet_close(struct sheet *s)
     part_finish(s);
     free(s->col);
     s->col = NULL;
+    free(s->note);
+    s->note = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -623,18 +612,14 @@ void sheet_put_value(struct sheet *s, lxw_row_t r, lxw_col_t c,
 /* ------------------------------------------------------------------ */
 /* Where rows land                                                     */
 
-static uint32_t rows_per_part(const struct sheet_book *x)
-{
-    return x->max_rows - 1;
-}
-
-/* The sheet and row of the item at `index` of a list sheet. */
+/* The sheet and row of the item at `index` of a list sheet (the note
+ * of a capped list above its header when noted). */
 static lxw_row_t place(const struct sheet_book *x, const char *base,
-                       uint64_t index, char *name, size_t cap)
+                       uint64_t index, bool noted, char *name, size_t cap)
 {
-    uint32_t per = rows_per_part(x);
+    uint32_t per = rows_per_part(x, noted);
     part_name(name, cap, base, (uint32_t)(index / per) + 1);
-    return (lxw_row_t)(index % per) + 1;
+    return (lxw_row_t)(index % per) + 1 + noted;
 }
 
 /* Fixed sheet names a workload code could clash with (Excel compares sheet
@@ -659,13 +644,18 @@ void sheet_workload_name(const struct sheet_book *x, int w, char *out,
     snprintf(out, cap, "%s", code);
 }
 
-/* The sheet and row of facts row i on its workload's sheets. */
-static lxw_row_t row_place(const struct sheet_book *x, size_t i, char *name,
-                           size_t cap)
+/* The sheet and row of facts row i on its workload's sheets; false when
+ * the cap left it out. */
+static bool row_place(const struct sheet_book *x, size_t i, char *name,
+                      size_t cap, lxw_row_t *row)
 {
     char base[32];
-    sheet_workload_name(x, x->f->row[i].workload, base, sizeof(base));
-    return place(x, base, x->wl_pos[i], name, cap);
+    int w = x->f->row[i].workload;
+    if (x->wl_pos[i] == SHEET_LEFT_OUT)
+        return false;
+    sheet_workload_name(x, w, base, sizeof(base));
+    *row = place(x, base, x->wl_pos[i], x->wl_noted[w], name, cap);
+    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -790,6 +780,8 @@ void sheet_book_formats(struct sheet_book *x)
     format_set_num_format(x->fmt[FMT_COUNT_LEFT], "#,##0");
     format_set_num_format(x->fmt[FMT_DECIMAL], "#,##0.00");
     format_set_align(x->fmt[FMT_COUNT_LEFT], LXW_ALIGN_LEFT);
+    format_set_bold(x->fmt[FMT_LEFT_OUT]);
+    format_set_font_color(x->fmt[FMT_LEFT_OUT], 0x9C5700);
 }
 
 void sheet_portfolio_order(const struct sheet_book *x, size_t *out)
@@ -815,10 +807,14 @@ static const char *list_title(const struct sheet_list *l, size_t k)
     return col->title ? col->title : l->src->table->col[col->id].title;
 }
 
-void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
-                     const struct sheet_list *l, lxw_col_t freeze_cols)
+/* sheet_list_open, with a note above the header (owned from here on;
+ * NULL: none). */
+static void sheet_list_begin(struct sheet *s, struct sheet_book *x,
+                             const char *name, const struct sheet_list *l,
+                             lxw_col_t freeze_cols, char *note)
 {
     sheet_init(s, x, name, (lxw_col_t)l->n_cols, true, freeze_cols);
+    s->note = note;
     for (size_t k = 0; k < l->n_cols; k++) {
         column_title(s, (lxw_col_t)k, "%s", list_title(l, k));
         if (l->col[k].width > 0 && s->col)
@@ -828,6 +824,12 @@ void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
     }
     s->rows = l;
     sheet_open(s);
+}
+
+void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
+                     const struct sheet_list *l, lxw_col_t freeze_cols)
+{
+    sheet_list_begin(s, x, name, l, freeze_cols, NULL);
 }
 
 bool sheet_list_row(struct sheet *s, size_t item)
@@ -865,11 +867,13 @@ static bool link_place(const struct sheet_book *x, enum sheet_link kind,
 {
     switch (kind) {
     case SHEET_LINK_CUSTOMER:
-        *row = place(x, "Customers", index, name, cap);
+        if (x->customer_pos[index] == SHEET_LEFT_OUT)
+            return false;
+        *row = place(x, "Customers", x->customer_pos[index], x->customers_noted,
+                     name, cap);
         return true;
     case SHEET_LINK_WORKLOAD_ROW:
-        *row = row_place(x, index, name, cap);
-        return true;
+        return row_place(x, index, name, cap, row);
     case SHEET_LINK_WORKLOAD:
         sheet_workload_name(x, (int)index, name, cap);
         *row = 0;
@@ -936,4 +940,234 @@ void sheet_put_item(struct sheet *s, lxw_row_t r, const struct sheet_list *l,
             sheet_put_value(s, r, (lxw_col_t)k, src->table->col[col->id].type,
                             &v);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* Long lists: the rows shown under max_list_rows                      */
+
+bool sheet_items_add(struct sheet_book *x, struct sheet_items *it, size_t item)
+{
+    size_t *p = grow_array(it->item, &it->cap, it->n + 1, sizeof(*p));
+    if (!p) {
+        sheet_fail(x, FTK_E_NOMEM, "workbook: out of memory for a list");
+        return false;
+    }
+    it->item = p;
+    it->item[it->n++] = item;
+    it->total = it->n;
+    return true;
+}
+
+bool sheet_items_range(struct sheet_book *x, struct sheet_items *it, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!sheet_items_add(x, it, i))
+            return false;
+    return true;
+}
+
+void sheet_items_release(struct sheet_items *it)
+{
+    free(it->item);
+    memset(it, 0, sizeof(*it));
+}
+
+void sheet_rank_customer(const struct sheet_book *x, size_t customer,
+                         struct sheet_rank *out)
+{
+    const struct fact_customer *c = &x->f->customer[customer];
+    out->known = true;
+    out->users_to_goal = c->users_to_goal;
+    out->tie = x->f->st->tenant[c->tenant].id;
+}
+
+void sheet_rank_row(const struct sheet_book *x, size_t row,
+                    struct sheet_rank *out)
+{
+    const struct fact_workload *r = &x->f->row[row];
+    out->known = r->has_users_to_goal;
+    out->users_to_goal = r->has_users_to_goal ? r->users_to_goal : 0;
+    out->tie = x->f->st->tenant[r->tenant].id;
+}
+
+/* An item with its rank and its place in the list. */
+struct ranked {
+    struct sheet_rank rank;
+    size_t at;
+};
+
+/* The kept come first: a users to goal before none, the larger first,
+ * then by the tie's bytes, then by the place in the list. */
+static int ranked_cmp(const void *a, const void *b)
+{
+    const struct ranked *p = a, *q = b;
+    if (p->rank.known != q->rank.known)
+        return p->rank.known ? -1 : 1;
+    if (p->rank.users_to_goal != q->rank.users_to_goal)
+        return p->rank.users_to_goal > q->rank.users_to_goal ? -1 : 1;
+    int c = strcmp(p->rank.tie, q->rank.tie);
+    if (c != 0)
+        return c;
+    return p->at < q->at ? -1 : p->at > q->at;
+}
+
+typedef void rank_fn(const struct sheet_book *x, size_t item,
+                     struct sheet_rank *out);
+
+/* sheet_items_cap with the rank function itself. */
+static bool cap_items(struct sheet_book *x, rank_fn *rank,
+                      struct sheet_items *it)
+{
+    size_t n = it->n, keep = x->max_list_rows;
+    it->total = n;
+    if (keep == 0 || n <= keep)
+        return true;
+    struct ranked *r = malloc(n * sizeof(*r));
+    bool *kept = calloc(n, sizeof(*kept));
+    if (!r || !kept) {
+        free(r);
+        free(kept);
+        sheet_fail(x, FTK_E_NOMEM, "workbook: out of memory for a list");
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rank(x, it->item[i], &r[i].rank);
+        r[i].at = i;
+    }
+    sort_array(r, n, sizeof(*r), ranked_cmp);
+    for (size_t i = 0; i < keep; i++)
+        kept[r[i].at] = true;
+    /* the kept, in the list's own order */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (kept[i])
+            it->item[k++] = it->item[i];
+    it->n = k;
+    free(r);
+    free(kept);
+    return true;
+}
+
+bool sheet_items_cap(struct sheet_book *x, const struct sheet_source *src,
+                     struct sheet_items *it)
+{
+    return cap_items(x, src->rank, it);
+}
+
+/* The note of a list that left rows out: how many, by what rule, and
+ * where they are ("1,229 of 1,234 rows left out: ..."). Owned by the
+ * caller; NULL when out of memory. */
+static char *left_out_note(const struct sheet_items *it, const char *where)
+{
+    struct text t;
+    text_init(&t);
+    text_add_count(&t, it->total - it->n);
+    text_adds(&t, " of ");
+    text_add_count(&t, it->total);
+    text_adds(&t, " rows left out: only the ");
+    text_add_count(&t, it->n);
+    text_addf(&t, " with the largest users to goal are shown. %s.", where);
+    char *note = NULL;
+    if (!text_failed(&t)) {
+        size_t n = strlen(text_str(&t)) + 1;
+        note = malloc(n);
+        if (note)
+            memcpy(note, text_str(&t), n);
+    }
+    text_release(&t);
+    return note;
+}
+
+void sheet_list_write(struct sheet_book *x, const char *name,
+                      const struct sheet_list *l, lxw_col_t freeze_cols,
+                      struct sheet_items *it)
+{
+    struct sheet s;
+    if (x->err != FTK_OK || !sheet_items_cap(x, l->src, it)) {
+        sheet_items_release(it);
+        return;
+    }
+    char *note = NULL;
+    if (it->n < it->total) {
+        note = left_out_note(it, l->src->left_out_where);
+        if (!note) {
+            sheet_fail(x, FTK_E_NOMEM, "sheet '%s': out of memory", name);
+            sheet_items_release(it);
+            return;
+        }
+    }
+    sheet_list_begin(&s, x, name, l, freeze_cols, note);
+    for (size_t i = 0; i < it->n; i++)
+        if (!sheet_list_row(&s, it->item[i]))
+            break;
+    sheet_close(&s);
+    sheet_items_release(it);
+}
+
+bool sheet_customer_items(struct sheet_book *x, struct sheet_items *it)
+{
+    return sheet_items_range(x, it, x->f->n_customers);
+}
+
+bool sheet_workload_items(struct sheet_book *x, int w, struct sheet_items *it)
+{
+    const struct facts *f = x->f;
+    for (size_t i = 0; i < f->n_rows; i++)
+        if (f->row[i].workload == w && !sheet_items_add(x, it, i))
+            return false;
+    return true;
+}
+
+bool sheet_book_places(struct sheet_book *x)
+{
+    const struct facts *f = x->f;
+    x->wl_pos = malloc((f->n_rows + 1) * sizeof(*x->wl_pos));
+    x->customer_pos = malloc((f->n_customers + 1) * sizeof(*x->customer_pos));
+    if (!x->wl_pos || !x->customer_pos) {
+        sheet_fail(x, FTK_E_NOMEM, "workbook: out of memory");
+        return false;
+    }
+    struct sheet_items it = {0};
+    /* Customers */
+    for (size_t i = 0; i < f->n_customers; i++)
+        x->customer_pos[i] = SHEET_LEFT_OUT;
+    if (!sheet_customer_items(x, &it) ||
+        !cap_items(x, sheet_rank_customer, &it))
+        goto fail;
+    for (size_t k = 0; k < it.n; k++)
+        x->customer_pos[it.item[k]] = (uint32_t)k;
+    x->customers_noted = it.n < it.total;
+    sheet_items_release(&it);
+    /* each workload's rows */
+    uint64_t count[CONFIG_MAX_WORKLOADS] = {0};
+    for (size_t i = 0; i < f->n_rows; i++) {
+        x->wl_pos[i] = SHEET_LEFT_OUT;
+        count[f->row[i].workload]++;
+    }
+    for (int w = 0; w < CONFIG_MAX_WORKLOADS; w++) {
+        if (count[w] == 0)
+            continue;
+        if (!sheet_workload_items(x, w, &it) ||
+            !cap_items(x, sheet_rank_row, &it))
+            goto fail;
+        for (size_t k = 0; k < it.n; k++)
+            x->wl_pos[it.item[k]] = (uint32_t)k;
+        x->wl_noted[w] = it.n < it.total;
+        sheet_items_release(&it);
+    }
+    return true;
+fail:
+    sheet_items_release(&it);
+    return false;
+}
+
+void sheet_book_release(struct sheet_book *x)
+{
+    free(x->wl_pos);
+    free(x->customer_pos);
+    free(x->text.p);
+    text_release(&x->note);
+    x->wl_pos = NULL;
+    x->customer_pos = NULL;
+    x->text.p = NULL;
 }

@@ -60,6 +60,7 @@ enum sheet_fmt {
     FMT_PCT_GREEN, /* 0.00% in the health fills of FMT_GREEN ... */
     FMT_PCT_YELLOW,
     FMT_PCT_RED,
+    FMT_LEFT_OUT, /* the note of a list that left rows out */
     FMT_COUNT_ALL
 };
 
@@ -72,9 +73,20 @@ struct sheet_book {
     struct ftk_diag *diag;
     enum ftk_error err; /* the first failure; FTK_OK until then */
     uint32_t max_rows;  /* per sheet, header included */
+    /* The most rows of a list sheet, over all its parts; 0: no cap
+     * (report_xlsx_input.max_list_rows) */
+    uint32_t max_list_rows;
     lxw_format *fmt[FMT_COUNT_ALL];
-    struct text_buf text;           /* cleaned cell text */
-    uint32_t *wl_pos;               /* per facts row: its place on its sheets */
+    struct text_buf text; /* cleaned cell text */
+    /* Where the link targets are (sheet_book_places): per facts row its
+     * place among the rows shown on its workload's sheets, per customer
+     * its place on Customers; SHEET_LEFT_OUT when the cap left it out. */
+    uint32_t *wl_pos;
+    uint32_t *customer_pos;
+    /* the Customers sheet and each workload's sheets carry the note of a
+     * capped list above their header row */
+    bool customers_noted;
+    bool wl_noted[CONFIG_MAX_WORKLOADS];
     const struct playbook *pb;      /* in->playbook */
     struct text note;               /* the exec summary being written */
     int core[CONFIG_MAX_WORKLOADS]; /* the core workloads, in x->core order */
@@ -101,14 +113,9 @@ struct sheet_book {
  * the field empty). */
 #define SHEET_NO_FM "(unassigned)"
 
-/* The printable width of a landscape page in pixels (Letter, the smaller
- * of Letter and A4, less Excel's default margins: 9.6 in at 96 dpi), and
- * the smallest scale a sheet is shrunk to so that it prints one page
- * wide (11-point text printed at 6.6 points): a wider sheet prints at
- * 100 %, a row's columns over several pages side by side, its frozen
- * columns repeated on each (docs/workbook.md, "On paper"). */
-#define SHEET_PAGE_WIDTH_PX 921.0
-#define SHEET_MIN_FIT_SCALE 0.6
+/* A row's place in a list (sheet_book.wl_pos, customer_pos) when the
+ * list's cap left it out. */
+#define SHEET_LEFT_OUT UINT32_MAX
 
 /* A column of a sheet: its title and how wide it is made. */
 struct sheet_col {
@@ -126,6 +133,16 @@ enum sheet_link {
     SHEET_LINK_WORKLOAD      /* the top of the workload's sheet */
 };
 
+/* What ranks an item of a list when the list is longer than
+ * max_list_rows (docs/workbook.md, "Long lists"): its users to goal
+ * (known false: it has none, and ranks after every item that has one),
+ * then its tenant id (a group's name on By region and By FM), bytewise. */
+struct sheet_rank {
+    bool known;
+    int64_t users_to_goal;
+    const char *tie;
+};
+
 /* Where the rows of a list come from: a table of tables.h and its value
  * function (values.h); item is an index of the table's facts array. */
 struct sheet_source {
@@ -140,7 +157,21 @@ struct sheet_source {
      * value per column of the table, for item; used instead of value
      * when not NULL. The values may borrow from x until the next call. */
     void (*row)(struct sheet_book *x, size_t item, struct schema_value *v);
+    /* The rank of item for the cap (sheet_rank_customer, sheet_rank_row
+     * or the source's own). */
+    void (*rank)(const struct sheet_book *x, size_t item,
+                 struct sheet_rank *out);
+    /* Where a reader finds the rows a capped list left out, the end of
+     * the list's note: "every row of a customer is in its FM's book under
+     * fm/; every row is in workload_kpis.csv". */
+    const char *left_out_where;
 };
+
+/* Where the rows of workload_kpis.csv that a capped list left out are
+ * (sheet_source.left_out_where). */
+#define SHEET_WORKLOAD_ROWS_WHERE                                              \
+    "Every row of a customer is in its FM's book under fm/; every row is "     \
+    "in workload_kpis.csv"
 
 /* The most columns a table read through a row function may have. */
 #define SHEET_ROW_MAX_COLS 32
@@ -182,6 +213,18 @@ struct sheet {
     lxw_row_t row; /* rows used on this part */
     uint32_t links;
     const struct sheet_list *rows; /* a list sheet's columns */
+    /* A list that left rows out says so in its first row, above the
+     * header, on every part (owned; NULL: no note). */
+    char *note;
+    lxw_row_t head; /* the header row of a list: 0, or 1 under a note */
+};
+
+/* The items of a list sheet, in the sheet's order: item[0..n) are shown;
+ * total counts them before the cap. */
+struct sheet_items {
+    size_t *item; /* owned */
+    size_t n, cap;
+    size_t total;
 };
 
 /* ---- text ---- */
@@ -200,6 +243,15 @@ double sheet_count_width(int64_t v);
 
 /* Makes the formats of enum sheet_fmt. */
 void sheet_book_formats(struct sheet_book *x);
+
+/* Where the rows of Customers and of each workload sheet are, for the
+ * links to them: x->customer_pos, x->wl_pos and their notes, after the
+ * cap of x->max_list_rows (the same selection their sheets make). Call
+ * once, before the sheets; false (an error kept) when out of memory. */
+bool sheet_book_places(struct sheet_book *x);
+
+/* Frees what the book took besides the workbook itself. */
+void sheet_book_release(struct sheet_book *x);
 
 /* Keeps err and its message unless an error is kept already. */
 void sheet_fail(struct sheet_book *x, enum ftk_error err, const char *fmt, ...)
@@ -308,6 +360,45 @@ void sheet_list_open(struct sheet *s, struct sheet_book *x, const char *name,
 /* Writes item as the next row of a list sheet; false once an error is
  * kept (the caller stops). */
 bool sheet_list_row(struct sheet *s, size_t item);
+
+/* ---- lists: the rows shown, and the cap ---- */
+
+/* Appends item to it; false (an error kept) when out of memory. */
+bool sheet_items_add(struct sheet_book *x, struct sheet_items *it, size_t item);
+
+/* Items 0 .. n-1, in that order. */
+bool sheet_items_range(struct sheet_book *x, struct sheet_items *it, size_t n);
+
+void sheet_items_release(struct sheet_items *it);
+
+/* The cap of docs/workbook.md, "Long lists": when it holds more than
+ * x->max_list_rows items (and that is not 0), keeps the max_list_rows
+ * with the largest users to goal by src->rank (those without one last,
+ * ties by the rank's tie bytewise, then by their place in the list), in
+ * their order. total stays the count before. False (an error kept) when
+ * out of memory. */
+bool sheet_items_cap(struct sheet_book *x, const struct sheet_source *src,
+                     struct sheet_items *it);
+
+/* A whole list sheet: sheet_list_open, then the items of `it` after
+ * sheet_items_cap, a row each, then sheet_close. A list that left rows out
+ * says in its first row, above the header, how many and where they are
+ * (l->src->left_out_where). Releases it. */
+void sheet_list_write(struct sheet_book *x, const char *name,
+                      const struct sheet_list *l, lxw_col_t freeze_cols,
+                      struct sheet_items *it);
+
+/* The ranks of a customer (its users to goal) and of a facts row (the
+ * row's own; none when it has none), with the tenant id as the tie. */
+void sheet_rank_customer(const struct sheet_book *x, size_t customer,
+                         struct sheet_rank *out);
+void sheet_rank_row(const struct sheet_book *x, size_t row,
+                    struct sheet_rank *out);
+
+/* The items of the Customers sheet and of workload w's sheets, before the
+ * cap, in their order. */
+bool sheet_customer_items(struct sheet_book *x, struct sheet_items *it);
+bool sheet_workload_items(struct sheet_book *x, int w, struct sheet_items *it);
 
 /* Writes item in row r, a cell per column of l from column 0: the value
  * the source gives, linked when the column links and the item has a

@@ -14,9 +14,20 @@ static bool candidate_target(const struct sheet_book *x, size_t item,
     return kind == SHEET_LINK_CUSTOMER;
 }
 
-static const struct sheet_source candidates = {&report_candidate_customers,
-                                               report_candidate_customer_value,
-                                               candidate_target, NULL};
+static void candidate_rank(const struct sheet_book *x, size_t item,
+                           struct sheet_rank *out)
+{
+    sheet_rank_customer(x, x->f->candidate_customer[item].customer, out);
+}
+
+static const struct sheet_source candidates = {
+    &report_candidate_customers,
+    report_candidate_customer_value,
+    candidate_target,
+    NULL,
+    candidate_rank,
+    "Every candidate is in its FM's book under fm/; every focus area of "
+    "every candidate is in cohort_candidates.csv"};
 
 /* The width the focus areas' lines wrap in. */
 #define FOCUS_WIDTH 90.0
@@ -41,10 +52,7 @@ void sheet_candidates_write(struct sheet_book *x)
 {
     static const struct sheet_list list =
         SHEET_LIST(candidates, candidates_cols);
-    struct sheet s;
-    sheet_list_open(&s, x, "Candidates", &list, 3);
-    for (size_t i = 0; i < x->f->n_candidate_customers; i++)
-        if (!sheet_list_row(&s, i))
-            break;
-    sheet_close(&s);
+    struct sheet_items it = {0};
+    sheet_items_range(x, &it, x->f->n_candidate_customers);
+    sheet_list_write(x, "Candidates", &list, 3, &it);
 }

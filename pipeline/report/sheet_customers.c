@@ -11,10 +11,16 @@
 #include "kpi/date.h"
 
 static const struct sheet_source customers = {
-    &report_customer_kpis, report_customer_value, NULL, NULL};
+    &report_customer_kpis,
+    report_customer_value,
+    NULL,
+    NULL,
+    sheet_rank_customer,
+    "Every customer is in its FM's book under fm/ and in customer_kpis.csv"};
 
 static const struct sheet_source workload_rows = {
-    &report_workload_kpis, report_workload_value, NULL, NULL};
+    &report_workload_kpis, report_workload_value,    NULL, NULL,
+    sheet_rank_row,        SHEET_WORKLOAD_ROWS_WHERE};
 
 /* Customers: before the per-core-workload AU columns, and after them.
  * The name first, frozen and capped (SHEET_NAME_WIDTH). */
@@ -76,12 +82,10 @@ void sheet_customers_write(struct sheet_book *x)
     for (size_t k = 0; k < N(customers_after); k++)
         col[n++] = customers_after[k];
     const struct sheet_list list = {&customers, col, n};
-    struct sheet s;
-    sheet_list_open(&s, x, "Customers", &list, 1);
-    for (size_t i = 0; i < x->f->n_customers; i++)
-        if (!sheet_list_row(&s, i))
-            break;
-    sheet_close(&s);
+    struct sheet_items it = {0};
+    if (sheet_customer_items(x, &it))
+        sheet_list_write(x, "Customers", &list, 1, &it);
+    sheet_items_release(&it);
 }
 
 /* A workload sheet; the EXO scenario only on EXO's. The name first,
@@ -134,10 +138,8 @@ void sheet_workload_write(struct sheet_book *x, int w)
     const struct sheet_list list = {&workload_rows, col, n};
     char name[32];
     sheet_workload_name(x, w, name, sizeof(name));
-    struct sheet s;
-    sheet_list_open(&s, x, name, &list, 1);
-    for (size_t i = 0; i < f->n_rows; i++)
-        if (f->row[i].workload == w && !sheet_list_row(&s, i))
-            break;
-    sheet_close(&s);
+    struct sheet_items it = {0};
+    if (sheet_workload_items(x, w, &it))
+        sheet_list_write(x, name, &list, 1, &it);
+    sheet_items_release(&it);
 }

@@ -287,6 +287,20 @@ void sheet_definitions_write(struct sheet_book *x)
                            x->fmt[FMT_NOTE], true);
     }
     if (sheet_next_row(&s, &r)) {
+        sheet_put_text(&s, r, 0, "Rows per list");
+        if (x->max_list_rows > 0) {
+            sheet_put_number(&s, r, 1, x->max_list_rows, x->fmt[FMT_COUNT_LEFT],
+                             sheet_count_width(x->max_list_rows));
+            sheet_put_text_fmt(&s, r, 2,
+                               "[workbook] max_list_rows: a longer list keeps "
+                               "the rows with the largest users to goal and "
+                               "says above its header how many it left out",
+                               x->fmt[FMT_NOTE], true);
+        } else {
+            sheet_put_text(&s, r, 1, "every row");
+        }
+    }
+    if (sheet_next_row(&s, &r)) {
         sheet_put_text(&s, r, 0, "Links per sheet");
         sheet_put_number(&s, r, 1, LXW_MAX_NUMBER_URLS, x->fmt[FMT_COUNT_LEFT],
                          sheet_count_width(LXW_MAX_NUMBER_URLS));

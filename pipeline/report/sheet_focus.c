@@ -33,11 +33,30 @@ static bool velocity_target(const struct sheet_book *x, size_t item,
     return false;
 }
 
+/* A Velocity line ranks by its workload row's users to goal, or, for the
+ * customer alone, by the customer's. */
+static void velocity_rank(const struct sheet_book *x, size_t item,
+                          struct sheet_rank *out)
+{
+    const struct fact_velocity *v = &x->f->velocity[item];
+    if (v->row >= 0)
+        sheet_rank_row(x, (size_t)v->row, out);
+    else
+        sheet_rank_customer(x, v->customer, out);
+}
+
 static const struct sheet_source velocity_lines = {
-    &report_velocity, report_velocity_value, velocity_target, NULL};
+    &report_velocity,
+    report_velocity_value,
+    velocity_target,
+    NULL,
+    velocity_rank,
+    "Every line of a customer is in its FM's book under fm/; the figures "
+    "of every line are in workload_kpis.csv and customer_kpis.csv"};
 
 static const struct sheet_source workload_rows = {
-    &report_workload_kpis, report_workload_value, row_target, NULL};
+    &report_workload_kpis, report_workload_value,    row_target, NULL,
+    sheet_rank_row,        SHEET_WORKLOAD_ROWS_WHERE};
 
 /* Each list: the customer's name first, frozen and capped, as on
  * Customers; then its tenant id, region and FM. */
@@ -105,12 +124,11 @@ void sheet_velocity_write(struct sheet_book *x)
 {
     static const struct sheet_list list =
         SHEET_LIST(velocity_lines, velocity_cols);
-    struct sheet s;
-    sheet_list_open(&s, x, "Velocity", &list, 1);
+    struct sheet_items it = {0};
     for (size_t i = 0; i < x->f->n_velocity; i++)
-        if (x->f->velocity[i].focus != 0 && !sheet_list_row(&s, i))
+        if (x->f->velocity[i].focus != 0 && !sheet_items_add(x, &it, i))
             break;
-    sheet_close(&s);
+    sheet_list_write(x, "Velocity", &list, 1, &it);
 }
 
 /* A list sheet of the facts rows index[0..n). */
@@ -118,12 +136,11 @@ static void row_sheet(struct sheet_book *x, const char *name,
                       const struct sheet_list *list, const uint32_t *index,
                       size_t n)
 {
-    struct sheet s;
-    sheet_list_open(&s, x, name, list, 1);
+    struct sheet_items it = {0};
     for (size_t i = 0; i < n; i++)
-        if (!sheet_list_row(&s, index[i]))
+        if (!sheet_items_add(x, &it, index[i]))
             break;
-    sheet_close(&s);
+    sheet_list_write(x, name, list, 1, &it);
 }
 
 void sheet_plateau_write(struct sheet_book *x)

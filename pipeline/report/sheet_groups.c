@@ -5,10 +5,33 @@
  */
 #include "sheets.h"
 
-static const struct sheet_source regions = {&report_groups, report_region_value,
-                                            NULL, NULL};
-static const struct sheet_source fms = {&report_groups, report_fm_value, NULL,
-                                        NULL};
+/* A group ranks by its customers' users to goal, ties by its name. */
+static void region_rank(const struct sheet_book *x, size_t item,
+                        struct sheet_rank *out)
+{
+    const struct fact_group *g = &x->f->region[item];
+    *out = (struct sheet_rank){true, g->users_to_goal, g->name};
+}
+
+static void fm_rank(const struct sheet_book *x, size_t item,
+                    struct sheet_rank *out)
+{
+    const struct fact_group *g = &x->f->fm[item];
+    *out = (struct sheet_rank){true, g->users_to_goal, g->name};
+}
+
+static const struct sheet_source regions = {
+    &report_groups, report_region_value,
+    NULL,           NULL,
+    region_rank,    "Every customer of every region is in customer_kpis.csv"};
+static const struct sheet_source fms = {
+    &report_groups,
+    report_fm_value,
+    NULL,
+    NULL,
+    fm_rank,
+    "Every FM's customers are in the FM's book under fm/ and in "
+    "customer_kpis.csv"};
 
 static const struct sheet_list_col region_cols[] = {
     {.id = GR_NAME},        {.id = GR_CUSTOMERS},     {.id = GR_GREEN},
@@ -37,12 +60,9 @@ static const struct sheet_list_col fm_cols[] = {
 static void write_groups(struct sheet_book *x, const char *name,
                          const struct sheet_list *list, size_t n)
 {
-    struct sheet s;
-    sheet_list_open(&s, x, name, list, 1);
-    for (size_t i = 0; i < n; i++)
-        if (!sheet_list_row(&s, i))
-            break;
-    sheet_close(&s);
+    struct sheet_items it = {0};
+    sheet_items_range(x, &it, n);
+    sheet_list_write(x, name, list, 1, &it);
 }
 
 void sheet_by_region_write(struct sheet_book *x)

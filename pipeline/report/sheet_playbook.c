@@ -38,10 +38,36 @@ static void summary_row(struct sheet_book *x, size_t item,
         sheet_fail(x, FTK_E_NOMEM, "sheet 'Exec summaries': out of memory");
 }
 
-static const struct sheet_source actions = {&playbook_next_actions, NULL,
-                                            action_target, action_row};
-static const struct sheet_source summaries = {&playbook_exec_summaries, NULL,
-                                              summary_target, summary_row};
+/* An action or a summary ranks by its customer's users to goal: a
+ * customer's actions are kept or left out together. */
+static void action_rank(const struct sheet_book *x, size_t item,
+                        struct sheet_rank *out)
+{
+    sheet_rank_customer(x, x->pb->action[item].customer, out);
+}
+
+static void summary_rank(const struct sheet_book *x, size_t item,
+                         struct sheet_rank *out)
+{
+    sheet_rank_customer(x, x->pb->summary[item].customer, out);
+}
+
+static const struct sheet_source actions = {
+    &playbook_next_actions,
+    NULL,
+    action_target,
+    action_row,
+    action_rank,
+    "Every action of a customer is in its FM's book under fm/; every "
+    "action is in next_actions.csv"};
+static const struct sheet_source summaries = {
+    &playbook_exec_summaries,
+    NULL,
+    summary_target,
+    summary_row,
+    summary_rank,
+    "Every customer's summary is in its FM's book under fm/ and in "
+    "exec_summaries.csv"};
 
 /* Grouped by FM: the rows come sorted by FM, region, customer. */
 static const struct sheet_list_col action_cols[] = {
@@ -75,12 +101,9 @@ void sheet_next_actions_write(struct sheet_book *x)
     static const struct sheet_list list = SHEET_LIST(actions, action_cols);
     if (!x->pb || x->err != FTK_OK)
         return;
-    struct sheet s;
-    sheet_list_open(&s, x, "Next actions", &list, 3);
-    for (size_t i = 0; i < x->pb->n_actions; i++)
-        if (!sheet_list_row(&s, i))
-            break;
-    sheet_close(&s);
+    struct sheet_items it = {0};
+    sheet_items_range(x, &it, x->pb->n_actions);
+    sheet_list_write(x, "Next actions", &list, 3, &it);
 }
 
 void sheet_exec_summaries_write(struct sheet_book *x)
@@ -88,10 +111,7 @@ void sheet_exec_summaries_write(struct sheet_book *x)
     static const struct sheet_list list = SHEET_LIST(summaries, summary_cols);
     if (!x->pb || x->err != FTK_OK)
         return;
-    struct sheet s;
-    sheet_list_open(&s, x, "Exec summaries", &list, 3);
-    for (size_t i = 0; i < x->pb->n_summaries; i++)
-        if (!sheet_list_row(&s, i))
-            break;
-    sheet_close(&s);
+    struct sheet_items it = {0};
+    sheet_items_range(x, &it, x->pb->n_summaries);
+    sheet_list_write(x, "Exec summaries", &list, 3, &it);
 }

@@ -80,9 +80,9 @@ static void coverage_table(struct sheet *s)
         sheet_put_text(s, r, 0, "no workload has a row this month");
 }
 
-/* Freshness of the usage and entitlement extracts: their latest snapshot
- * date in the window against the as-of month's end. A date per input file
- * is not kept (extract_stats has none). */
+/* Freshness against the as-of month's end: the usage and entitlement
+ * extracts' latest snapshot in the window (the facts'), then each input
+ * file's latest accepted snapshot, whatever its month (extract_stats). */
 static void freshness_table(struct sheet *s)
 {
     struct sheet_book *x = s->x;
@@ -92,8 +92,9 @@ static void freshness_table(struct sheet *s)
     sheet_section(s, &r,
                   "Freshness: latest snapshot against the as-of "
                   "month's end");
-    static const char *const head[] = {
-        "Extract", "Month end", "Latest snapshot", "Days before month end"};
+    static const char *const head[] = {"Extract or file", "Month end",
+                                       "Latest snapshot",
+                                       "Days before month end"};
     sheet_header_row(s, &r, head, 4, 0);
     static const char *const what[] = {"Usage", "Entitlements"};
     const int32_t latest[] = {f->latest_snapshot, f->latest_entitlement};
@@ -105,25 +106,40 @@ static void freshness_table(struct sheet *s)
         else
             put_date_and_age(s, r, 2, latest[k]);
     }
+    for (size_t i = 0; i < x->in->n_stats && sheet_next_row(s, &r); i++) {
+        const struct extract_stats *st = &x->in->stats[i];
+        sheet_put_text(s, r, 0, st->path);
+        sheet_put_date_fmt(s, r, 1, f->month_end, x->fmt[FMT_DATE], 11);
+        if (st->kind == EXTRACT_CUSTOMERS)
+            sheet_put_text_fmt(s, r, 2, "no snapshot date", x->fmt[FMT_NOTE],
+                               true);
+        else if (st->latest == KPI_NO_DATE)
+            sheet_put_text(s, r, 2, "none");
+        else
+            put_date_and_age(s, r, 2, st->latest);
+    }
     if (sheet_next_row(s, &r))
         sheet_put_text_fmt(s, r, 0,
-                           "The customers extract has no snapshot date; a "
-                           "latest date per input file is not kept.",
+                           "Usage and Entitlements: the latest snapshot on or "
+                           "before the month's end. A file: the latest of its "
+                           "accepted rows, whatever the month (below 0 days: "
+                           "after the month's end).",
                            x->fmt[FMT_NOTE], false);
 }
 
 void sheet_quality_write(struct sheet_book *x)
 {
     const struct report_xlsx_input *in = x->in;
-    lxw_col_t n_cols = 6 + REJECT_COUNT;
+    /* the extracts' reasons: the import's never occur in a run */
+    lxw_col_t n_cols = 6 + REJECT_EXTRACT_COUNT;
     struct sheet s;
     sheet_init(&s, x, "Data quality", n_cols, false, 0);
     static const char *const titles[] = {"File",      "Kind",     "Bytes",
                                          "Rows read", "Accepted", "Rejected"};
-    const char *head[6 + REJECT_COUNT];
+    const char *head[6 + REJECT_EXTRACT_COUNT];
     for (int c = 0; c < 6; c++)
         head[c] = titles[c];
-    for (int k = 0; k < REJECT_COUNT; k++)
+    for (int k = 0; k < REJECT_EXTRACT_COUNT; k++)
         head[6 + k] = reject_title((enum reject_reason)k);
     sheet_open(&s);
     lxw_row_t r;
@@ -137,7 +153,7 @@ void sheet_quality_write(struct sheet_book *x)
         sheet_put_count(&s, r, 3, (int64_t)st->read);
         sheet_put_count(&s, r, 4, (int64_t)st->accepted);
         sheet_put_count(&s, r, 5, (int64_t)st->rejected);
-        for (int k = 0; k < REJECT_COUNT; k++)
+        for (int k = 0; k < REJECT_EXTRACT_COUNT; k++)
             sheet_put_count(&s, r, (lxw_col_t)(6 + k),
                             (int64_t)st->by_reason[k]);
     }

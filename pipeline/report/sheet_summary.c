@@ -12,6 +12,11 @@
 static const enum kpi_health health_order[] = {
     KPI_HEALTH_GREEN, KPI_HEALTH_YELLOW, KPI_HEALTH_RED, KPI_HEALTH_NA};
 
+/* A chart's height: 288 pixels scaled, in rows of 20 pixels kept free
+ * under the health chart (15 points each, at 96 dpi), with a margin. */
+#define CHART_Y_SCALE 1.0
+#define CHART_ROWS 16
+
 /* A workload's portfolio row links to the top of its sheet. */
 static bool portfolio_target(const struct sheet_book *x, size_t item,
                              enum sheet_link kind, size_t *index)
@@ -20,8 +25,10 @@ static bool portfolio_target(const struct sheet_book *x, size_t item,
     return kind == SHEET_LINK_WORKLOAD;
 }
 
-static const struct sheet_source portfolio = {
-    &report_portfolio, report_portfolio_value, portfolio_target, NULL};
+/* A table on the Summary, not a list sheet: nothing to rank. */
+static const struct sheet_source portfolio = {.table = &report_portfolio,
+                                              .value = report_portfolio_value,
+                                              .target = portfolio_target};
 
 /* Portfolio by workload: the columns of portfolio.csv in the order a
  * reader checks them (Σ AE / measured Σ QE is the pooled AU beside them,
@@ -129,7 +136,7 @@ static void health_chart(struct sheet *s, lxw_row_t first, lxw_row_t last,
     chart_axis_set_num_format(ch->y_axis, "#,##0");
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     chart_set_series_gap(ch, 60);
-    lxw_chart_options opt = {.x_scale = 1.4, .y_scale = 1.2};
+    lxw_chart_options opt = {.x_scale = 1.4, .y_scale = CHART_Y_SCALE};
     sheet_check(s, at, at_col,
                 worksheet_insert_chart_opt(s->ws, at, at_col, ch, &opt));
 }
@@ -160,9 +167,46 @@ static void trend_chart(struct sheet *s, lxw_row_t first, lxw_row_t last,
     chart_axis_set_min(ch->y_axis, 0);
     chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_scale = 1.4, .y_scale = 1.2};
+    lxw_chart_options opt = {.x_scale = 1.4, .y_scale = CHART_Y_SCALE};
     sheet_check(s, at, at_col,
                 worksheet_insert_chart_opt(s->ws, at, at_col, ch, &opt));
+}
+
+/* One row of the health mix: its customers, the count of each health in
+ * its colour's order, and each count's share of the customers. */
+static void mix_row(struct sheet *s, const char *name, const uint64_t *count)
+{
+    lxw_row_t r;
+    if (!sheet_next_row(s, &r))
+        return;
+    uint64_t total = 0;
+    for (int h = 0; h < 4; h++)
+        total += count[h];
+    sheet_put_text(s, r, 0, name);
+    sheet_put_count(s, r, 1, (int64_t)total);
+    for (int h = 0; h < 4; h++) {
+        uint64_t n = count[health_order[h]];
+        sheet_put_count(s, r, (lxw_col_t)(2 + h), (int64_t)n);
+        if (total > 0)
+            sheet_put_pct(s, r, (lxw_col_t)(6 + h), true,
+                          kpi_pct_round((kpi_i128)n, (kpi_i128)total));
+    }
+}
+
+/* Customer health, overall and per region (facts.region): the counts,
+ * then their shares. */
+static void health_mix(struct sheet *s)
+{
+    const struct facts *f = s->x->f;
+    lxw_row_t r;
+    sheet_section(s, &r, "Customer health, overall and per region");
+    static const char *const head[] = {
+        "Region", "Customers", "Green",    "Yellow", "Red",
+        "N/A",    "Green %",   "Yellow %", "Red %",  "N/A %"};
+    sheet_header_row(s, &r, head, 10, 0);
+    mix_row(s, "All customers", f->health_count);
+    for (size_t i = 0; i < f->n_regions; i++)
+        mix_row(s, f->region[i].name, f->region[i].health);
 }
 
 void sheet_summary_write(struct sheet_book *x)
@@ -186,8 +230,8 @@ void sheet_summary_write(struct sheet_book *x)
         n_cols = (size_t)n_trend + 1;
     if (f->n_goals + 1 > n_cols)
         n_cols = f->n_goals + 1;
-    if (n_cols < 7)
-        n_cols = 7;
+    if (n_cols < 10) /* the health mix's */
+        n_cols = 10;
     struct sheet s;
     lxw_row_t r;
     sheet_init(&s, x, "Summary", (lxw_col_t)n_cols, false, 0);
@@ -235,25 +279,15 @@ void sheet_summary_write(struct sheet_book *x)
         sheet_put_text(&s, r, 0, "no workload has a row this month");
     sheet_blank_row(&s);
 
-    /* Customer health */
-    sheet_section(&s, &r, "Customer health");
-    static const char *const ch_head[] = {"Health", "Customers", "Share"};
-    sheet_header_row(&s, &r, ch_head, 3, 0);
-    uint64_t total = 0;
-    for (int h = 0; h < 4; h++)
-        total += f->health_count[h];
-    for (int h = 0; h < 4 && sheet_next_row(&s, &r); h++) {
-        uint64_t n = f->health_count[health_order[h]];
-        sheet_put_health(&s, r, 0, health_order[h]);
-        sheet_put_count(&s, r, 1, (int64_t)n);
-        if (total > 0)
-            sheet_put_pct(&s, r, 2, true,
-                          kpi_pct_round((kpi_i128)n, (kpi_i128)total));
+    /* the health chart under the table it draws, in the rows kept blank
+     * for it */
+    if (f->n_portfolio > 0) {
+        health_chart(&s, pf_first, pf_last, s.row, 0);
+        for (int k = 0; k < CHART_ROWS; k++)
+            sheet_blank_row(&s);
     }
-    if (sheet_next_row(&s, &r)) {
-        sheet_put_text(&s, r, 0, "Total");
-        sheet_put_count(&s, r, 1, (int64_t)total);
-    }
+
+    health_mix(&s);
     sheet_blank_row(&s);
 
     /* Goals: facts.goal, by code */
@@ -302,11 +336,12 @@ void sheet_summary_write(struct sheet_book *x)
         sheet_blank_row(&s);
     }
 
-    /* Pooled AU trend of the core workloads */
-    lxw_row_t tr_first = 0, tr_last = 0;
+    /* Pooled AU trend of the core workloads, the chart beside it */
+    lxw_row_t tr_first = 0, tr_last = 0, tr_at = 0;
     if (n_trend > 0) {
         sheet_section(&s, &r,
                       "Pooled AU of the core workloads, last 12 months");
+        tr_at = r;
         if (sheet_next_row(&s, &r)) {
             sheet_put_text_fmt(&s, r, 0, "Month", x->fmt[FMT_HEADER], true);
             for (int k = 0; k < n_trend; k++)
@@ -325,11 +360,8 @@ void sheet_summary_write(struct sheet_book *x)
         tr_last = s.row - 1;
     }
 
-    /* Charts to the right of the tables */
-    lxw_col_t at = (lxw_col_t)(n_cols + 1);
-    if (f->n_portfolio > 0)
-        health_chart(&s, pf_first, pf_last, 2, at);
     if (n_trend > 0)
-        trend_chart(&s, tr_first, tr_last, n_trend, 22, at);
+        trend_chart(&s, tr_first, tr_last, n_trend, tr_at,
+                    (lxw_col_t)(n_trend + 2));
     sheet_close(&s);
 }

@@ -32,8 +32,8 @@
     X(WK_AU_PCT, "au_pct", SCHEMA_PCT, "AU")                                   \
     X(WK_HEALTH, "health", SCHEMA_HEALTH, "Health")                            \
     X(WK_SCENARIO, "scenario", SCHEMA_CODE, "EXO scenario")                    \
-    X(WK_DELTA_1M_PP, "delta_1m_pp", SCHEMA_PP, "Delta 1m (pp)")               \
-    X(WK_DELTA_3M_PP, "delta_3m_pp", SCHEMA_PP, "Delta 3m (pp)")               \
+    X(WK_DELTA_1M_PP, "delta_1m_pp", SCHEMA_PP, "Delta 1m")                    \
+    X(WK_DELTA_3M_PP, "delta_3m_pp", SCHEMA_PP, "Delta 3m")                    \
     X(WK_PLATEAU_MONTHS, "plateau_months", SCHEMA_INT, "Plateau months")       \
     X(WK_PLATEAU, "plateau", SCHEMA_BOOL, "Plateau")                           \
     X(WK_QE_BACKFILLED, "qe_backfilled", SCHEMA_BOOL, "QE backfilled")         \
@@ -88,7 +88,7 @@
     X(PF_NA, "na", SCHEMA_INT, "N/A")                                          \
     X(PF_MEASURED_QE, NULL, SCHEMA_INT, "Measured \xCE\xA3 QE")                \
     X(PF_TARGET_PCT, NULL, SCHEMA_PCT, "Target")                               \
-    X(PF_POOLED_CHANGE_PP, NULL, SCHEMA_PP, "Change 1m (pp)")
+    X(PF_POOLED_CHANGE_PP, NULL, SCHEMA_PP, "Change 1m")
 
 #define CANDIDATES_COLUMNS(X)                                                  \
     X(CC_AS_OF_MONTH, "as_of_month", SCHEMA_MONTH, NULL)                       \

@@ -10,9 +10,9 @@ same folder:
   x 100 rounded to 2 decimals is au_pct, under a 0.00% format; a pp delta
   is the CSV's number under the signed format `+0.00" pp"`, red below 0;
 - an empty FM shows "(unassigned)" (the CSVs keep it empty);
-- every sheet prints landscape, without gridlines, under a page header
-  (the workbook's title, the sheet) and over "Page N of M"; list sheets
-  repeat their header row;
+- every sheet prints landscape, one page wide, without gridlines, under a
+  page header (the workbook's title, the sheet) and over "Page N of M";
+  list sheets repeat their header row;
 - the Customers sheet equals customer_kpis.csv, with the health and its
   reason, the last of its 12 month columns equal to core_au_pct, and the
   focus areas in words where customer_kpis.csv has codes; the core
@@ -135,7 +135,7 @@ def fm_text(s):
 
 
 WORKLOAD_HEAD = ["Customer", "Tenant ID", "Region", "FM", "QE", "AE", "AU",
-                 "Health", "EXO scenario", "Delta 1m (pp)", "Delta 3m (pp)",
+                 "Health", "EXO scenario", "Delta 1m", "Delta 3m",
                  "Plateau months", "Plateau", "QE backfilled", "Enabled",
                  "Days kickoff to enable", "Days to 10%", "Days to 40%",
                  "Days to 70%", "Users to goal", "Notes tags", "Status"]
@@ -219,11 +219,11 @@ def check_workloads(wb, out, portfolio, core, month):
             if code == "EXO":
                 same_text(v[col["EXO scenario"]], w["scenario"],
                           at + " scenario")
-            same_round(v[col["Delta 1m (pp)"]], w["delta_1m_pp"], 1,
+            same_round(v[col["Delta 1m"]], w["delta_1m_pp"], 1,
                        at + " delta 1m")
-            same_round(v[col["Delta 3m (pp)"]], w["delta_3m_pp"], 1,
+            same_round(v[col["Delta 3m"]], w["delta_3m_pp"], 1,
                        at + " delta 3m")
-            for c in ("Delta 1m (pp)", "Delta 3m (pp)"):
+            for c in ("Delta 1m", "Delta 3m"):
                 if v[col[c]] is not None and \
                         row[col[c]].number_format != PP_FORMAT:
                     problem("%s %s: format %r, expected %r"
@@ -438,6 +438,41 @@ def check_summary_portfolio(wb, portfolio, codes):
                     % (where, pooled))
 
 
+def check_health_mix(wb, out):
+    """The Summary's customer health mix: every customer once overall, and
+    per region the counts of customer_kpis.csv, each share its count over
+    the customers."""
+    ck = read_csv(os.path.join(out, "customer_kpis.csv"))
+    rows = list(wb["Summary"].iter_rows(values_only=True))
+    head, body = table_after(rows, "Customer health, overall and per region")
+    if head is None or head[:6] != ("Region", "Customers", "Green", "Yellow",
+                                    "Red", "N/A"):
+        problem("Summary: no customer health mix (%r)" % (head,))
+        return
+    want = {"All customers": ck}
+    for c in ck:
+        want.setdefault(csv_text(c["region"]), []).append(c)
+    names = [r[0] for r in body]
+    if names != ["All customers"] + sorted(
+            (k for k in want if k != "All customers"),
+            key=lambda k: k.encode()):
+        problem("Summary health mix: rows %r" % names)
+    for r in body:
+        cs = want.get(r[0], [])
+        where = "Summary health mix %s" % r[0]
+        if r[1] != len(cs):
+            problem("%s: %r customers, expected %d" % (where, r[1], len(cs)))
+        for k, h in enumerate(("Green", "Yellow", "Red", "N/A")):
+            n = sum(1 for c in cs if c["health"] == h)
+            if r[2 + k] != n:
+                problem("%s %s: %r, expected %d" % (where, h, r[2 + k], n))
+            # the percent rounded half away from zero to 2 decimals
+            pct = math.floor(fractions.Fraction(10000 * n, len(cs)) +
+                             fractions.Fraction(1, 2)) / 10000 if cs else 0
+            if cs and (r[6 + k] is None or abs(r[6 + k] - pct) > 1e-9):
+                problem("%s %s share: %r" % (where, h, r[6 + k]))
+
+
 def check_groups(wb, out):
     """By region and By FM: every customer counted once, its health mix
     adding up to its customers; an empty FM shows "(unassigned)"."""
@@ -589,6 +624,57 @@ def check_coverage(wb, portfolio, codes, manifest, month):
                     % (r[0], r[1], last))
         if r[2] != "none":
             check_age(r[2], r[3], last, "Data quality Freshness " + r[0])
+    check_file_freshness(body[2:], manifest, last)
+
+
+def latest_in_file(path, kind):
+    """The latest valid date of a usage (date) or entitlements (as_of)
+    file, read with Python's csv and gzip."""
+    import gzip
+    with open(path, "rb") as f:
+        gz = f.read(2) == b"\x1f\x8b"
+    op = gzip.open if gz else open
+    key = "date" if kind == "usage" else "as_of"
+    best = None
+    with op(path, "rt", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            try:
+                d = datetime.date.fromisoformat((row.get(key) or "").strip())
+            except ValueError:
+                continue
+            best = d if best is None or d > best else best
+    return best
+
+
+def check_file_freshness(body, manifest, last):
+    """A Freshness row per input file, in run.json's order: the latest
+    snapshot of its accepted rows (the file's latest date when none was
+    rejected, no later when some were), the days before the month's end
+    (negative after it); the customers file has no snapshot date."""
+    inputs = manifest["inputs"]
+    if [r[0] for r in body[:len(inputs)]] != [i["path"] for i in inputs]:
+        problem("Data quality Freshness: files %r, expected %r"
+                % ([r[0] for r in body[:len(inputs)]],
+                   [i["path"] for i in inputs]))
+        return
+    for r, inp in zip(body, inputs):
+        where = "Data quality Freshness %s" % inp["path"]
+        if inp["kind"] == "customers":
+            if r[2] != "no snapshot date" or r[3] is not None:
+                problem("%s: %r, %r" % (where, r[2], r[3]))
+            continue
+        want = latest_in_file(inp["path"], inp["kind"])
+        if want is None or not isinstance(r[2], datetime.datetime):
+            if not (want is None and r[2] == "none"):
+                problem("%s: %r, the file's latest date is %s"
+                        % (where, r[2], want))
+            continue
+        got = r[2].date()
+        if got > want or (inp["rejected"] == 0 and got != want):
+            problem("%s: %s, the file's latest date is %s" % (where, got,
+                                                             want))
+        if r[3] != (last - got).days:
+            problem("%s: %r days before %s" % (where, r[3], last))
 
 
 def check_age(date, days, last, where):
@@ -649,6 +735,13 @@ def check_print(path, title, scaled, months):
             problem("%s: prints %r" % (at, ws.page_setup.orientation))
         if ws.print_options.gridLines:
             problem("%s: prints its gridlines" % at)
+        fit = ws.sheet_properties.pageSetUpPr
+        if fit is None or not fit.fitToPage or \
+                ws.page_setup.fitToWidth not in (None, 1) or \
+                ws.page_setup.fitToHeight != 0:
+            problem("%s: not fitted to one page wide (%r, %r)"
+                    % (at, ws.page_setup.fitToWidth,
+                       ws.page_setup.fitToHeight))
         head = ws.oddHeader
         if head.left.text != title or head.right.text != "&A":
             problem("%s: page header %r / %r, expected %r / &A"
@@ -749,6 +842,7 @@ def main():
     check_customers(wb, out, core, month)
     check_candidates(wb, out)
     check_groups(wb, out)
+    check_health_mix(wb, out)
     check_summary_portfolio(wb, portfolio, codes)
     check_playbook(wb, out)
     check_data_quality(wb, manifest)

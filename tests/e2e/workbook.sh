@@ -65,6 +65,42 @@ for f in "$T"/sa/kpi-*.xlsx; do
     check "samples workbook identical on rerun" cmp -s "$f" "$T/sb/${f##*/}"
 done
 
+# [workbook] max_list_rows: each longer list keeps the rows with the
+# largest users to goal and says above its header how many it left out;
+# the CSVs stay the same (tests/e2e/check_capped.py)
+printf '[workbook]\nmax_list_rows = 5\n' >"$T/cap5.ini"
+run_status 0 "samples run, lists capped at 5" run --in "$T/s" --out "$T/sc" --config "$T/cap5.ini"
+if "$py" tests/e2e/check_capped.py "$T/sa" "$T/sc" 5 >"$T/capped.txt" 2>&1; then
+    ok
+else
+    not_ok "lists capped at 5 rows"
+    sed 's/^/  /' "$T/capped.txt" | head -40
+fi
+printf '[workbook]\nmax_list_rows = 0\n' >"$T/cap0.ini"
+run_status 78 "max_list_rows 0 is refused" run --in "$T/s" --out "$T/sz" --config "$T/cap0.ini"
+contains "$T/err.txt" "cap0.ini:2: bad value '0' for max_list_rows" "max_list_rows 0 names the line"
+
+# LibreOffice loads the samples' portfolio workbook and prints it to PDF
+# (headless, with a profile of its own so parallel runs do not clash);
+# soffice exits 0 even when it cannot load a file, so the PDF is the proof
+if command -v soffice >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1; then
+    run_status 0 "samples/ run" run --in samples --out "$T/sm"
+    for f in "$T"/sm/kpi-*.xlsx; do
+        soffice -env:UserInstallation="file://$T/lo-profile" --headless \
+            --convert-to pdf --outdir "$T/pdf" "$f" >"$T/lo.txt" 2>&1
+        pdf="$T/pdf/$(basename "$f" .xlsx).pdf"
+        if [ -s "$pdf" ] && ! grep -q -i error "$T/lo.txt" &&
+            pdfinfo "$pdf" 2>/dev/null | grep -q '^Pages: *[1-9]'; then
+            ok
+        else
+            not_ok "LibreOffice cannot load $f"
+            sed 's/^/  /' "$T/lo.txt" | head -10
+        fi
+    done
+else
+    echo "SKIP: no soffice or pdfinfo (Debian: libreoffice-calc-nogui, poppler-utils)"
+fi
+
 # a failed run leaves the previous workbook untouched
 cp "$T/a/$book" "$T/before.xlsx"
 mkdir -p "$T/bad"

@@ -97,6 +97,7 @@ static void test_config__defaults(void **state)
     assert_int_equal(cfg->focus.slow_ramp_days[1], 180);
     assert_int_equal(cfg->focus.slow_ramp_days[2], 365);
     assert_int_equal(cfg->max_reject_pct, KPI_PCT(1));
+    assert_int_equal(cfg->max_list_rows, 10000);
     assert_string_equal(cfg->program_name, "Microsoft 365 Adoption Program");
     assert_non_null(strstr(cfg->source, "defaults"));
     config_release(cfg);
@@ -181,8 +182,10 @@ static void test_config__override_one_key_keeps_the_rest(void **state)
 
     config_fixture_load_ok(
         fx, "[ingest]\nmax_reject_pct = 2.5\n[plateau]\nmin_months = 4\n"
-            "[goals]\nEXO =\nOLM = 9000000\n[program]\nname = Pilot\n");
+            "[goals]\nEXO =\nOLM = 9000000\n[program]\nname = Pilot\n"
+            "[Workbook]\nMax_List_Rows = 5\n");
     assert_int_equal(fx->cfg.max_reject_pct, 25000);
+    assert_int_equal(fx->cfg.max_list_rows, 5);
     assert_int_equal(fx->cfg.plateau_min_months, 4);
     assert_int_equal(fx->cfg.plateau_band, KPI_PCT(5));
     assert_int_equal(wl(&fx->cfg, "EXO")->goal, -1);
@@ -355,6 +358,15 @@ static void test_config__bad_values(void **state)
                               "bad value '1%'");
     config_fixture_load_fails(fx, "[customer_health]\nred_count = 0\n", 2,
                               "bad value");
+    /* a positive whole number of rows */
+    config_fixture_load_fails(fx, "[workbook]\nmax_list_rows = 0\n", 2,
+                              "bad value '0' for max_list_rows");
+    config_fixture_load_fails(fx, "\n[workbook]\nmax_list_rows = ten\n", 3,
+                              "bad value 'ten' for max_list_rows");
+    config_fixture_load_fails(fx, "[workbook]\nmax_list_rows = -5\n", 2,
+                              "bad value '-5' for max_list_rows");
+    config_fixture_load_fails(fx, "[workbook]\nmax_rows = 5\n", 2,
+                              "unknown key 'max_rows' in [workbook]");
     config_fixture_load_fails(fx, "[workloads]\nBAD-CODE = x\n", 2,
                               "bad workload code 'BAD-CODE'");
 }

@@ -280,6 +280,40 @@ static void test_extract__bad_integer(void **state)
     done(fx);
 }
 
+/* Each file's latest accepted snapshot date, whatever the order of its
+ * rows; a rejected row's date does not count; the customers extract has
+ * none. */
+static void test_extract__latest_snapshot_per_file(void **state)
+{
+    struct fixture *fx = *state;
+    struct extract_stats stats;
+    extract_ok(fx, EXTRACT_CUSTOMERS, customers_text, &stats);
+    assert_int_equal(stats.latest, KPI_NO_DATE);
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    extract_ok(fx, EXTRACT_ENTITLEMENTS,
+               "tenant_id,workload,as_of,qualified_entitlements\n"
+               "T1,EXO,2024-03-01,100\n"
+               "T2,SPO,2024-05-01,50\n"
+               "T1,EXO,2024-04-01,100\n"
+               "T9,EXO,2024-09-01,100\n", /* unknown tenant: rejected */
+               &stats);
+    assert_int_equal(stats.rejected, 1);
+    assert_int_equal(stats.latest, kpi_date_from_ymd(2024, 5, 1));
+    store_entitlements_done(&fx->st);
+    extract_ok(fx, EXTRACT_USAGE,
+               "tenant_id,workload,date,active_users\n"
+               "T1,EXO,2024-06-30,1\n"
+               "T1,EXO,2024-07-31,1\n"
+               "T1,EXO,2024-06-15,1\n"
+               "T1,EXO,2024-12-31,x\n", /* bad number: rejected */
+               &stats);
+    assert_int_equal(stats.latest, kpi_date_from_ymd(2024, 7, 31));
+    extract_ok(fx, EXTRACT_USAGE, "tenant_id,workload,date,active_users\n",
+               &stats);
+    assert_int_equal(stats.latest, KPI_NO_DATE);
+    done(fx);
+}
+
 static void test_extract__integers_at_the_edges(void **state)
 {
     struct fixture *fx = *state;
@@ -934,6 +968,7 @@ int main(void)
         T(test_extract__field_too_long),
         T(test_extract__missing_value),
         T(test_extract__bad_integer),
+        T(test_extract__latest_snapshot_per_file),
         T(test_extract__integers_at_the_edges),
         T(test_extract__many_leading_zeros),
         T(test_extract__bad_date),

@@ -157,16 +157,24 @@ static void build_store(struct fixture *fx)
     build_store_with(fx, false);
 }
 
-static enum ftk_error write_book(struct fixture *fx, const char *path,
-                                 uint32_t max_rows, struct ftk_diag *diag)
+static enum ftk_error write_capped(struct fixture *fx, const char *path,
+                                   uint32_t max_rows, uint32_t max_list_rows,
+                                   struct ftk_diag *diag)
 {
     struct report_xlsx_input in = {
         .facts = &fx->facts,
         .cfg = &fx->cfg,
         .rejects = &fx->rj,
         .max_rows = max_rows,
+        .max_list_rows = max_list_rows,
     };
     return report_xlsx_write(path, &in, diag);
+}
+
+static enum ftk_error write_book(struct fixture *fx, const char *path,
+                                 uint32_t max_rows, struct ftk_diag *diag)
+{
+    return write_capped(fx, path, max_rows, 0, diag);
 }
 
 /* ---- a small zip reader ---- */
@@ -406,9 +414,15 @@ static void test_report_xlsx__print_setup_and_formats(void **state)
     /* the list sheets: By region, By FM, Customers, EXO, Velocity,
      * Plateau, Biggest losers, Candidates */
     assert_int_equal(count(wb, "_xlnm.Print_Titles"), 8);
-    /* EXO, too wide for one page at 70 %, repeats the name too */
-    assert_non_null(strstr(wb, ">EXO!$A:$A,EXO!$1:$1<"));
+    /* only the header row: every sheet prints one page wide */
+    assert_non_null(strstr(wb, ">EXO!$1:$1<"));
     test_free(wb);
+    for (int k = 1; k <= 11; k++) {
+        char *xml = sheet_xml(&b, k);
+        assert_non_null(strstr(xml, "<pageSetUpPr fitToPage=\"1\"/>"));
+        assert_non_null(strstr(xml, "fitToHeight=\"0\""));
+        test_free(xml);
+    }
     char *styles = book_part(&b, "xl/styles.xml");
     assert_non_null(strstr(styles, "formatCode=\"+0.00&quot; pp&quot;;[Red]"
                                    "-0.00&quot; pp&quot;;0.00&quot; "
@@ -421,6 +435,92 @@ static void test_report_xlsx__print_setup_and_formats(void **state)
     char *exo = sheet_xml(&b, 5);
     assert_int_equal(count(exo, "<t>(unassigned)</t>"), 1);
     test_free(exo);
+    test_free(b.data);
+    done(fx);
+}
+
+/* The facts row of tenant "T<i>"'s EXO. */
+static const struct fact_workload *exo_row(const struct fixture *fx, int i)
+{
+    assert_int_equal(fx->facts.n_rows, 7);
+    return &fx->facts.row[i];
+}
+
+/* A list longer than max_list_rows keeps the rows with the largest users
+ * to goal, those without one last, ties by tenant id; its first row says
+ * how many it left out and where they are, above the frozen header; a
+ * link to a row left out stays plain text, a link to a kept one counts
+ * the note's row. */
+static void test_report_xlsx__caps_long_lists(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    /* users to goal: above EXO's 50 % of QE 200 (101) less AE 60 + 7i,
+     * none below 0;
+     * T3 (QE 0) has none on its row, and 0 as a customer, as T6 has */
+    for (int i = 0; i < 7; i++) {
+        const struct fact_workload *r = exo_row(fx, i);
+        assert_int_equal(r->has_users_to_goal, i != 3);
+        if (i != 3)
+            assert_int_equal(r->users_to_goal, i == 6 ? 0 : 41 - 7 * i);
+        assert_int_equal(fx->facts.customer[i].users_to_goal,
+                         i == 3 || i == 6 ? 0 : 41 - 7 * i);
+    }
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(write_capped(fx, fx->path, 0, 6, &diag), FTK_OK);
+    struct book b;
+    book_load(&b, fx->path);
+    char names[1024];
+    sheet_names(&b, names, sizeof(names));
+    assert_string_equal(
+        names, "Summary|By region|By FM|Customers|EXO|Velocity|Plateau|"
+               "Biggest losers|Candidates|Data quality|Definitions");
+    static const char note[] =
+        "<t>1 of 7 rows left out: only the 6 with the largest users to goal "
+        "are shown. ";
+    /* Customers: T3 and T6 tie at 0, T3 first by tenant id */
+    char *cust = sheet_xml(&b, 4);
+    assert_non_null(strstr(cust, note));
+    assert_non_null(strstr(cust, "customer_kpis.csv.</t>"));
+    assert_non_null(strstr(cust, "<c r=\"A1\""));
+    assert_non_null(strstr(cust, "<t>T3</t>"));
+    assert_null(strstr(cust, "<t>T6</t>"));
+    assert_int_equal(count(cust, "<row "), 8); /* note, header, 6 rows */
+    assert_non_null(strstr(cust, "<pane xSplit=\"1\" ySplit=\"2\""));
+    assert_non_null(strstr(cust, "<autoFilter ref=\"A2:"));
+    test_free(cust);
+    /* EXO: T3's row has no users to goal: it goes, T6's 0 stays */
+    char *exo = sheet_xml(&b, 5);
+    assert_non_null(strstr(exo, note));
+    assert_non_null(strstr(exo, "workload_kpis.csv.</t>"));
+    assert_null(strstr(exo, "<t>T3</t>"));
+    assert_non_null(strstr(exo, "<t>T6</t>"));
+    test_free(exo);
+    /* Velocity (5 lines, whole, no note): T6's line links to its EXO row,
+     * the sixth kept, under the note and the header: row 8; T3's row is
+     * not on EXO, so its line links nowhere */
+    char *vel = sheet_xml(&b, 6);
+    assert_null(strstr(vel, "rows left out"));
+    assert_non_null(strstr(vel, "location=\"'EXO'!A8\""));
+    assert_int_equal(count(vel, "location=\"'EXO'!"), 4);
+    test_free(vel);
+    char *wb = book_part(&b, "xl/workbook.xml");
+    /* on paper Customers repeats its header, the second row */
+    assert_non_null(strstr(wb, "Customers!$2:$2"));
+    test_free(wb);
+    test_free(b.data);
+
+    /* parts of 3 rows: the note, the header and one row each */
+    assert_int_equal(write_capped(fx, fx->path, 3, 2, &diag), FTK_OK);
+    book_load(&b, fx->path);
+    sheet_names(&b, names, sizeof(names));
+    assert_non_null(strstr(names, "|Customers|Customers (2)|EXO|EXO (2)|"));
+    for (int k = 4; k <= 5; k++) {
+        char *xml = sheet_xml(&b, k);
+        assert_non_null(strstr(xml, "<t>5 of 7 rows left out: only the 2 "));
+        assert_int_equal(count(xml, "<row "), 3);
+        test_free(xml);
+    }
     test_free(b.data);
     done(fx);
 }
@@ -642,6 +742,27 @@ static void test_report_xlsx__fixture_matches_the_csv(void **state)
     assert_int_equal(count(cust, "<colorScale>"), 1);
     assert_non_null(strstr(cust, "<conditionalFormatting sqref=\"Q2:AB5\">"));
     test_free(cust);
+    /* the Summary: the health chart under the portfolio table (its last
+     * row, OPP, is A13), the trend chart beside its table (A58), right
+     * of the month and the 5 core workloads; the health mix overall and
+     * per region */
+    char *summary = sheet_xml(&b, 1);
+    assert_non_null(strstr(summary, "<c r=\"A13\" s=\"7\" t=\"inlineStr\">"
+                                    "<is><t>OPP</t>"));
+    assert_non_null(strstr(summary, "<t>Pooled AU of the core workloads, last "
+                                    "12 months</t>"));
+    assert_non_null(strstr(summary, "<c r=\"A58\""));
+    assert_non_null(strstr(summary, "<c r=\"A33\" t=\"inlineStr\"><is><t>All "
+                                    "customers</t>"));
+    assert_non_null(strstr(summary, "<t>EMEA</t>"));
+    test_free(summary);
+    char *drawing = book_part(&b, "xl/drawings/drawing1.xml");
+    assert_non_null(drawing);
+    assert_non_null(strstr(drawing, "<xdr:from><xdr:col>0</xdr:col><xdr:colOff>"
+                                    "0</xdr:colOff><xdr:row>14</xdr:row>"));
+    assert_non_null(strstr(drawing, "<xdr:from><xdr:col>7</xdr:col><xdr:colOff>"
+                                    "0</xdr:colOff><xdr:row>57</xdr:row>"));
+    test_free(drawing);
     char *dq = sheet_xml(&b, 14);
     assert_non_null(strstr(dq, "<t>tests/fixtures/kpi/usage.csv</t>"));
     test_free(dq);
@@ -657,6 +778,7 @@ int main(void)
         T(test_report_xlsx__one_sheet_under_excel_limit),
         T(test_report_xlsx__core_workloads_first),
         T(test_report_xlsx__print_setup_and_formats),
+        T(test_report_xlsx__caps_long_lists),
         T(test_report_xlsx__text_width),
         T(test_report_xlsx__cell_text_sanitised_and_cut),
         T(test_report_xlsx__text_stays_text_and_no_nan),
