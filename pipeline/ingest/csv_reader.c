@@ -223,9 +223,16 @@ static enum ftk_error next_chunk(struct csv_reader *r, size_t *got,
         r->filled--;
         pthread_cond_signal(&r->room);
     }
-    while (r->filled == 0)
+    /* thread_running is only written by this thread */
+    while (r->filled == 0 && r->thread_running)
         pthread_cond_wait(&r->more, &r->lock);
+    bool none = r->filled == 0;
     pthread_mutex_unlock(&r->lock);
+    if (none) { /* csv_reader_source stopped the reading */
+        r->held = false;
+        return ftk_fail(diag, FTK_E_IO, "%s: read after its source was taken",
+                        r->src.path);
+    }
     struct slot *s = &r->slot[r->head];
     r->held = true;
     r->chunk = s->buf;
@@ -303,6 +310,9 @@ uint64_t csv_reader_lines_split(const struct csv_reader *r)
 
 struct source *csv_reader_source(struct csv_reader *r)
 {
+    /* Ended already at the end of the file; before it, reading stops here
+     * so that the caller never shares the source with the thread. */
+    stop_thread(r);
     return &r->src;
 }
 
@@ -566,7 +576,7 @@ enum ftk_error csv_reader_next(struct csv_reader *r,
         if (r->finished)
             return FTK_OK;
         if (r->chunk_pos == r->chunk_len && !r->eof) {
-            size_t got;
+            size_t got = 0;
             enum ftk_error err = next_chunk(r, &got, diag);
             if (err != FTK_OK)
                 return err;

@@ -58,9 +58,10 @@ void csv_reader_use_libcsv_only(struct csv_reader *r, bool on);
 /* How many records the splitter gave, for the same tests. */
 uint64_t csv_reader_lines_split(const struct csv_reader *r);
 
-/* The source under the reader: bytes read, checksum. Only once
- * csv_reader_next has returned the end of the file (a thread reads the
- * source until then). */
+/* The source under the reader: bytes read, checksum. Complete once
+ * csv_reader_next has returned the end of the file. Called before that, it
+ * stops the reading thread (the count then includes chunks read ahead) and
+ * csv_reader_next fails from then on. */
 struct source *csv_reader_source(struct csv_reader *r);
 
 /* Frees the reader; csv_reader_close(NULL) does nothing. */

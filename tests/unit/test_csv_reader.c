@@ -571,8 +571,9 @@ static void test_csv_reader__gzip_compressed_csv(void **state)
     test_free(text);
     struct ftk_diag diag = {{0}};
     assert_int_equal(csv_reader_open(&fx->r, fx->path, &diag), FTK_OK);
-    assert_true(csv_reader_source(fx->r)->gzip);
     check_long_file(fx, N, lines);
+    /* the source is the caller's once the end is handed over */
+    assert_true(csv_reader_source(fx->r)->gzip);
     close_reader(fx);
 }
 
@@ -785,6 +786,26 @@ static void test_csv_reader__long_line_without_quotes_says_so(void **state)
     close_reader(fx);
 }
 
+/* A caller may take the source before the end (the import does on an
+ * unknown report): reading stops, so the thread never races the caller,
+ * and reading on is an error rather than a hang. */
+static void test_csv_reader__source_taken_early_stops_reading(void **state)
+{
+    struct fixture *fx = *state;
+    size_t len;
+    char *text = repeat("T000123,EXO,2024-01-01,5\n", 100000, "", &len);
+    open_text(fx, text, len);
+    test_free(text);
+    next(fx);
+    struct source *src = csv_reader_source(fx->r);
+    assert_true(src->bytes >= SOURCE_CHUNK);
+    assert_true(src->bytes <= len);
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(first_error(fx, &diag), FTK_E_IO);
+    assert_non_null(strstr(diag.msg, "read after its source was taken"));
+    close_reader(fx);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -817,6 +838,7 @@ int main(void)
         T(test_csv_reader__split_corpus_replays),
         T(test_csv_reader__binary_file_is_not_a_text_csv),
         T(test_csv_reader__long_line_without_quotes_says_so),
+        T(test_csv_reader__source_taken_early_stops_reading),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
