@@ -2,10 +2,14 @@
  * cmd/cmd_run.c - `ftkpi run`: the nightly job. Ingest, KPIs, reports,
  * publish; all or nothing.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "cmd/inputs.h"
@@ -66,6 +70,36 @@ static const struct option options[] = {
 
 #define MAX_OUTPUTS 12
 
+/* The signals that end a run early: the handler removes the staged set
+ * (async-signal-safe unlinks only) and exits 128 + the signal's number
+ * (docs/running.md, "Signals"). */
+static sigset_t stop_signals;
+
+static void on_stop_signal(int sig)
+{
+    publish_remove_on_signal();
+    _exit(128 + sig);
+}
+
+static void catch_stop_signals(void)
+{
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    sigemptyset(&stop_signals);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaddset(&stop_signals, sigs[i]);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sa.sa_mask = stop_signals; /* one cleanup at a time */
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old;
+        /* a signal the caller ignores (nohup, `cmd &`) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 struct run {
     struct inputs *in;
     struct config cfg;
@@ -101,6 +135,14 @@ static int fail(enum ftk_error err, const struct ftk_diag *diag)
     return ftk_exit_code(err);
 }
 
+/* "NAME in DIR: write failed: REASON" (errno when the writer left one). */
+static int write_failed(const struct run *r, const char *name, int errnum)
+{
+    fprintf(stderr, "ftkpi run: %s in %s: write failed: %s\n", name,
+            r->in->out_dir, strerror(errnum ? errnum : EIO));
+    return ftk_exit_code(FTK_E_IO);
+}
+
 /* A CSV output: written from the facts, or from the playbook. */
 struct csv_output {
     const char *name;
@@ -117,12 +159,11 @@ static int write_output(struct run *r, const struct csv_output *out)
     enum ftk_error err = publish_create(&r->pub, name, &f, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
+    errno = 0;
     bool written = out->from_facts ? out->from_facts(f, &r->facts)
                                    : out->from_playbook(f, &r->playbook);
-    if (!written || fflush(f) != 0) {
-        fprintf(stderr, "ftkpi run: %s: write failed\n", name);
-        return ftk_exit_code(FTK_E_IO);
-    }
+    if (!written || fflush(f) != 0)
+        return write_failed(r, name, errno);
     struct manifest_output *o = &r->output[r->n_outputs++];
     o->name = name;
     err = source_digest(publish_tmp_path(&r->pub, name), &o->bytes, o->sha256,
@@ -191,10 +232,9 @@ static int publish_all(struct run *r)
     }
     /* rejects.csv has been written as the rows were read */
     FILE *rejects = r->rj.out.f;
-    if (fflush(rejects) != 0 || csv_writer_error(&r->rj.out)) {
-        fprintf(stderr, "ftkpi run: rejects.csv: write failed\n");
-        return ftk_exit_code(FTK_E_IO);
-    }
+    errno = 0;
+    if (fflush(rejects) != 0 || csv_writer_error(&r->rj.out))
+        return write_failed(r, "rejects.csv", errno);
     struct manifest_output *o = &r->output[r->n_outputs++];
     o->name = "rejects.csv";
     enum ftk_error err = source_digest(publish_tmp_path(&r->pub, o->name),
@@ -223,11 +263,61 @@ static int publish_all(struct run *r)
         .output = r->output,
         .n_outputs = r->n_outputs,
     };
-    if (!manifest_write(f, &m)) {
-        fprintf(stderr, "ftkpi run: run.json: write failed\n");
-        return ftk_exit_code(FTK_E_IO);
-    }
+    errno = 0;
+    if (!manifest_write(f, &m))
+        return write_failed(r, "run.json", errno);
+    /* the switch and the removal of the superseded set are not cut short:
+     * a signal waits for them (docs/running.md, "Signals") */
+    sigset_t held;
+    sigprocmask(SIG_BLOCK, &stop_signals, &held);
     err = publish_commit(&r->pub, &diag);
+    sigprocmask(SIG_SETMASK, &held, NULL);
+    return err == FTK_OK ? 0 : fail(err, &diag);
+}
+
+/* Opens DIR for the new set, refusing one that holds files that are not
+ * outputs of the run it holds (a run replaces the whole folder). */
+static int open_output(struct run *r)
+{
+    struct ftk_diag diag;
+    /* a signal in the middle of the open would leave a half-made lock
+     * folder: held until the handler knows what to remove */
+    sigset_t held;
+    sigprocmask(SIG_BLOCK, &stop_signals, &held);
+    enum ftk_error err = publish_open_set(&r->pub, r->in->out_dir, &diag);
+    sigprocmask(SIG_SETMASK, &held, NULL);
+    if (err != FTK_OK)
+        return fail(err, &diag);
+    size_t len = strlen(r->in->out_dir);
+    char *path = malloc(len + sizeof("/run.json"));
+    if (!path)
+        return ftk_exit_code(FTK_E_NOMEM);
+    memcpy(path, r->in->out_dir, len);
+    memcpy(path + len, "/run.json", sizeof("/run.json"));
+    struct manifest_listing prev;
+    err = manifest_read_outputs(path, &prev, &diag);
+    free(path);
+    if (err == FTK_E_NOINPUT) {
+        err = FTK_OK; /* a folder never published to */
+    } else if (err != FTK_OK) {
+        fprintf(stderr,
+                "ftkpi run: %s; a run replaces the whole folder and cannot "
+                "tell its outputs from other files without it: restore "
+                "run.json, or give another --out\n",
+                diag.msg);
+        return ftk_exit_code(FTK_E_CANTCREAT);
+    }
+    const char **names = calloc(prev.n + 1, sizeof(*names));
+    if (!names) {
+        manifest_listing_release(&prev);
+        return ftk_exit_code(FTK_E_NOMEM);
+    }
+    for (size_t i = 0; i < prev.n; i++)
+        names[i] = prev.entry[i].name;
+    names[prev.n] = "run.json";
+    err = publish_check_set(&r->pub, names, prev.n + 1, &diag);
+    free(names);
+    manifest_listing_release(&prev);
     return err == FTK_OK ? 0 : fail(err, &diag);
 }
 
@@ -249,9 +339,10 @@ static int run(struct inputs *in)
         goto out;
     }
     store_init(&r.st, &r.cfg);
-    err = publish_open(&r.pub, in->out_dir, &diag);
-    if (err == FTK_OK)
-        err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
+    rc = open_output(&r);
+    if (rc != 0)
+        goto out;
+    err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;
@@ -307,7 +398,13 @@ static int run(struct inputs *in)
 out:
     playbook_release(&r.playbook);
     facts_release(&r.facts);
-    publish_release(&r.pub);
+    {
+        /* the handler and the release must not both remove the stage */
+        sigset_t held;
+        sigprocmask(SIG_BLOCK, &stop_signals, &held);
+        publish_release(&r.pub);
+        sigprocmask(SIG_SETMASK, &held, NULL);
+    }
     free(r.stats);
     store_release(&r.st);
     config_release(&r.cfg);
@@ -325,8 +422,10 @@ int cmd_run(int argc, char **argv)
               stderr);
         rc = ftk_exit_code(FTK_E_USAGE);
     }
-    if (rc < 0)
+    if (rc < 0) {
+        catch_stop_signals();
         rc = run(&in);
+    }
     inputs_release(&in);
     return rc;
 }
