@@ -166,8 +166,8 @@ static void remove_made(const char *made, const char *deepest, char *buf,
         return;
     memcpy(buf, deepest, n + 1);
     while (n >= top) {
-        if (rmdir(buf) != 0)
-            return;
+        if (rmdir(buf) != 0 && errno != ENOENT)
+            return; /* not empty: someone else's */
         while (n > 0 && buf[n] != '/')
             n--;
         if (n == 0)
@@ -180,15 +180,20 @@ static void remove_made(const char *made, const char *deepest, char *buf,
 static enum ftk_error take_lock(struct publish *p, const char *shown,
                                 struct ftk_diag *diag)
 {
-    p->lock_fd = open(p->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    p->lock_fd = open(p->lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    p->lock_made = p->lock_fd >= 0;
+    if (p->lock_fd < 0 && errno == EEXIST)
+        p->lock_fd = open(p->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (p->lock_fd < 0)
         return ftk_fail(diag, FTK_E_CANTCREAT, "%s: cannot create lock: %s",
                         p->lock, strerror(errno));
     if (flock(p->lock_fd, LOCK_EX | LOCK_NB) == 0)
         return FTK_OK;
     int e = errno;
-    close(p->lock_fd); /* not ours: nothing of it is removed at release */
+    close(p->lock_fd);
     p->lock_fd = -1;
+    /* another run's lock is left alone at release */
+    p->lock_made = p->lock_made && e != EWOULDBLOCK;
     if (e == EWOULDBLOCK)
         return ftk_fail(diag, FTK_E_LOCKED,
                         "%s: another ftkpi run is writing to this folder "
@@ -232,7 +237,7 @@ enum ftk_error publish_open(struct publish *p, const char *dir,
     if (!p->dir)
         return nomem(diag);
     enum ftk_error err = make_dirs(dir, &p->made, diag);
-    if (err == FTK_OK && p->made && !(p->deepest = dup_str(dir)))
+    if (p->made && !(p->deepest = dup_str(dir)) && err == FTK_OK)
         err = nomem(diag);
     if (err == FTK_OK && !(p->lock = join(dir, "/", PUBLISH_LOCK_NAME)))
         err = nomem(diag);
@@ -329,7 +334,7 @@ static enum ftk_error resolve_target(struct publish *p, const char *dir,
             err = ftk_fail(diag, FTK_E_CANTCREAT, "%s: no such folder", dir);
         } else {
             err = make_dirs(parent, &p->made, diag);
-            if (err == FTK_OK && p->made && !(p->deepest = dup_str(parent)))
+            if (p->made && !(p->deepest = dup_str(parent)) && err == FTK_OK)
                 err = nomem(diag);
             char *real = err == FTK_OK ? real_path(parent) : NULL;
             if (err == FTK_OK && !real)
@@ -735,9 +740,52 @@ static enum ftk_error sync_stage(const struct publish *p,
     return sync_dir_or_fail(p, p->stage, diag);
 }
 
+/* Removes from the stage what is not an output (a writer's temporary file
+ * it could not remove itself): the set holds exactly its files. */
+static enum ftk_error sweep_stage(const struct publish *p, const char *sub,
+                                  struct ftk_diag *diag)
+{
+    char *path = join(p->stage, *sub ? "/" : "", sub);
+    DIR *d = path ? opendir(path) : NULL;
+    if (!d) {
+        enum ftk_error err = path ? ftk_fail(diag, FTK_E_IO,
+                                             "%s: cannot read: %s", path,
+                                             strerror(errno))
+                                  : nomem(diag);
+        free(path);
+        return err;
+    }
+    enum ftk_error err = FTK_OK;
+    struct dirent *e;
+    while (err == FTK_OK && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *name = join(sub, *sub ? "/" : "", e->d_name);
+        char *full = join(path, "/", e->d_name);
+        if (!name || !full) {
+            err = nomem(diag);
+        } else if (publish_tmp_path(p, name)) {
+            /* an output */
+        } else if (!*sub && e->d_type == DT_DIR) {
+            err = sweep_stage(p, name, diag);
+        } else if (unlink(full) != 0) {
+            err = ftk_fail(diag, FTK_E_IO,
+                           "%s: cannot remove the temporary file %s: %s",
+                           p->dir, full, strerror(errno));
+        }
+        free(name);
+        free(full);
+    }
+    closedir(d);
+    free(path);
+    return err;
+}
+
 static enum ftk_error commit_set(struct publish *p, struct ftk_diag *diag)
 {
-    enum ftk_error err = sync_stage(p, diag);
+    enum ftk_error err = sweep_stage(p, "", diag);
+    if (err == FTK_OK)
+        err = sync_stage(p, diag);
     if (err != FTK_OK)
         return err;
     /* The switch. Once it is done the signal handler must leave the
@@ -849,16 +897,14 @@ void publish_release(struct publish *p)
             remove_tree(p->stage);
     }
     bool held = p->dir && p->lock_fd >= 0;
-    if (held && !p->existed && !p->committed) {
-        /* leave no trace of a folder that was not there */
+    if (p->dir && !p->existed && !p->committed) {
+        /* leave no trace of a folder that was not there; another run's
+         * lock keeps its folders (rmdir fails on them) */
         char buf[PATH_MAX];
-        unlink(p->lock);
+        if (p->lock && (held || p->lock_made))
+            unlink(p->lock);
         if (p->work)
             rmdir(p->work);
-        remove_made(p->made, p->deepest, buf, sizeof(buf));
-    } else if (p->dir && !held && !p->existed && p->made) {
-        /* made, but never locked: nothing of ours is inside */
-        char buf[PATH_MAX];
         remove_made(p->made, p->deepest, buf, sizeof(buf));
     }
     /* a zeroed publish has lock_fd 0 but no dir: it holds no descriptor */

@@ -50,6 +50,7 @@ struct publish {
     bool set;       /* publish_open_set: the whole set switched at commit */
     bool existed;   /* the folder was there before the open */
     bool committed; /* something was published: the folder stays */
+    bool lock_made; /* the open created the lock file */
     char *target;   /* set: DIR's absolute path, owned */
     char *work;     /* set: the working folder beside DIR, owned */
     char *stage;    /* set: the staging folder in work, owned */
