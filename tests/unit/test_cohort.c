@@ -22,6 +22,7 @@
 #include "pipeline/cohort/review.h"
 #include "pipeline/cohort/rules.h"
 #include "pipeline/cohort/view.h"
+#include "pipeline/ingest/source.h"
 #include "tests/unit/scratch.h"
 
 struct fixture {
@@ -41,14 +42,39 @@ static void write_in(const char *dir, const char *name, const char *text)
     scratch_write_text(path, text);
 }
 
+/* run.json as ftkpi writes it (the keys the cohort reads): the month and
+ * the size and SHA-256 of each file of the run. */
+static void write_manifest(const char *dir, const char *month)
+{
+    static const char *const files[] = {"customer_kpis.csv",
+                                        "workload_kpis.csv",
+                                        "cohort_candidates.csv"};
+    char text[4096], path[256];
+    struct ftk_diag diag;
+    int n = snprintf(text, sizeof(text),
+                     "{\n  \"as_of_month\": \"%s\",\n  \"outputs\": [\n",
+                     month);
+    for (size_t i = 0; i < 3; i++) {
+        uint64_t bytes;
+        char sha[65];
+        in_dir(path, sizeof(path), dir, files[i]);
+        assert_int_equal(source_digest(path, &bytes, sha, &diag), FTK_OK);
+        n += snprintf(text + n, sizeof(text) - (size_t)n,
+                      "    {\"name\": \"%s\", \"bytes\": %llu, "
+                      "\"sha256\": \"%s\"}%s\n",
+                      files[i], (unsigned long long)bytes, sha,
+                      i < 2 ? "," : "");
+    }
+    snprintf(text + n, sizeof(text) - (size_t)n, "  ]\n}\n");
+    write_in(dir, "run.json", text);
+}
+
 /* A run as ftkpi publishes it (only the columns the cohort reads, plus a
  * few others). "-C1" is written neutralised, as the CSV writer does. */
 static void write_run(const char *dir, const char *month, bool later)
 {
     char text[4096];
     mkdir(dir, 0777);
-    snprintf(text, sizeof(text), "{\n  \"as_of_month\": \"%s\",\n}\n", month);
-    write_in(dir, "run.json", text);
     snprintf(text, sizeof(text),
              "as_of_month,tenant_id,customer_name,region,fm,seats,core_qe,"
              "core_ae,core_au_pct,health,users_to_goal,focus_areas\n"
@@ -87,6 +113,7 @@ static void write_run(const char *dir, const char *month, bool later)
         snprintf(text + strlen(text), sizeof(text) - strlen(text),
                  "%s,NA,A1,Alpha One,Fay,PLATEAU,EXO,flat,500\n", month);
     write_in(dir, "cohort_candidates.csv", text);
+    write_manifest(dir, month);
 }
 
 static int setup(void **state)
@@ -475,6 +502,7 @@ static void test_cohort__change_rules(void **state)
              "as_of_month,tenant_id,workload,qe,ae,au_pct,health\n");
     write_in(fx->run2, "cohort_candidates.csv",
              "as_of_month,tenant_id,focus_area,workload,detail\n");
+    write_manifest(fx->run2, "2026-10"); /* a run as published */
     assert_int_equal(
         record(fx, COHORT_ADD, "L1", "2026-10-01", "2026-10-04", &diag),
         FTK_E_STATE);
@@ -801,6 +829,13 @@ static void test_cohort__run_files_of_two_runs_refused(void **state)
     char *text = scratch_read(path, NULL);
     write_in(fx->run, "workload_kpis.csv", text);
     test_free(text);
+    /* the checksums refuse the mix first */
+    assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
+                     FTK_E_DATA);
+    assert_non_null(strstr(diag.msg, "workload_kpis.csv: changed since the "
+                                     "run published it"));
+    /* a manifest rewritten to agree still has the month of another run */
+    write_manifest(fx->run, "2026-09");
     assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
                      FTK_E_DATA);
     assert_non_null(strstr(diag.msg, "workload_kpis.csv:2: as_of_month "
@@ -809,6 +844,38 @@ static void test_cohort__run_files_of_two_runs_refused(void **state)
     remove(path);
     assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
                      FTK_E_NOINPUT);
+}
+
+/* A file of the run changed after the run published it (a byte, or the
+ * same size with other content) is refused, naming it; one run.json does
+ * not list is refused too. */
+static void test_cohort__tampered_run_file_refused(void **state)
+{
+    struct fixture *fx = *state;
+    struct cohort_run run;
+    struct ftk_diag diag;
+    char path[256];
+    in_dir(path, sizeof(path), fx->run, "cohort_candidates.csv");
+    size_t len;
+    char *text = scratch_read(path, &len);
+    text[len - 2] = text[len - 2] == '0' ? '1' : '0'; /* same size */
+    scratch_write(path, text, len);
+    test_free(text);
+    assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
+                     FTK_OK); /* without candidates it is not read */
+    cohort_run_release(&run);
+    assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, true, &diag),
+                     FTK_E_DATA);
+    assert_non_null(strstr(diag.msg, "cohort_candidates.csv: changed since "
+                                     "the run published it"));
+    assert_non_null(strstr(diag.msg, "run.json says"));
+    in_dir(path, sizeof(path), fx->run, "run.json");
+    scratch_write_text(path, "{\n  \"as_of_month\": \"2026-09\",\n"
+                             "  \"outputs\": [\n  ]\n}\n");
+    assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
+                     FTK_E_DATA);
+    assert_non_null(strstr(diag.msg, "customer_kpis.csv: not among the "
+                                     "outputs"));
 }
 
 /* Every struct of the cohort modules may be zeroed and released without
@@ -919,6 +986,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_cohort__run_files_of_two_runs_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cohort__tampered_run_file_refused,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_cohort__release_zeroed_and_twice,
                                         setup, teardown),
         cmocka_unit_test(test_cohort__columns_layout),
