@@ -4,9 +4,11 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -171,6 +173,15 @@ static int write_output(struct run *r, const struct csv_output *out)
     return err == FTK_OK ? 0 : fail(err, &diag);
 }
 
+/* The bytes an unprivileged process may still write where path is. */
+static uint64_t free_bytes(const char *path)
+{
+    struct statvfs sv;
+    if (!path || statvfs(path, &sv) != 0)
+        return UINT64_MAX;
+    return (uint64_t)sv.f_bavail * sv.f_frsize;
+}
+
 /* The workbook: libxlsxwriter writes it at the temporary path itself; the
  * FILE* stays with the publish, whose commit syncs and renames whatever
  * file is then at that path. */
@@ -194,6 +205,15 @@ static int write_workbook(struct run *r)
     };
     const char *tmp = publish_tmp_path(&r->pub, r->workbook);
     err = report_xlsx_write(tmp, &in, &diag);
+    if (err == FTK_E_IO || err == FTK_E_CANTCREAT) {
+        fprintf(stderr,
+                "ftkpi run: %s in %s: %s; the workbook needs temporary "
+                "space of several times its size while it is written "
+                "(%.0f MB free there now)\n",
+                r->workbook, r->in->out_dir, diag.msg,
+                (double)free_bytes(publish_stage_path(&r->pub)) / 1e6);
+        return ftk_exit_code(err);
+    }
     if (err != FTK_OK) {
         fprintf(stderr, "ftkpi run: %s: %s\n", r->workbook, diag.msg);
         return ftk_exit_code(err);
@@ -321,6 +341,43 @@ static int open_output(struct run *r)
     return err == FTK_OK ? 0 : fail(err, &diag);
 }
 
+/* Refuses a run whose outputs clearly cannot fit where they are staged
+ * (docs/running.md, "Disk space"): a run needs about 1.5 times its
+ * inputs' CSV bytes there (the CSVs, and the workbook's temporary XML),
+ * a gzip file counted as 5 times its size; refused below 1 times. */
+static int check_space(const struct run *r)
+{
+    uint64_t csv = 0;
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < r->in->n[k]; i++) {
+            const char *path = r->in->files[k][i];
+            struct stat st;
+            unsigned char magic[2] = {0, 0};
+            FILE *f = fopen(path, "rb");
+            if (!f || fstat(fileno(f), &st) != 0) {
+                if (f)
+                    fclose(f);
+                continue; /* reported when it is read */
+            }
+            bool gz = fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f &&
+                      magic[1] == 0x8b;
+            fclose(f);
+            csv += (uint64_t)st.st_size * (gz ? 5 : 1);
+        }
+    uint64_t avail = free_bytes(publish_stage_path(&r->pub));
+    if (avail == UINT64_MAX || avail >= csv)
+        return 0;
+    fprintf(stderr,
+            "ftkpi run: %s: %.0f MB free on its filesystem, but a run on "
+            "these inputs (about %.0f MB of CSV) needs about %.0f MB there "
+            "for its outputs and the workbook's temporary files (several "
+            "times the workbook's size): nothing done; free some space or "
+            "give another --out\n",
+            r->in->out_dir, (double)avail / 1e6, (double)csv / 1e6,
+            (double)csv * 1.5 / 1e6);
+    return ftk_exit_code(FTK_E_CANTCREAT);
+}
+
 /* Everything in r starts zeroed and is released at out: whatever was
  * reached; every release is safe on a zeroed struct. */
 static int run(struct inputs *in)
@@ -340,6 +397,8 @@ static int run(struct inputs *in)
     }
     store_init(&r.st, &r.cfg);
     rc = open_output(&r);
+    if (rc == 0)
+        rc = check_space(&r);
     if (rc != 0)
         goto out;
     err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);

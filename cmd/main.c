@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "cmd/terminal.h"
 #include "pipeline/base/ftk_error.h"
 #include "pipeline/base/version.h"
 
@@ -41,6 +42,7 @@ static const struct command commands[] = {
 
 int main(int argc, char **argv)
 {
+    terminal_filter_streams();
     if (argc < 2) {
         fputs(usage, stderr);
         return ftk_exit_code(FTK_E_USAGE);

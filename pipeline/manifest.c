@@ -215,7 +215,8 @@ static bool scan_entry(struct scan *s, struct manifest_entry *e)
             ok = has_bytes = scan_number(s, &e->bytes);
         } else if (ok && strcmp(key, "sha256") == 0) {
             char *hex = scan_string(s);
-            ok = hex && strlen(hex) == 64 && strspn(hex, "0123456789abcdef") == 64;
+            ok = hex && strlen(hex) == 64 &&
+                 strspn(hex, "0123456789abcdef") == 64;
             if (ok)
                 memcpy(e->sha256, hex, 65);
             free(hex);

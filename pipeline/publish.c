@@ -142,9 +142,9 @@ static enum ftk_error make_dirs(const char *dir, char **made,
             if (!*made && !(*made = dup_str(path)))
                 err = nomem(diag);
         } else if (errno != EEXIST) {
-            err = ftk_fail(diag, FTK_E_CANTCREAT,
-                           "%s: cannot create folder: %s", path,
-                           strerror(errno));
+            err =
+                ftk_fail(diag, FTK_E_CANTCREAT, "%s: cannot create folder: %s",
+                         path, strerror(errno));
         }
         *p = c;
         if (err != FTK_OK || c == '\0')
@@ -213,8 +213,7 @@ static void remove_stale_tmp(const char *dir, int depth)
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         bool tmp = strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0;
-        if (!tmp && (depth == 0 || e->d_type != DT_DIR ||
-                     e->d_name[0] == '.'))
+        if (!tmp && (depth == 0 || e->d_type != DT_DIR || e->d_name[0] == '.'))
             continue;
         char *path = join(dir, "/", e->d_name);
         if (path && tmp)
@@ -290,8 +289,8 @@ void publish_remove_on_signal(void)
     unlink(on_signal.lock);
     rmdir(on_signal.work);
     remove_made(on_signal.made[0] ? on_signal.made : NULL,
-                on_signal.deepest[0] ? on_signal.deepest : NULL,
-                on_signal.buf, sizeof(on_signal.buf));
+                on_signal.deepest[0] ? on_signal.deepest : NULL, on_signal.buf,
+                sizeof(on_signal.buf));
 }
 
 /* DIR without trailing slashes, resolved to an absolute path: realpath of
@@ -318,8 +317,8 @@ static enum ftk_error resolve_target(struct publish *p, const char *dir,
             err = ftk_fail(diag, FTK_E_CANTCREAT,
                            "%s: not a folder: give --out a folder", dir);
         else if (!(p->target = real_path(d)))
-            err = ftk_fail(diag, FTK_E_CANTCREAT, "%s: %s", dir,
-                           strerror(errno));
+            err =
+                ftk_fail(diag, FTK_E_CANTCREAT, "%s: %s", dir, strerror(errno));
     } else if (errno != ENOENT) {
         err = ftk_fail(diag, FTK_E_CANTCREAT, "%s: %s", dir, strerror(errno));
     } else {
@@ -430,8 +429,8 @@ static enum ftk_error probe_exchange(struct publish *p, struct ftk_diag *diag)
     if (mkdir(probe, 0777) != 0)
         err = ftk_fail(diag, FTK_E_CANTCREAT, "%s: cannot create folder: %s",
                        probe, strerror(errno));
-    else if (renameat2(AT_FDCWD, probe, AT_FDCWD, p->stage,
-                       RENAME_EXCHANGE) != 0)
+    else if (renameat2(AT_FDCWD, probe, AT_FDCWD, p->stage, RENAME_EXCHANGE) !=
+             0)
         err = ftk_fail(
             diag, FTK_E_CANTCREAT,
             "%s: the filesystem cannot exchange two folders in one step "
@@ -461,9 +460,9 @@ enum ftk_error publish_open_set(struct publish *p, const char *dir,
     if (err == FTK_OK) {
         remove_leftovers(p);
         if (mkdir(p->stage, 0777) != 0)
-            err = ftk_fail(diag, FTK_E_CANTCREAT,
-                           "%s: cannot create folder: %s", p->stage,
-                           strerror(errno));
+            err =
+                ftk_fail(diag, FTK_E_CANTCREAT, "%s: cannot create folder: %s",
+                         p->stage, strerror(errno));
     }
     if (err == FTK_OK && p->existed)
         err = probe_exchange(p, diag);
@@ -572,8 +571,8 @@ static bool good_name(const char *name)
     size_t lens[2] = {slash ? (size_t)(slash - name) : strlen(name),
                       slash ? strlen(slash + 1) : 0};
     for (int i = 0; i < 2 && parts[i]; i++)
-        if (lens[i] == 0 || (lens[i] <= 2 && strncmp(parts[i], "..", lens[i]) ==
-                                                 0) ||
+        if (lens[i] == 0 ||
+            (lens[i] <= 2 && strncmp(parts[i], "..", lens[i]) == 0) ||
             strncmp(parts[i], TMP_PREFIX, strlen(TMP_PREFIX)) == 0)
             return false;
     return strcmp(name, PUBLISH_LOCK_NAME) != 0;
@@ -591,8 +590,8 @@ enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
         return ftk_fail(diag, FTK_E_CANTCREAT, "%s: created twice", name);
     if (p->n_files == p->cap_files) {
         int cap = p->cap_files ? 2 * p->cap_files : 16;
-        struct publish_file *grown = realloc(p->file, (size_t)cap *
-                                                          sizeof(*grown));
+        struct publish_file *grown =
+            realloc(p->file, (size_t)cap * sizeof(*grown));
         if (!grown)
             return nomem(diag);
         p->file = grown;
@@ -614,9 +613,8 @@ enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
             memcpy(sub, name, (size_t)(slash - name) + 1);
             sub[slash - name + 1] = '\0';
         }
-        pf->tmp = base && (sub || !slash)
-                      ? join(p->dir, "/", sub ? sub : "")
-                      : NULL;
+        pf->tmp =
+            base && (sub || !slash) ? join(p->dir, "/", sub ? sub : "") : NULL;
         char *full = pf->tmp ? join(pf->tmp, base, "") : NULL;
         free(pf->tmp);
         pf->tmp = full;
@@ -643,8 +641,8 @@ enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
         }
     }
     if (err == FTK_OK && !(pf->f = fopen(pf->tmp, "wbx")))
-        err = ftk_fail(diag, FTK_E_CANTCREAT, "%s: cannot create: %s",
-                       pf->tmp, strerror(errno));
+        err = ftk_fail(diag, FTK_E_CANTCREAT, "%s: cannot create: %s", pf->tmp,
+                       strerror(errno));
     if (err != FTK_OK) {
         free(pf->name);
         free(pf->tmp);
@@ -704,8 +702,7 @@ static bool sync_dir(const char *path)
 }
 
 static enum ftk_error sync_dir_or_fail(const struct publish *p,
-                                       const char *path,
-                                       struct ftk_diag *diag)
+                                       const char *path, struct ftk_diag *diag)
 {
     if (sync_dir(path))
         return FTK_OK;
@@ -715,8 +712,7 @@ static enum ftk_error sync_dir_or_fail(const struct publish *p,
 
 /* Every folder of the stage, synced (subfolders first), so the entries of
  * the set are on disk before the switch points DIR at them. */
-static enum ftk_error sync_stage(const struct publish *p,
-                                 struct ftk_diag *diag)
+static enum ftk_error sync_stage(const struct publish *p, struct ftk_diag *diag)
 {
     for (int i = 0; i < p->n_files; i++) {
         const char *slash = strchr(p->file[i].name, '/');
@@ -748,10 +744,10 @@ static enum ftk_error sweep_stage(const struct publish *p, const char *sub,
     char *path = join(p->stage, *sub ? "/" : "", sub);
     DIR *d = path ? opendir(path) : NULL;
     if (!d) {
-        enum ftk_error err = path ? ftk_fail(diag, FTK_E_IO,
-                                             "%s: cannot read: %s", path,
-                                             strerror(errno))
-                                  : nomem(diag);
+        enum ftk_error err =
+            path ? ftk_fail(diag, FTK_E_IO, "%s: cannot read: %s", path,
+                            strerror(errno))
+                 : nomem(diag);
         free(path);
         return err;
     }

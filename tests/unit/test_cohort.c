@@ -46,14 +46,13 @@ static void write_in(const char *dir, const char *name, const char *text)
  * the size and SHA-256 of each file of the run. */
 static void write_manifest(const char *dir, const char *month)
 {
-    static const char *const files[] = {"customer_kpis.csv",
-                                        "workload_kpis.csv",
-                                        "cohort_candidates.csv"};
+    static const char *const files[] = {
+        "customer_kpis.csv", "workload_kpis.csv", "cohort_candidates.csv"};
     char text[4096], path[256];
     struct ftk_diag diag;
-    int n = snprintf(text, sizeof(text),
-                     "{\n  \"as_of_month\": \"%s\",\n  \"outputs\": [\n",
-                     month);
+    int n =
+        snprintf(text, sizeof(text),
+                 "{\n  \"as_of_month\": \"%s\",\n  \"outputs\": [\n", month);
     for (size_t i = 0; i < 3; i++) {
         uint64_t bytes;
         char sha[65];
