@@ -448,9 +448,10 @@ static int run(struct inputs *in)
         kpi_month_format(month, m);
         if (r.rj.total > 0)
             fprintf(stderr,
-                    "ftkpi run: %s published to %s; %llu input rows "
+                    "ftkpi run: %s published to %s; %llu input row%s "
                     "rejected (within the threshold), see rejects.csv\n",
-                    m, in->out_dir, (unsigned long long)r.rj.total);
+                    m, in->out_dir, (unsigned long long)r.rj.total,
+                    r.rj.total == 1 ? "" : "s");
         else if (in->progress)
             fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }

@@ -57,4 +57,16 @@ truncate -s 4T "$T/huge/usage-more.csv"
 run_status 73 "inputs larger than the free space" run --in "$T/huge" --out "$T/o"
 contains "$T/err.txt" "MB free on its filesystem, but a run on these inputs (about 4398" "free space figures"
 check "refused run left the previous set" diff -r "$T/before" "$T/o"
+# contradictions on the command line are usage errors (64)
+run_status 64 "--out twice" run --in "$S" --out "$T/a" --out "$T/b"
+contains "$T/err.txt" "--out given twice ('$T/a' and '$T/b')" "names both folders"
+check "--out twice: nothing created" test ! -e "$T/a" -a ! -e "$T/b"
+run_status 64 "-q with -v" run -q -v --in "$S" --out "$T/a"
+contains "$T/err.txt" "-q (errors only) and -v (counts and timings) contradict" "says why"
+run_status 64 "--config twice" validate --in "$S" --config a.ini --config b.ini
+# a folder where a file is expected: 66 for the configuration as for an input
+run_status 66 "--config a folder" run --in "$S" --config "$T" --out "$T/a"
+contains "$T/err.txt" "a folder, not a configuration file" "says it is a folder"
+run_status 66 "an input that is a folder" run --customers "$T" --entitlements "$S/entitlements.csv" --usage "$S/usage.csv" --out "$T/a"
+check "failed runs left no output folder" test ! -e "$T/a" -a ! -e "$T/.a.ftkpi"
 finish

@@ -877,6 +877,113 @@ static void test_cohort__tampered_run_file_refused(void **state)
                                      "outputs"));
 }
 
+/* A sheet saved again by Excel carries cohort_month as the date Excel
+ * made of "2026-10": each form it writes is that month; a date not on the
+ * 1st, or another month, is still refused. */
+static void test_cohort__picks_month_as_excel_writes_it(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const forms[] = {
+        "Oct-26",    "oct-2026",  "Oct 2026", "2026-10-01", "2026/10/01",
+        "10/1/2026", "1/10/2026", "10/01/26", "01/10/2026"};
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        struct cohort_report problems;
+        struct ftk_diag diag;
+        char sheet[512];
+        cohort_report_init(&problems);
+        snprintf(sheet, sizeof(sheet), "%sx,A1,,NA,%s\n,A2,,NA,%s\n",
+                 sheet_head, forms[i], forms[i]);
+        enum ftk_error err =
+            freeze_picks(fx, sheet, "2026-09-28", &problems, &diag);
+        if (err != FTK_OK || problems.n)
+            fail_msg("%s: %s %s", forms[i], diag.msg,
+                     problems.n ? problems.line[0] : "");
+        cohort_report_release(&problems);
+        char path[256];
+        in_dir(path, sizeof(path), fx->state, "cohort-2026-10.csv");
+        assert_int_equal(remove(path), 0);
+        in_dir(path, sizeof(path), fx->state, "changes-2026-10.csv");
+        remove(path);
+    }
+    expect_bad_picks(fx, "x,A1,,NA,2026-10-02\n",
+                     "cohort_month '2026-10-02': expected YYYY-MM");
+    expect_bad_picks(fx, "x,A1,,NA,10/2/2026\n",
+                     "cohort_month '10/2/2026': expected YYYY-MM");
+    expect_bad_picks(fx, "x,A1,,NA,Nov-26\n",
+                     "this sheet is for the 2026-11 cohort");
+    expect_bad_picks(fx, "x,A1,,NA,Foo-26\n", "cohort_month 'Foo-26'");
+}
+
+/* Recorded dates of a month's history only move forward: a freeze or a
+ * change backdated before what is recorded is refused, saying why. */
+static void test_cohort__backdated_history_refused(void **state)
+{
+    struct fixture *fx = *state;
+    struct ftk_diag diag;
+    freeze_fixture(fx); /* NA and EMEA, on 2026-09-28 */
+    /* a change recorded before the freeze */
+    assert_int_equal(
+        record(fx, COHORT_REMOVE, "A2", "2026-09-20", "2026-10-08", &diag),
+        FTK_E_STATE);
+    assert_int_equal(ftk_exit_code(FTK_E_STATE), 65);
+    assert_non_null(strstr(diag.msg, "a change recorded on 2026-09-20 would "
+                                     "go back in time"));
+    assert_non_null(strstr(diag.msg, "a freeze recorded on 2026-09-28"));
+    assert_int_equal(
+        record(fx, COHORT_REMOVE, "A2", "2026-10-05", "2026-10-08", &diag),
+        FTK_OK);
+    /* before the latest change */
+    assert_int_equal(
+        record(fx, COHORT_ADD, "B2", "2026-10-02", "2026-10-09", &diag),
+        FTK_E_STATE);
+    assert_non_null(strstr(diag.msg, "a change recorded on 2026-10-05"));
+    /* the same day is fine */
+    assert_int_equal(
+        record(fx, COHORT_ADD, "B2", "2026-10-05", "2026-10-09", &diag),
+        FTK_OK);
+}
+
+/* A take-back (the opposite change, same effective date) leaves one row
+ * per tenant, as it was. */
+static void test_cohort__take_back_listed_once(void **state)
+{
+    struct fixture *fx = *state;
+    struct ftk_diag diag;
+    freeze_fixture(fx);
+    assert_int_equal(
+        record(fx, COHORT_REMOVE, "A2", "2026-10-01", "2026-10-08", &diag),
+        FTK_OK);
+    assert_int_equal(
+        record(fx, COHORT_ADD, "A2", "2026-10-02", "2026-10-08", &diag),
+        FTK_OK);
+    assert_int_equal(
+        record(fx, COHORT_ADD, "B2", "2026-10-02", "2026-10-09", &diag),
+        FTK_OK);
+    assert_int_equal(
+        record(fx, COHORT_REMOVE, "B2", "2026-10-03", "2026-10-09", &diag),
+        FTK_OK);
+    struct cohort_state st;
+    struct cohort_view v;
+    load(&st, fx, "2026-10");
+    static const char *const dates[] = {"2026-10-07", "2026-10-08",
+                                        "2026-10-20"};
+    for (size_t d = 0; d < 3; d++) {
+        assert_int_equal(cohort_view_build(&v, &st, day(dates[d]), NULL, &diag),
+                         FTK_OK);
+        size_t a2 = 0, b2 = 0;
+        for (size_t i = 0; i < v.n; i++) {
+            a2 += strcmp(v.row[i].tenant_id, "A2") == 0;
+            b2 += strcmp(v.row[i].tenant_id, "B2") == 0;
+        }
+        assert_int_equal(a2, 1);
+        assert_int_equal(b2, 0);
+        assert_non_null(find_row(&v, "A2", COHORT_MEMBER));
+        assert_int_equal(v.n, 3);
+        cohort_view_release(&v);
+    }
+    cohort_state_release(&st);
+}
+
 /* Every struct of the cohort modules may be zeroed and released without
  * being loaded, and released twice (cohort.h); the commands rely on it. */
 static void test_cohort__release_zeroed_and_twice(void **state)
@@ -986,6 +1093,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_cohort__run_files_of_two_runs_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cohort__tampered_run_file_refused,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_cohort__picks_month_as_excel_writes_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cohort__backdated_history_refused,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cohort__take_back_listed_once,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_cohort__release_zeroed_and_twice,
                                         setup, teardown),
