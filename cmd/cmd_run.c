@@ -42,8 +42,12 @@ static const char usage[] =
     "  exec_summaries.csv     an Exec Summary draft per customer\n"
     "  rejects.csv            every rejected input row and why\n"
     "  run.json               the manifest: inputs, counts, outputs, timings\n"
-    "Every file appears complete or not at all: a failed run leaves the\n"
-    "previous outputs untouched. Two runs never write to DIR at once.\n"
+    "DIR holds one run's set, published all or nothing: the new set is\n"
+    "staged beside DIR (in .NAME.ftkpi/, with the lock) and switched in\n"
+    "with one atomic exchange, so readers see the previous set or the new\n"
+    "one. A failed or interrupted run leaves the previous set untouched;\n"
+    "DIR may hold only files of the set its run.json lists. Two runs never\n"
+    "write to DIR at once.\n"
     "\n"
     "  --customers FILE     customers extract (repeat for several files)\n"
     "  --entitlements FILE  entitlements extract (repeatable)\n"
@@ -60,9 +64,12 @@ static const char usage[] =
     "\n"
     "Exit status: 0 published; 64 bad command line; 65 a malformed file,\n"
     "rejects over the threshold (max_reject_pct), or no usage and no\n"
-    "--as-of; 66 an input is missing; 73 cannot create the output; 74 I/O\n"
-    "error; 75 another run holds DIR's lock (try later); 78 bad\n"
-    "configuration.\n";
+    "--as-of; 66 an input is missing; 73 cannot create the output (also:\n"
+    "DIR holds files ftkpi did not write, too little free space, no atomic\n"
+    "folder exchange on DIR's filesystem); 74 I/O error; 75 another run\n"
+    "holds DIR's lock (try later); 78 bad configuration; 128+n ended by\n"
+    "signal n (SIGHUP 129, SIGINT 130, SIGTERM 143), the staged files\n"
+    "removed.\n";
 
 static const struct option options[] = {
     INPUTS_OPTIONS,

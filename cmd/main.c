@@ -26,7 +26,7 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success; 64 usage; 65 data error; 66 input missing;\n"
     "73 cannot create output; 74 I/O error; 75 another run holds the lock;\n"
-    "78 bad configuration.\n";
+    "78 bad configuration; 128+n ended by signal n (143 SIGTERM).\n";
 
 struct command {
     const char *name;
