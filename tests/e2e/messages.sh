@@ -69,4 +69,10 @@ run_status 66 "--config a folder" run --in "$S" --config "$T" --out "$T/a"
 contains "$T/err.txt" "a folder, not a configuration file" "says it is a folder"
 run_status 66 "an input that is a folder" run --customers "$T" --entitlements "$S/entitlements.csv" --usage "$S/usage.csv" --out "$T/a"
 check "failed runs left no output folder" test ! -e "$T/a" -a ! -e "$T/.a.ftkpi"
+# a cohort freeze refused into a state folder that did not exist leaves
+# no trace of it (nor its lock)
+"$FTKPI" run -q --in "$S" --out "$T/r" || not_ok "samples run"
+printf 'pick,tenant_id,customer_name,region,cohort_month\nx,NOPE,,NA,\n' >"$T/bad-picks.csv"
+run_status 65 "freeze with bad picks" cohort freeze --state "$T/st/deep" --run "$T/r" --picks "$T/bad-picks.csv"
+check "refused freeze left no state folder" test ! -e "$T/st"
 finish

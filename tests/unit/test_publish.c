@@ -493,6 +493,20 @@ static void test_publish__set_lock_and_paths(void **state)
     assert_string_equal(entries(fx->dir), ".out.ftkpi out");
 }
 
+/* File by file, an output may be in one subfolder too, made as needed;
+ * the other files of the folder stay. */
+static void test_publish__files_in_a_subfolder(void **state)
+{
+    struct fixture *fx = *state;
+    publish_one(fx->out, "keep.csv", "kept\n");
+    publish_one(fx->out, "sub/a.csv", "1\n");
+    char sub[256];
+    snprintf(sub, sizeof(sub), "%s/sub", fx->out);
+    assert_string_equal(content(sub, "a.csv"), "1\n");
+    assert_string_equal(content(fx->out, "keep.csv"), "kept\n");
+    assert_int_equal(temp_files(sub), 0);
+}
+
 /* Makes sure descriptor 0 is open, so that a release that wrongly closes
  * "descriptor 0" of a zeroed struct is seen. */
 static void hold_fd0(void)
@@ -546,6 +560,7 @@ int main(void)
         T(test_publish__creates_nested_folder),
         T(test_publish__cannot_create_under_a_file),
         T(test_publish__release_safe_on_zeroed_and_twice),
+        T(test_publish__files_in_a_subfolder),
         T(test_publish__set_switches_whole_set),
         T(test_publish__set_abort_keeps_previous_and_no_trace),
         T(test_publish__set_many_files),
