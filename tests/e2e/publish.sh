@@ -127,6 +127,27 @@ for call in mkdir rename fsync flock; do
     done
 done
 
+# A folder an earlier ftkpi published file by file (its lock and a killed
+# run's temporary file inside) migrates on the first run; a file its
+# run.json does not list (an older month's workbook) is refused by name.
+cp -r "$T/A" "$T/legacy"
+: >"$T/legacy/.ftkpi.lock"
+echo killed >"$T/legacy/.ftkpi-tmp.workload_kpis.csv.4242"
+run_status 0 "an earlier version's folder" run -q --in "$fx" --out "$T/legacy" --as-of 2024-07
+check "migrated: exactly the new set" test "$(which_set "$T/legacy")" = B
+check "migrated: no old lock or temporary file" sh -c "! ls -A '$T/legacy' | grep -q '^\.ftkpi'"
+cp "$T/A/kpi-2024-06.xlsx" "$T/legacy/kpi-2024-05.xlsx"
+run_status 73 "a file run.json does not list" run -q --in "$fx" --out "$T/legacy" --as-of 2024-06
+contains "$T/err.txt" "holds kpi-2024-05.xlsx, which is not one of the outputs its run.json lists" "names the foreign file"
+check "refused: the set and the foreign file stay" test "$(ls "$T/legacy" | wc -l)" -eq "$(($(ls "$T/B" | wc -l) + 1))"
+
+# A filesystem without RENAME_EXCHANGE (NFS): refused before any work.
+strace -f -qq -o /dev/null -e trace=renameat2 -e inject=renameat2:error=EINVAL:when=1 \
+    "$FTKPI" run -q --in "$fx" --out "$D" --as-of 2024-06 2>"$T/err.txt"
+check "no RENAME_EXCHANGE: exit 73" test $? -eq 73
+contains "$T/err.txt" "cannot exchange two folders in one step (renameat2 RENAME_EXCHANGE: Invalid argument)" "says why"
+check "no RENAME_EXCHANGE: nothing left" test -z "$(leftovers "$D")"
+
 # Readers check what they read against run.json: a published file changed
 # by hand (or by anything but a run) is refused, named, exit 65.
 "$FTKPI" run -q --in "$ROOT/samples" --out "$T/r" || not_ok "samples run"
