@@ -589,6 +589,9 @@ enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
     if (publish_tmp_path(p, name))
         return ftk_fail(diag, FTK_E_CANTCREAT, "%s: created twice", name);
     if (p->n_files == p->cap_files) {
+        if (p->cap_files > PUBLISH_MAX_FILES / 2)
+            return ftk_fail(diag, FTK_E_CANTCREAT, "%s: too many outputs",
+                            name);
         int cap = p->cap_files ? 2 * p->cap_files : 16;
         struct publish_file *grown =
             realloc(p->file, (size_t)cap * sizeof(*grown));

@@ -27,10 +27,16 @@
 #ifndef FTK_PUBLISH_H
 #define FTK_PUBLISH_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "pipeline/base/ftk_error.h"
+
+/* A publish has no fixed limit on its outputs any more (they grow as
+ * needed); kept, as the largest count an int holds, for callers that
+ * check against it. */
+#define PUBLISH_MAX_FILES INT_MAX
 
 /* The lock file in a folder published file by file (publish_open). */
 #define PUBLISH_LOCK_NAME ".ftkpi.lock"
