@@ -656,6 +656,21 @@ enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
     return FTK_OK;
 }
 
+enum ftk_error publish_reserve(struct publish *p, const char *name,
+                               struct ftk_diag *diag)
+{
+    FILE *f;
+    enum ftk_error err = publish_create(p, name, &f, diag);
+    if (err != FTK_OK)
+        return err;
+    struct publish_file *pf = &p->file[p->n_files - 1];
+    pf->f = NULL;
+    if (fclose(f) != 0)
+        return ftk_fail(diag, FTK_E_IO, "%s in %s: write failed: %s", name,
+                        p->dir, strerror(errno));
+    return FTK_OK;
+}
+
 const char *publish_tmp_path(const struct publish *p, const char *name)
 {
     for (int i = 0; i < p->n_files; i++)
@@ -676,11 +691,11 @@ static enum ftk_error close_synced(const struct publish *p,
                                    struct publish_file *pf,
                                    struct ftk_diag *diag)
 {
-    FILE *f = pf->f;
+    FILE *f = pf->f; /* NULL for a file reserved (publish_reserve) */
     pf->f = NULL;
     int saved = 0;
     errno = 0;
-    if (fflush(f) != 0 || ferror(f))
+    if (f && (fflush(f) != 0 || ferror(f)))
         saved = errno ? errno : EIO;
     /* A writer that replaced the file (libxlsxwriter) wrote it elsewhere
      * under the same path; sync that file, not our stale handle. */
@@ -689,7 +704,7 @@ static enum ftk_error close_synced(const struct publish *p,
         saved = errno;
     if (fd >= 0)
         close(fd);
-    if (fclose(f) != 0 && !saved)
+    if (f && fclose(f) != 0 && !saved)
         saved = errno ? errno : EIO;
     return saved ? write_failed(p, pf, saved, diag) : FTK_OK;
 }

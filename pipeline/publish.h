@@ -44,7 +44,7 @@
 struct publish_file {
     char *name; /* final name, relative to the folder, owned */
     char *tmp;  /* where it is written, owned */
-    FILE *f;
+    FILE *f;    /* NULL once reserved (publish_reserve) or closed */
 };
 
 struct publish {
@@ -100,6 +100,12 @@ const char *publish_stage_path(const struct publish *p);
  * the publish and stays open until commit or abort. */
 enum ftk_error publish_create(struct publish *p, const char *name, FILE **f,
                               struct ftk_diag *diag);
+
+/* The same for a writer that opens the file itself (libxlsxwriter): the
+ * temporary file is created and closed at once, so a set of many books
+ * holds no descriptor per book; write it at publish_tmp_path. */
+enum ftk_error publish_reserve(struct publish *p, const char *name,
+                               struct ftk_diag *diag);
 
 /* The temporary path of an output created with publish_create, for
  * writers that open files themselves (libxlsxwriter). */

@@ -507,6 +507,24 @@ static void test_publish__files_in_a_subfolder(void **state)
     assert_int_equal(temp_files(sub), 0);
 }
 
+/* A reserved output holds no descriptor; what its writer puts at the
+ * temporary path is published with the set. */
+static void test_publish__set_reserved_output(void **state)
+{
+    struct fixture *fx = *state;
+    struct publish p;
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(publish_open_set(&p, fx->out, &diag), FTK_OK);
+    assert_int_equal(publish_reserve(&p, "fm/book.xlsx", &diag), FTK_OK);
+    assert_null(p.file[0].f);
+    scratch_write_text(publish_tmp_path(&p, "fm/book.xlsx"), "book\n");
+    assert_int_equal(publish_commit(&p, &diag), FTK_OK);
+    publish_release(&p);
+    char fm[256];
+    snprintf(fm, sizeof(fm), "%s/fm", fx->out);
+    assert_string_equal(content(fm, "book.xlsx"), "book\n");
+}
+
 /* Makes sure descriptor 0 is open, so that a release that wrongly closes
  * "descriptor 0" of a zeroed struct is seen. */
 static void hold_fd0(void)
@@ -564,6 +582,7 @@ int main(void)
         T(test_publish__set_switches_whole_set),
         T(test_publish__set_abort_keeps_previous_and_no_trace),
         T(test_publish__set_many_files),
+        T(test_publish__set_reserved_output),
         T(test_publish__set_bad_names),
         T(test_publish__set_refuses_foreign_files),
         T(test_publish__set_leftovers_removed),
