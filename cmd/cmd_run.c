@@ -2,10 +2,16 @@
  * cmd/cmd_run.c - `ftkpi run`: the nightly job. Ingest, KPIs, reports,
  * publish; all or nothing.
  */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "cmd/inputs.h"
@@ -36,8 +42,12 @@ static const char usage[] =
     "  exec_summaries.csv     an Exec Summary draft per customer\n"
     "  rejects.csv            every rejected input row and why\n"
     "  run.json               the manifest: inputs, counts, outputs, timings\n"
-    "Every file appears complete or not at all: a failed run leaves the\n"
-    "previous outputs untouched. Two runs never write to DIR at once.\n"
+    "DIR holds one run's set, published all or nothing: the new set is\n"
+    "staged beside DIR (in .NAME.ftkpi/, with the lock) and switched in\n"
+    "with one atomic exchange, so readers see the previous set or the new\n"
+    "one. A failed or interrupted run leaves the previous set untouched;\n"
+    "DIR may hold only files of the set its run.json lists. Two runs never\n"
+    "write to DIR at once.\n"
     "\n"
     "  --customers FILE     customers extract (repeat for several files)\n"
     "  --entitlements FILE  entitlements extract (repeatable)\n"
@@ -54,9 +64,12 @@ static const char usage[] =
     "\n"
     "Exit status: 0 published; 64 bad command line; 65 a malformed file,\n"
     "rejects over the threshold (max_reject_pct), or no usage and no\n"
-    "--as-of; 66 an input is missing; 73 cannot create the output; 74 I/O\n"
-    "error; 75 another run holds DIR's lock (try later); 78 bad\n"
-    "configuration.\n";
+    "--as-of; 66 an input is missing; 73 cannot create the output (also:\n"
+    "DIR holds files ftkpi did not write, too little free space, no atomic\n"
+    "folder exchange on DIR's filesystem); 74 I/O error; 75 another run\n"
+    "holds DIR's lock (try later); 78 bad configuration; 128+n ended by\n"
+    "signal n (SIGHUP 129, SIGINT 130, SIGTERM 143), the staged files\n"
+    "removed.\n";
 
 static const struct option options[] = {
     INPUTS_OPTIONS,
@@ -65,6 +78,36 @@ static const struct option options[] = {
 };
 
 #define MAX_OUTPUTS 12
+
+/* The signals that end a run early: the handler removes the staged set
+ * (async-signal-safe unlinks only) and exits 128 + the signal's number
+ * (docs/running.md, "Signals"). */
+static sigset_t stop_signals;
+
+static void on_stop_signal(int sig)
+{
+    publish_remove_on_signal();
+    _exit(128 + sig);
+}
+
+static void catch_stop_signals(void)
+{
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    sigemptyset(&stop_signals);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaddset(&stop_signals, sigs[i]);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sa.sa_mask = stop_signals; /* one cleanup at a time */
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old;
+        /* a signal the caller ignores (nohup, `cmd &`) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
 
 struct run {
     struct inputs *in;
@@ -101,6 +144,14 @@ static int fail(enum ftk_error err, const struct ftk_diag *diag)
     return ftk_exit_code(err);
 }
 
+/* "NAME in DIR: write failed: REASON" (errno when the writer left one). */
+static int write_failed(const struct run *r, const char *name, int errnum)
+{
+    fprintf(stderr, "ftkpi run: %s in %s: write failed: %s\n", name,
+            r->in->out_dir, strerror(errnum ? errnum : EIO));
+    return ftk_exit_code(FTK_E_IO);
+}
+
 /* A CSV output: written from the facts, or from the playbook. */
 struct csv_output {
     const char *name;
@@ -117,17 +168,25 @@ static int write_output(struct run *r, const struct csv_output *out)
     enum ftk_error err = publish_create(&r->pub, name, &f, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
+    errno = 0;
     bool written = out->from_facts ? out->from_facts(f, &r->facts)
                                    : out->from_playbook(f, &r->playbook);
-    if (!written || fflush(f) != 0) {
-        fprintf(stderr, "ftkpi run: %s: write failed\n", name);
-        return ftk_exit_code(FTK_E_IO);
-    }
+    if (!written || fflush(f) != 0)
+        return write_failed(r, name, errno);
     struct manifest_output *o = &r->output[r->n_outputs++];
     o->name = name;
     err = source_digest(publish_tmp_path(&r->pub, name), &o->bytes, o->sha256,
                         &diag);
     return err == FTK_OK ? 0 : fail(err, &diag);
+}
+
+/* The bytes an unprivileged process may still write where path is. */
+static uint64_t free_bytes(const char *path)
+{
+    struct statvfs sv;
+    if (!path || statvfs(path, &sv) != 0)
+        return UINT64_MAX;
+    return (uint64_t)sv.f_bavail * sv.f_frsize;
 }
 
 /* The workbook: libxlsxwriter writes it at the temporary path itself; the
@@ -154,6 +213,15 @@ static int write_workbook(struct run *r)
     };
     const char *tmp = publish_tmp_path(&r->pub, r->workbook);
     err = report_xlsx_write(tmp, &in, &diag);
+    if (err == FTK_E_IO || err == FTK_E_CANTCREAT) {
+        fprintf(stderr,
+                "ftkpi run: %s in %s: %s; the workbook needs temporary "
+                "space of several times its size while it is written "
+                "(%.0f MB free there now)\n",
+                r->workbook, r->in->out_dir, diag.msg,
+                (double)free_bytes(publish_stage_path(&r->pub)) / 1e6);
+        return ftk_exit_code(err);
+    }
     if (err != FTK_OK) {
         fprintf(stderr, "ftkpi run: %s: %s\n", r->workbook, diag.msg);
         return ftk_exit_code(err);
@@ -192,10 +260,9 @@ static int publish_all(struct run *r)
     }
     /* rejects.csv has been written as the rows were read */
     FILE *rejects = r->rj.out.f;
-    if (fflush(rejects) != 0 || csv_writer_error(&r->rj.out)) {
-        fprintf(stderr, "ftkpi run: rejects.csv: write failed\n");
-        return ftk_exit_code(FTK_E_IO);
-    }
+    errno = 0;
+    if (fflush(rejects) != 0 || csv_writer_error(&r->rj.out))
+        return write_failed(r, "rejects.csv", errno);
     struct manifest_output *o = &r->output[r->n_outputs++];
     o->name = "rejects.csv";
     enum ftk_error err = source_digest(publish_tmp_path(&r->pub, o->name),
@@ -224,12 +291,99 @@ static int publish_all(struct run *r)
         .output = r->output,
         .n_outputs = r->n_outputs,
     };
-    if (!manifest_write(f, &m)) {
-        fprintf(stderr, "ftkpi run: run.json: write failed\n");
-        return ftk_exit_code(FTK_E_IO);
-    }
+    errno = 0;
+    if (!manifest_write(f, &m))
+        return write_failed(r, "run.json", errno);
+    /* the switch and the removal of the superseded set are not cut short:
+     * a signal waits for them (docs/running.md, "Signals") */
+    sigset_t held;
+    sigprocmask(SIG_BLOCK, &stop_signals, &held);
     err = publish_commit(&r->pub, &diag);
+    sigprocmask(SIG_SETMASK, &held, NULL);
     return err == FTK_OK ? 0 : fail(err, &diag);
+}
+
+/* Opens DIR for the new set, refusing one that holds files that are not
+ * outputs of the run it holds (a run replaces the whole folder). */
+static int open_output(struct run *r)
+{
+    struct ftk_diag diag;
+    /* a signal in the middle of the open would leave a half-made lock
+     * folder: held until the handler knows what to remove */
+    sigset_t held;
+    sigprocmask(SIG_BLOCK, &stop_signals, &held);
+    enum ftk_error err = publish_open_set(&r->pub, r->in->out_dir, &diag);
+    sigprocmask(SIG_SETMASK, &held, NULL);
+    if (err != FTK_OK)
+        return fail(err, &diag);
+    size_t len = strlen(r->in->out_dir);
+    char *path = malloc(len + sizeof("/run.json"));
+    if (!path)
+        return ftk_exit_code(FTK_E_NOMEM);
+    memcpy(path, r->in->out_dir, len);
+    memcpy(path + len, "/run.json", sizeof("/run.json"));
+    struct manifest_listing prev;
+    err = manifest_read_outputs(path, &prev, &diag);
+    free(path);
+    if (err == FTK_E_NOINPUT) {
+        err = FTK_OK; /* a folder never published to */
+    } else if (err != FTK_OK) {
+        fprintf(stderr,
+                "ftkpi run: %s; a run replaces the whole folder and cannot "
+                "tell its outputs from other files without it: restore "
+                "run.json, or give another --out\n",
+                diag.msg);
+        return ftk_exit_code(FTK_E_CANTCREAT);
+    }
+    const char **names = calloc(prev.n + 1, sizeof(*names));
+    if (!names) {
+        manifest_listing_release(&prev);
+        return ftk_exit_code(FTK_E_NOMEM);
+    }
+    for (size_t i = 0; i < prev.n; i++)
+        names[i] = prev.entry[i].name;
+    names[prev.n] = "run.json";
+    err = publish_check_set(&r->pub, names, prev.n + 1, &diag);
+    free(names);
+    manifest_listing_release(&prev);
+    return err == FTK_OK ? 0 : fail(err, &diag);
+}
+
+/* Refuses a run whose outputs clearly cannot fit where they are staged
+ * (docs/running.md, "Disk space"): a run needs about 1.5 times its
+ * inputs' CSV bytes there (the CSVs, and the workbook's temporary XML),
+ * a gzip file counted as 5 times its size; refused below 1 times. */
+static int check_space(const struct run *r)
+{
+    uint64_t csv = 0;
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < r->in->n[k]; i++) {
+            const char *path = r->in->files[k][i];
+            struct stat st;
+            unsigned char magic[2] = {0, 0};
+            FILE *f = fopen(path, "rb");
+            if (!f || fstat(fileno(f), &st) != 0) {
+                if (f)
+                    fclose(f);
+                continue; /* reported when it is read */
+            }
+            bool gz = fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f &&
+                      magic[1] == 0x8b;
+            fclose(f);
+            csv += (uint64_t)st.st_size * (gz ? 5 : 1);
+        }
+    uint64_t avail = free_bytes(publish_stage_path(&r->pub));
+    if (avail == UINT64_MAX || avail >= csv)
+        return 0;
+    fprintf(stderr,
+            "ftkpi run: %s: %.0f MB free on its filesystem, but a run on "
+            "these inputs (about %.0f MB of CSV) needs about %.0f MB there "
+            "for its outputs and the workbook's temporary files (several "
+            "times the workbook's size): nothing done; free some space or "
+            "give another --out\n",
+            r->in->out_dir, (double)avail / 1e6, (double)csv / 1e6,
+            (double)csv * 1.5 / 1e6);
+    return ftk_exit_code(FTK_E_CANTCREAT);
 }
 
 /* Everything in r starts zeroed and is released at out: whatever was
@@ -250,9 +404,12 @@ static int run(struct inputs *in)
         goto out;
     }
     store_init(&r.st, &r.cfg);
-    err = publish_open(&r.pub, in->out_dir, &diag);
-    if (err == FTK_OK)
-        err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
+    rc = open_output(&r);
+    if (rc == 0)
+        rc = check_space(&r);
+    if (rc != 0)
+        goto out;
+    err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;
@@ -299,16 +456,23 @@ static int run(struct inputs *in)
         kpi_month_format(month, m);
         if (r.rj.total > 0)
             fprintf(stderr,
-                    "ftkpi run: %s published to %s; %llu input rows "
+                    "ftkpi run: %s published to %s; %llu input row%s "
                     "rejected (within the threshold), see rejects.csv\n",
-                    m, in->out_dir, (unsigned long long)r.rj.total);
+                    m, in->out_dir, (unsigned long long)r.rj.total,
+                    r.rj.total == 1 ? "" : "s");
         else if (in->progress)
             fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }
 out:
     playbook_release(&r.playbook);
     facts_release(&r.facts);
-    publish_release(&r.pub);
+    {
+        /* the handler and the release must not both remove the stage */
+        sigset_t held;
+        sigprocmask(SIG_BLOCK, &stop_signals, &held);
+        publish_release(&r.pub);
+        sigprocmask(SIG_SETMASK, &held, NULL);
+    }
     free(r.stats);
     store_release(&r.st);
     config_release(&r.cfg);
@@ -326,8 +490,10 @@ int cmd_run(int argc, char **argv)
               stderr);
         rc = ftk_exit_code(FTK_E_USAGE);
     }
-    if (rc < 0)
+    if (rc < 0) {
+        catch_stop_signals();
         rc = run(&in);
+    }
     inputs_release(&in);
     return rc;
 }
