@@ -4,7 +4,8 @@
 #   make test     the same set-up, then every unit and end-to-end test
 #   make test SANITIZE=1   every test under AddressSanitizer and UBSan
 #   make test SANITIZE=thread   every test under ThreadSanitizer (the
-#                          workbooks are written by several threads)
+#                          workbooks are written by several threads, the CSV
+#                          reader reads ahead on one)
 #   make bench    throughput and memory benchmarks (docs/benchmarks.md)
 #   make install PREFIX=/usr/local, make clean
 
@@ -27,6 +28,7 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
+# The CSV reader reads ahead on a thread (docs/decisions.md).
 ifeq ($(SANITIZE),thread)
 BUILD := build/tsan
 CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
@@ -57,7 +59,7 @@ UNIT_LIB := $(BUILD)/tobj/tests/unit/scratch.o \
 
 FTKPI := $(BUILD)/ftkpi
 
-.PHONY: all deps run test unit e2e bench fuzz install clean format \
+.PHONY: all deps run test unit e2e bench fuzz fuzz-split install clean format \
 	format-check samples
 # Keep the test objects between builds (they are intermediate to make).
 .SECONDARY:
@@ -113,8 +115,14 @@ unit: $(UNIT_BINS)
 e2e: $(FTKPI)
 	@sh tests/run.sh $(BUILD) e2e
 
-bench: deps $(FTKPI)
-	@sh tests/bench.sh $(FTKPI)
+# libxlsxwriter's own single-thread rate, the floor the workbooks are
+# measured against (tests/bench/xlsx_floor.c).
+$(BUILD)/tools/xlsx_floor: tests/bench/xlsx_floor.c | $(DEPS_FIRST)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lxlsxwriter
+
+bench: deps $(FTKPI) $(BUILD)/tools/xlsx_floor
+	@sh tests/bench.sh $(FTKPI) $(BUILD)/tools/xlsx_floor
 
 # Fuzzes the ingest path with libFuzzer (clang) for FUZZ_SECONDS; an input
 # that fails lands in tests/fuzz/regressions, which every `make test`
@@ -128,13 +136,29 @@ build/fuzz/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(FUZZ_SRCS) $(BUILD)/gen/defau
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -I. -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $^ -lcsv -linih -lcrypto -lgmp -lz -lm
+		-o $@ $^ -lcsv -linih -lcrypto -lgmp -lz -lm -pthread
 
 fuzz: build/fuzz/fuzz_ingest
 	@mkdir -p build/fuzz/corpus
 	cp tests/fuzz/corpus/* build/fuzz/corpus/
 	build/fuzz/fuzz_ingest -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-artifact_prefix=tests/fuzz/regressions/ build/fuzz/corpus
+
+# Compares the CSV reader's splitter of lines without quotes with libcsv
+# (tests/fuzz/fuzz_csv_split.c); failures land in
+# tests/fuzz/regressions_split, replayed by tests/unit/test_csv_reader.c.
+build/fuzz/fuzz_csv_split: tests/fuzz/fuzz_csv_split.c pipeline/ingest/csv_reader.c \
+		pipeline/ingest/source.c pipeline/base/grow.c pipeline/base/ftk_error.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -I. -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $^ -lcsv -lcrypto -lz -pthread
+
+fuzz-split: build/fuzz/fuzz_csv_split
+	@mkdir -p build/fuzz/corpus_split
+	cp tests/fuzz/corpus_split/* build/fuzz/corpus_split/
+	build/fuzz/fuzz_csv_split -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-artifact_prefix=tests/fuzz/regressions_split/ build/fuzz/corpus_split
 
 install: $(FTKPI)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ftkpi

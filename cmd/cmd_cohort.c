@@ -65,8 +65,9 @@ static const char pick_usage[] =
     "  -q, --quiet      print only errors\n"
     "  -h, --help       print this help\n"
     "\n"
-    "Exit status: 0 written; 64 bad command line; 65 a malformed run file\n"
-    "or an unknown region; 66 the run's files are missing; 73 cannot\n"
+    "Exit status: 0 written; 64 bad command line; 65 a malformed run file,\n"
+    "one that differs from the run's run.json, or an unknown region; 66 the "
+    "run's files are missing; 73 cannot\n"
     "create OUT; 74 I/O error; 75 a run or another command holds a lock.\n";
 
 static const char freeze_usage[] =
@@ -103,7 +104,9 @@ static const char freeze_usage[] =
     "  -h, --help          print this help\n"
     "\n"
     "Exit status: 0 frozen; 64 bad command line; 65 bad picks, or the\n"
-    "region is already frozen, or the month is over; 66 a file is\n"
+    "region is already frozen, or the month is over, or --today is before\n"
+    "a date the month's history already records, or a run file differs\n"
+    "from its run.json; 66 a file is\n"
     "missing; 73 cannot create the state folder; 74 I/O error; 75 another\n"
     "command holds the state's lock, or a run is publishing (try later);\n"
     "78 bad configuration, or not the run's.\n";
@@ -140,7 +143,8 @@ static const char change_usage[] =
     "\n"
     "Exit status: 0 recorded; 64 bad command line; 65 refused (less than 3\n"
     "days' notice, after the month, not frozen, already in or not in the\n"
-    "cohort, unknown tenant); 66 the state folder or a run file is\n"
+    "cohort, unknown tenant, recorded before a date the month's history\n"
+    "already records); 66 the state folder or a run file is\n"
     "missing; 74 I/O error; 75 another command holds the state's lock, or\n"
     "a run is publishing (try later).\n";
 

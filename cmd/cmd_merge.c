@@ -163,9 +163,10 @@ static int gather(struct merge *m)
     shard_dir_sum_stats(m->shard, m->n_dirs, m->stats);
 
     FILE *rejects_file;
-    err = publish_open(&m->pub, m->out_dir, &diag);
-    if (err == FTK_OK)
-        err = publish_create(&m->pub, "rejects.csv", &rejects_file, &diag);
+    int rc = outputs_open(&m->pub, "merge", m->out_dir, NULL, 0);
+    if (rc != 0)
+        return rc;
+    err = publish_create(&m->pub, "rejects.csv", &rejects_file, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
     rejects_init(&m->rj, rejects_file);
@@ -218,6 +219,7 @@ static int merge(struct merge *m)
     m->out.rj = &m->rj;
     m->out.stats = m->stats;
     m->out.n_stats = m->shard[0].n_stats;
+    m->out.out_dir = m->out_dir;
     rc = outputs_publish(&m->out);
     if (rc == 0 && m->verbosity >= 0) {
         char month[8];
@@ -238,13 +240,15 @@ int cmd_merge(int argc, char **argv)
     struct merge m;
     memset(&m, 0, sizeof(m));
     int rc = parse(&m, argc, argv);
-    if (rc < 0)
+    if (rc < 0) {
+        outputs_catch_signals();
         rc = merge(&m);
+    }
     outputs_release(&m.out);
     playbook_release(&m.playbook);
     facts_release(&m.facts);
     shard_rows_release(&m.rows);
-    publish_release(&m.pub);
+    outputs_release_publish(&m.pub);
     store_release(&m.st);
     free(m.stats);
     for (size_t i = 0; i < m.n_open; i++)

@@ -2,9 +2,11 @@
  * cmd/cmd_run.c - `ftkpi run`: the nightly job. Ingest, KPIs, reports,
  * publish; all or nothing.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cmd/commands.h"
@@ -15,6 +17,7 @@
 #include "pipeline/publish.h"
 #include "pipeline/playbook/playbook.h"
 #include "pipeline/shard/shard_dir.h"
+#include "pipeline/shard/tables.h"
 
 static const char usage[] =
     "usage: ftkpi run (--customers FILE... --entitlements FILE...\n"
@@ -38,8 +41,12 @@ static const char usage[] =
     "  exec_summaries.csv     an Exec Summary draft per customer\n"
     "  rejects.csv            every rejected input row and why\n"
     "  run.json               the manifest: inputs, counts, outputs, timings\n"
-    "Every file appears complete or not at all: a failed run leaves the\n"
-    "previous outputs untouched. Two runs never write to DIR at once.\n"
+    "DIR holds one run's set, published all or nothing: the new set is\n"
+    "staged beside DIR (in .NAME.ftkpi/, with the lock) and switched in\n"
+    "with one atomic exchange, so readers see the previous set or the new\n"
+    "one. A failed or interrupted run leaves the previous set untouched;\n"
+    "DIR may hold only files of the set its run.json lists. Two runs never\n"
+    "write to DIR at once.\n"
     "\n"
     "  --customers FILE     customers extract (repeat for several files)\n"
     "  --entitlements FILE  entitlements extract (repeatable)\n"
@@ -66,9 +73,12 @@ static const char usage[] =
     "Exit status: 0 published; 64 bad command line (also --shard auto\n"
     "outside an array job); 65 a malformed file,\n"
     "rejects over the threshold (max_reject_pct), or no usage and no\n"
-    "--as-of; 66 an input is missing; 73 cannot create the output; 74 I/O\n"
-    "error; 75 another run holds DIR's lock (try later); 78 bad\n"
-    "configuration.\n";
+    "--as-of; 66 an input is missing; 73 cannot create the output (also:\n"
+    "DIR holds files ftkpi did not write, too little free space, no atomic\n"
+    "folder exchange on DIR's filesystem); 74 I/O error; 75 another run\n"
+    "holds DIR's lock (try later); 78 bad configuration; 128+n ended by\n"
+    "signal n (SIGHUP 129, SIGINT 130, SIGTERM 143), the staged files\n"
+    "removed.\n";
 
 static const struct option options[] = {
     INPUTS_OPTIONS,
@@ -111,9 +121,11 @@ static int32_t as_of_month(const struct run *r)
 static int publish_shard(struct run *r)
 {
     struct ftk_diag diag;
+    errno = 0;
     if (fflush(r->rj.out.f) != 0 || csv_writer_error(&r->rj.out) ||
         fflush(r->rj.index.f) != 0 || csv_writer_error(&r->rj.index)) {
-        fprintf(stderr, "ftkpi run: rejects.csv: write failed\n");
+        fprintf(stderr, "ftkpi run: rejects.csv in %s: write failed: %s\n",
+                r->in->out_dir, strerror(errno ? errno : EIO));
         return ftk_exit_code(FTK_E_IO);
     }
     struct shard_dir_input sd = {
@@ -127,7 +139,7 @@ static int publish_shard(struct run *r)
     };
     enum ftk_error err = shard_dir_write(&r->pub, &sd, &diag);
     if (err == FTK_OK)
-        err = publish_commit(&r->pub, &diag);
+        err = outputs_commit(&r->pub, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
     if (r->in->verbosity >= 0 && r->in->progress)
@@ -135,6 +147,43 @@ static int publish_shard(struct run *r)
                 (unsigned)r->in->shard.index, (unsigned)r->in->shard.count,
                 r->in->out_dir);
     return 0;
+}
+
+/* Refuses a run whose outputs clearly cannot fit where they are staged
+ * (docs/running.md, "Disk space"): a run needs about 1.5 times its
+ * inputs' CSV bytes there (the CSVs, and the workbook's temporary XML),
+ * a gzip file counted as 5 times its size; refused below 1 times. */
+static int check_space(const struct run *r)
+{
+    uint64_t csv = 0;
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < r->in->n[k]; i++) {
+            const char *path = r->in->files[k][i];
+            struct stat st;
+            unsigned char magic[2] = {0, 0};
+            FILE *f = fopen(path, "rb");
+            if (!f || fstat(fileno(f), &st) != 0) {
+                if (f)
+                    fclose(f);
+                continue; /* reported when it is read */
+            }
+            bool gz = fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f &&
+                      magic[1] == 0x8b;
+            fclose(f);
+            csv += (uint64_t)st.st_size * (gz ? 5 : 1);
+        }
+    uint64_t avail = outputs_free_bytes(publish_stage_path(&r->pub));
+    if (avail == UINT64_MAX || avail >= csv)
+        return 0;
+    fprintf(stderr,
+            "ftkpi run: %s: %.0f MB free on its filesystem, but a run on "
+            "these inputs (about %.0f MB of CSV) needs about %.0f MB there "
+            "for its outputs and the workbook's temporary files (several "
+            "times the workbook's size): nothing done; free some space or "
+            "give another --out\n",
+            r->in->out_dir, (double)avail / 1e6, (double)csv / 1e6,
+            (double)csv * 1.5 / 1e6);
+    return ftk_exit_code(FTK_E_CANTCREAT);
 }
 
 /* Everything in r starts zeroed and is released at out: whatever was
@@ -160,11 +209,20 @@ static int run(struct inputs *in)
     store_init(&r.st, &r.cfg);
     if (in->sharded)
         r.st.shard = in->shard;
-    err = publish_open(&r.pub, in->out_dir, &diag);
-    if (err == FTK_OK)
-        publish_prune_books(&r.pub);
-    if (err == FTK_OK)
-        err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
+    /* a shard folder holds the files of a shard, a run's folder those of
+     * the set its run.json lists */
+    static const char *const shard_files[] = {
+        SHARD_MANIFEST_FILE,  SHARD_INPUTS_FILE,        SHARD_CUSTOMERS_FILE,
+        SHARD_WORKLOADS_FILE, SHARD_REJECTS_INDEX_FILE, SHARD_REJECTS_FILE,
+        SHARD_CONFIG_FILE};
+    rc = in->sharded ? outputs_open(&r.pub, "run", in->out_dir, shard_files,
+                                    sizeof(shard_files) / sizeof(*shard_files))
+                     : outputs_open(&r.pub, "run", in->out_dir, NULL, 0);
+    if (rc == 0)
+        rc = check_space(&r);
+    if (rc != 0)
+        goto out;
+    err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
     if (err == FTK_OK && in->sharded)
         err = publish_create(&r.pub, rejects_index_schema.file, &index_file,
                              &diag);
@@ -223,15 +281,17 @@ static int run(struct inputs *in)
     r.out.rj = &r.rj;
     r.out.stats = r.stats;
     r.out.n_stats = inputs_count(in);
+    r.out.out_dir = in->out_dir;
     rc = outputs_publish(&r.out);
     if (rc == 0 && in->verbosity >= 0) {
         char m[8];
         kpi_month_format(month, m);
         if (r.rj.total > 0)
             fprintf(stderr,
-                    "ftkpi run: %s published to %s; %llu input rows "
+                    "ftkpi run: %s published to %s; %llu input row%s "
                     "rejected (within the threshold), see rejects.csv\n",
-                    m, in->out_dir, (unsigned long long)r.rj.total);
+                    m, in->out_dir, (unsigned long long)r.rj.total,
+                    r.rj.total == 1 ? "" : "s");
         else if (in->progress)
             fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }
@@ -239,7 +299,7 @@ out:
     outputs_release(&r.out);
     playbook_release(&r.playbook);
     facts_release(&r.facts);
-    publish_release(&r.pub);
+    outputs_release_publish(&r.pub);
     free(r.stats);
     store_release(&r.st);
     config_release(&r.cfg);
@@ -257,8 +317,10 @@ int cmd_run(int argc, char **argv)
               stderr);
         rc = ftk_exit_code(FTK_E_USAGE);
     }
-    if (rc < 0)
+    if (rc < 0) {
+        outputs_catch_signals();
         rc = run(&in);
+    }
     inputs_release(&in);
     return rc;
 }

@@ -104,8 +104,9 @@ static int validate(struct inputs *in)
     rc = ftk_exit_code(over ? FTK_E_REJECTS : FTK_OK);
     if (!over && rj.total > 0 && in->verbosity >= 0)
         fprintf(stderr,
-                "ftkpi validate: %llu rows rejected (within the threshold)%s\n",
-                (unsigned long long)rj.total,
+                "ftkpi validate: %llu row%s rejected (within the "
+                "threshold)%s\n",
+                (unsigned long long)rj.total, rj.total == 1 ? "" : "s",
                 in->out_dir ? "; see rejects.csv" : "");
 out:
     publish_release(&pub);

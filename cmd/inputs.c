@@ -67,6 +67,22 @@ static enum ftk_error take_shard(struct inputs *in, const char *cmd,
     return FTK_E_USAGE;
 }
 
+/* An option that takes one value: given twice is a usage error (which
+ * folder did the caller mean?), even with the same value twice. */
+static enum ftk_error take_once(const char **slot, const char *flag,
+                                const char *cmd, const char *arg)
+{
+    if (*slot) {
+        fprintf(stderr,
+                "ftkpi %s: %s given twice ('%s' and '%s'): give it once\n"
+                "try 'ftkpi %s --help'\n",
+                cmd, flag, *slot, arg, cmd);
+        return FTK_E_USAGE;
+    }
+    *slot = arg;
+    return FTK_OK;
+}
+
 /* Takes one option of the shared set: FTK_OK when taken, FTK_E_USAGE on a
  * usage error (printed), and *taken = false when opt is not one of them. */
 static enum ftk_error take_option(struct inputs *in, const char *cmd, int opt,
@@ -81,15 +97,14 @@ static enum ftk_error take_option(struct inputs *in, const char *cmd, int opt,
     case OPT_USAGE:
         return add_file(in, EXTRACT_USAGE, arg);
     case OPT_IN:
-        in->in_dir = arg;
-        return FTK_OK;
+        return take_once(&in->in_dir, "--in", cmd, arg);
     case OPT_CONFIG:
-        in->config_path = arg;
-        return FTK_OK;
+        return take_once(&in->config_path, "--config", cmd, arg);
     case OPT_OUT:
-        in->out_dir = arg;
-        return FTK_OK;
+        return take_once(&in->out_dir, "--out", cmd, arg);
     case OPT_AS_OF: {
+        if (in->as_of)
+            return take_once(&in->as_of, "--as-of", cmd, arg);
         int32_t m;
         if (!kpi_month_parse(arg, strlen(arg), &m)) {
             fprintf(stderr,
@@ -110,10 +125,16 @@ static enum ftk_error take_option(struct inputs *in, const char *cmd, int opt,
     case OPT_SHARD:
         return take_shard(in, cmd, arg);
     case 'q':
-        in->verbosity = -1;
-        return FTK_OK;
     case 'v':
-        in->verbosity = 1;
+        if (in->verbosity == (opt == 'q' ? 1 : -1)) {
+            fprintf(stderr,
+                    "ftkpi %s: -q (errors only) and -v (counts and "
+                    "timings) contradict each other: give one\n"
+                    "try 'ftkpi %s --help'\n",
+                    cmd, cmd);
+            return FTK_E_USAGE;
+        }
+        in->verbosity = opt == 'q' ? -1 : 1;
         return FTK_OK;
     default:
         *taken = false;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "cmd/terminal.h"
 #include "pipeline/base/ftk_error.h"
 #include "pipeline/base/version.h"
 
@@ -27,7 +28,7 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success; 64 usage; 65 data error; 66 input missing;\n"
     "73 cannot create output; 74 I/O error; 75 another run holds the lock;\n"
-    "78 bad configuration.\n";
+    "78 bad configuration; 128+n ended by signal n (143 SIGTERM).\n";
 
 struct command {
     const char *name;
@@ -42,6 +43,7 @@ static const struct command commands[] = {
 
 int main(int argc, char **argv)
 {
+    terminal_filter_streams();
     if (argc < 2) {
         fputs(usage, stderr);
         return ftk_exit_code(FTK_E_USAGE);

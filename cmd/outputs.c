@@ -3,9 +3,13 @@
  */
 #include "cmd/outputs.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "kpi/date.h"
 #include "pipeline/base/grow.h"
@@ -13,6 +17,120 @@
 #include "pipeline/report/report_books.h"
 #include "pipeline/report/report_csv.h"
 #include "pipeline/report/report_xlsx.h"
+
+/* The signals that end a run early (outputs_catch_signals). */
+static sigset_t stop_signals;
+
+static void on_stop_signal(int sig)
+{
+    publish_remove_on_signal();
+    _exit(128 + sig);
+}
+
+void outputs_catch_signals(void)
+{
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    sigemptyset(&stop_signals);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaddset(&stop_signals, sigs[i]);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sa.sa_mask = stop_signals; /* one cleanup at a time */
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old;
+        /* a signal the caller ignores (nohup, `cmd &`) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+int outputs_open(struct publish *pub, const char *cmd, const char *dir,
+                 const char *const *known, size_t n_known)
+{
+    struct ftk_diag diag;
+    /* a signal in the middle of the open would leave a half-made lock
+     * folder: held until the handler knows what to remove */
+    sigset_t held;
+    sigprocmask(SIG_BLOCK, &stop_signals, &held);
+    enum ftk_error err = publish_open_set(pub, dir, &diag);
+    sigprocmask(SIG_SETMASK, &held, NULL);
+    if (err != FTK_OK) {
+        fprintf(stderr, "ftkpi %s: %s\n", cmd, diag.msg);
+        return ftk_exit_code(err);
+    }
+    size_t len = strlen(dir);
+    char *path = malloc(len + sizeof("/run.json"));
+    if (!path)
+        return ftk_exit_code(FTK_E_NOMEM);
+    memcpy(path, dir, len);
+    memcpy(path + len, "/run.json", sizeof("/run.json"));
+    struct manifest_listing prev;
+    err = manifest_read_outputs(path, &prev, &diag);
+    free(path);
+    if (err == FTK_E_NOINPUT) {
+        err = FTK_OK; /* a folder never published to */
+    } else if (err != FTK_OK) {
+        fprintf(stderr,
+                "ftkpi %s: %s; a run replaces the whole folder and cannot "
+                "tell its outputs from other files without it: restore "
+                "run.json, or give another --out\n",
+                cmd, diag.msg);
+        return ftk_exit_code(FTK_E_CANTCREAT);
+    }
+    const char **names = calloc(prev.n + 1 + n_known, sizeof(*names));
+    if (!names) {
+        manifest_listing_release(&prev);
+        return ftk_exit_code(FTK_E_NOMEM);
+    }
+    for (size_t i = 0; i < prev.n; i++)
+        names[i] = prev.entry[i].name;
+    names[prev.n] = "run.json";
+    for (size_t i = 0; i < n_known; i++)
+        names[prev.n + 1 + i] = known[i];
+    err = publish_check_set(pub, names, prev.n + 1 + n_known, &diag);
+    free(names);
+    manifest_listing_release(&prev);
+    if (err != FTK_OK) {
+        fprintf(stderr, "ftkpi %s: %s\n", cmd, diag.msg);
+        return ftk_exit_code(err);
+    }
+    return 0;
+}
+
+enum ftk_error outputs_commit(struct publish *pub, struct ftk_diag *diag)
+{
+    sigset_t held;
+    sigprocmask(SIG_BLOCK, &stop_signals, &held);
+    enum ftk_error err = publish_commit(pub, diag);
+    sigprocmask(SIG_SETMASK, &held, NULL);
+    return err;
+}
+
+void outputs_release_publish(struct publish *pub)
+{
+    sigset_t held;
+    sigprocmask(SIG_BLOCK, &stop_signals, &held);
+    publish_release(pub);
+    sigprocmask(SIG_SETMASK, &held, NULL);
+}
+
+uint64_t outputs_free_bytes(const char *path)
+{
+    struct statvfs sv;
+    if (!path || statvfs(path, &sv) != 0)
+        return UINT64_MAX;
+    return (uint64_t)sv.f_bavail * sv.f_frsize;
+}
+
+/* "NAME in DIR: write failed: REASON" (errno when the writer left one). */
+static int write_failed(const struct outputs *o, const char *name, int errnum)
+{
+    fprintf(stderr, "ftkpi %s: %s in %s: write failed: %s\n", o->cmd, name,
+            o->out_dir, strerror(errnum ? errnum : EIO));
+    return ftk_exit_code(FTK_E_IO);
+}
 
 void outputs_start(struct outputs *o)
 {
@@ -81,12 +199,11 @@ static int write_output(struct outputs *o, const struct csv_output *out)
     enum ftk_error err = publish_create(o->pub, name, &f, &diag);
     if (err != FTK_OK)
         return fail(o, err, &diag);
+    errno = 0;
     bool written = out->from_facts ? out->from_facts(f, o->facts)
                                    : out->from_playbook(f, o->playbook);
-    if (!written || fflush(f) != 0) {
-        fprintf(stderr, "ftkpi %s: %s: write failed\n", o->cmd, name);
-        return ftk_exit_code(FTK_E_IO);
-    }
+    if (!written || fflush(f) != 0)
+        return write_failed(o, name, errno);
     return record_output(o, name);
 }
 
@@ -143,8 +260,17 @@ static int write_workbooks(struct outputs *o)
         size_t i = 0;
         while (i + 1 < n && book[i].err == FTK_OK)
             i++;
-        fprintf(stderr, "ftkpi %s: %s: %s\n", o->cmd,
-                i == 0 ? o->workbook : o->books.book[i - 1].file, diag.msg);
+        const char *name = i == 0 ? o->workbook : o->books.book[i - 1].file;
+        if (err == FTK_E_IO || err == FTK_E_CANTCREAT)
+            fprintf(stderr,
+                    "ftkpi %s: %s in %s: %s; the workbook needs temporary "
+                    "space of several times its size while it is written "
+                    "(%.0f MB free there now)\n",
+                    o->cmd, name, o->out_dir, diag.msg,
+                    (double)outputs_free_bytes(publish_stage_path(o->pub)) /
+                        1e6);
+        else
+            fprintf(stderr, "ftkpi %s: %s: %s\n", o->cmd, name, diag.msg);
         free(book);
         return ftk_exit_code(err);
     }
@@ -173,10 +299,9 @@ int outputs_publish(struct outputs *o)
     }
     /* rejects.csv has been written as the rows were read (or merged) */
     FILE *rejects = o->rj->out.f;
-    if (fflush(rejects) != 0 || csv_writer_error(&o->rj->out)) {
-        fprintf(stderr, "ftkpi %s: rejects.csv: write failed\n", o->cmd);
-        return ftk_exit_code(FTK_E_IO);
-    }
+    errno = 0;
+    if (fflush(rejects) != 0 || csv_writer_error(&o->rj->out))
+        return write_failed(o, "rejects.csv", errno);
     int rc = record_output(o, "rejects.csv");
     if (rc != 0)
         return rc;
@@ -203,11 +328,10 @@ int outputs_publish(struct outputs *o)
         .output = o->output,
         .n_outputs = o->n_outputs,
     };
-    if (!manifest_write(f, &m)) {
-        fprintf(stderr, "ftkpi %s: run.json: write failed\n", o->cmd);
-        return ftk_exit_code(FTK_E_IO);
-    }
-    err = publish_commit(o->pub, &diag);
+    errno = 0;
+    if (!manifest_write(f, &m))
+        return write_failed(o, "run.json", errno);
+    err = outputs_commit(o->pub, &diag);
     return err == FTK_OK ? 0 : fail(o, err, &diag);
 }
 

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "pipeline/config.h"
@@ -39,6 +40,7 @@ struct outputs {
     struct rejects *rj; /* its out is rejects.csv, complete */
     const struct extract_stats *stats;
     size_t n_stats;
+    const char *out_dir; /* DIR as given, for messages */
 
     struct manifest_timing timing[OUTPUTS_MAX_TIMINGS];
     size_t n_timings;
@@ -48,6 +50,31 @@ struct outputs {
     struct fm_books books;
     char workbook[32]; /* kpi-YYYY-MM.xlsx */
 };
+
+/* Catches SIGTERM, SIGINT and SIGHUP while a set is published: the
+ * handler removes the staged set and exits 128 + the signal's number
+ * (docs/running.md, "Signals"). A signal the caller ignores stays
+ * ignored. */
+void outputs_catch_signals(void);
+
+/* Opens DIR for a new set (publish_open_set), refusing a folder that
+ * holds files that are neither of the set its run.json lists nor among
+ * known (e.g. a shard folder's files): a set replaces the whole folder.
+ * Prints what failed; returns the exit code, 0 when open. */
+int outputs_open(struct publish *pub, const char *cmd, const char *dir,
+                 const char *const *known, size_t n_known);
+
+/* publish_commit with the stop signals held: the switch and the removal
+ * of the superseded set are not cut short. */
+enum ftk_error outputs_commit(struct publish *pub, struct ftk_diag *diag);
+
+/* publish_release with the stop signals held (the handler and the release
+ * must not both remove the stage). */
+void outputs_release_publish(struct publish *pub);
+
+/* The bytes an unprivileged process may still write where path is;
+ * UINT64_MAX when unknown. */
+uint64_t outputs_free_bytes(const char *path);
 
 /* Starts the clock of the first stage. */
 void outputs_start(struct outputs *o);

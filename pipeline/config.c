@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
@@ -612,9 +613,17 @@ enum ftk_error config_load(struct config *cfg, const char *path,
                                "templates/ftkpi.ini (built in)", diag);
     if (err == FTK_OK && path) {
         FILE *f = fopen(path, "r");
+        struct stat sb;
         if (!f) {
             err = ftk_fail(diag, FTK_E_NOINPUT, "%s: cannot open: %s", path,
                            strerror(errno));
+        } else if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            /* as for an input given as a folder: missing input, 66 */
+            err = ftk_fail(diag, FTK_E_NOINPUT,
+                           "%s: a folder, not a configuration file: give "
+                           "--config an .ini file",
+                           path);
+            fclose(f);
         } else {
             err = parse(&st, f, NULL, path, diag);
             fclose(f);

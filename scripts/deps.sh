@@ -8,7 +8,7 @@
 set -eu
 need="gcc make libc6-dev pkg-config libxlsxwriter-dev libcsv-dev zlib1g-dev
 libcmocka-dev libinih-dev libssl-dev libgmp-dev libmd-dev python3 python3-openpyxl
-strace clang-format libreoffice-calc-nogui poppler-utils slurm-wlm munge"
+strace clang-format libreoffice-calc-nogui poppler-utils time slurm-wlm munge"
 missing=""
 for p in $need; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

@@ -6,6 +6,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "pipeline/base/utf8.h"
 
 static const struct {
     const char *text;
@@ -36,10 +39,15 @@ enum ftk_error ftk_fail(struct ftk_diag *diag, enum ftk_error err,
                         const char *fmt, ...)
 {
     if (diag) {
+        /* a message is one line of text for a terminal: the input bytes
+         * it quotes (names, cells, values) have their control bytes and
+         * invalid UTF-8 escaped as \xNN (ftk_error.h) */
+        char raw[sizeof(diag->msg)];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
+        vsnprintf(raw, sizeof(raw), fmt, ap);
         va_end(ap);
+        utf8_escape(raw, strlen(raw), false, diag->msg, sizeof(diag->msg));
     }
     return err;
 }

@@ -44,7 +44,10 @@ const char *ftk_strerror(enum ftk_error err);
 int ftk_exit_code(enum ftk_error err);
 
 /* Formats a message into diag (which may be NULL) and returns err, so a
- * failure reads `return ftk_fail(diag, FTK_E_DATA, "%s:%lu: ...", ...)`. */
+ * failure reads `return ftk_fail(diag, FTK_E_DATA, "%s:%lu: ...", ...)`.
+ * Control bytes (newlines too) and invalid UTF-8 in the result are
+ * escaped as \xNN, so input bytes quoted in a message cannot drive the
+ * terminal that shows it. */
 enum ftk_error ftk_fail(struct ftk_diag *diag, enum ftk_error err,
                         const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

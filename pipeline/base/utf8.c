@@ -88,3 +88,60 @@ size_t utf8_sanitize(const char *str, size_t n, char *out, size_t cap)
     out[o] = '\0';
     return o;
 }
+
+/* A byte that must not reach a terminal as it is: C0 controls (but a
+ * newline when kept), DEL. */
+static bool is_control(unsigned char c, bool keep_newline)
+{
+    return (c < 0x20 && !(keep_newline && c == '\n')) || c == 0x7F;
+}
+
+size_t utf8_escape(const char *str, size_t n, bool keep_newline, char *out,
+                   size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
+    size_t o = 0;
+    if (cap == 0)
+        return 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = s[i] == 0 ? 0 : char_len(s + i, n - i);
+        /* C1 controls (U+0080..U+009F: CSI, OSC, ...) are valid UTF-8
+         * that terminals act on: escaped byte by byte too */
+        bool escape = k == 0 || (k == 1 && is_control(s[i], keep_newline)) ||
+                      (k == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0);
+        size_t take = escape ? (k ? k : 1) : k;
+        size_t need = escape ? 4 * take : take;
+        if (o + need + 1 > cap)
+            break;
+        for (size_t j = 0; j < take; j++) {
+            if (escape) {
+                out[o++] = '\\';
+                out[o++] = 'x';
+                out[o++] = hex[s[i + j] >> 4];
+                out[o++] = hex[s[i + j] & 0xF];
+            } else {
+                out[o++] = (char)s[i + j];
+            }
+        }
+        i += take;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+size_t utf8_incomplete_tail(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t back = 1; back <= 3 && back <= n; back++) {
+        unsigned char c = s[n - back];
+        if ((c & 0xC0) == 0x80)
+            continue; /* a continuation byte: look further back */
+        size_t want = c >= 0xF0 && c <= 0xF4   ? 4
+                      : c >= 0xE0 && c <= 0xEF ? 3
+                      : c >= 0xC2 && c <= 0xDF ? 2
+                                               : 1;
+        return want > back ? back : 0;
+    }
+    return 0;
+}

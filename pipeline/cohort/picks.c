@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "kpi/date.h"
 #include "pipeline/base/csv_writer.h"
@@ -17,6 +18,85 @@
 #include "pipeline/report/tables.h"
 
 #include "pipeline/base/testing.h"
+
+/* Digits s[0..n) as a number, n at least 1 and at most 4. */
+static bool digits(const char *s, size_t n, int *v)
+{
+    if (n == 0 || n > 4)
+        return false;
+    *v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+/* A month from its parts, a two-digit year in 2000-2099. */
+static bool month_of_parts(int y, size_t ylen, int m, int32_t *out)
+{
+    if (ylen == 2)
+        y += 2000;
+    else if (ylen != 4)
+        return false;
+    char text[16];
+    snprintf(text, sizeof(text), "%04d-%02d", y, m);
+    return m >= 1 && m <= 12 && kpi_month_parse(text, 7, out);
+}
+
+/* A cohort_month cell: YYYY-MM as pick writes it, or the forms Excel turns
+ * it into when the sheet is opened and saved again (it reads "2026-11" as
+ * the date 1 November 2026): "Nov-26" or "Nov-2026", "2026-11-01" or
+ * "2026/11/01", "11/1/2026" (US) or "1/11/2026" (most of Europe), years
+ * of two digits too. A full date must be the first of its month, which
+ * also tells the US order from the European one (docs/cohorts.md). */
+static bool sheet_month_parse(const char *s, size_t len, int32_t *out)
+{
+    static const char *const names[] = {"jan", "feb", "mar", "apr",
+                                        "may", "jun", "jul", "aug",
+                                        "sep", "oct", "nov", "dec"};
+    if (kpi_month_parse(s, len, out))
+        return true;
+    /* Mon-YY, Mon-YYYY, Mon YYYY */
+    if (len >= 6 && (s[3] == '-' || s[3] == ' ')) {
+        for (int m = 0; m < 12; m++) {
+            int y;
+            if (strncasecmp(s, names[m], 3) == 0 && digits(s + 4, len - 4, &y))
+                return month_of_parts(y, len - 4, m + 1, out);
+        }
+        return false;
+    }
+    /* three numbers separated by one '-' or '/' each */
+    const char *p[3];
+    size_t n[3];
+    size_t k = 0, start = 0;
+    char sep = 0;
+    for (size_t i = 0; i <= len && k < 3; i++) {
+        if (i < len && s[i] != '-' && s[i] != '/')
+            continue;
+        if (i < len && sep && s[i] != sep)
+            return false;
+        if (i < len)
+            sep = s[i];
+        p[k] = s + start;
+        n[k++] = i - start;
+        start = i + 1;
+    }
+    int a, b, c;
+    if (k != 3 || start != len + 1 || !digits(p[0], n[0], &a) ||
+        !digits(p[1], n[1], &b) || !digits(p[2], n[2], &c))
+        return false;
+    if (n[0] == 4) /* YYYY-MM-DD, YYYY/MM/DD */
+        return c == 1 && n[1] <= 2 && n[2] <= 2 && month_of_parts(a, 4, b, out);
+    if (sep != '/' || n[0] > 2 || n[1] > 2)
+        return false;
+    if (b == 1) /* M/1/YYYY */
+        return month_of_parts(c, n[2], a, out);
+    if (a == 1) /* 1/M/YYYY */
+        return month_of_parts(c, n[2], b, out);
+    return false;
+}
 
 void cohort_pick_name(int32_t month, const char *region, char *out, size_t cap)
 {
@@ -187,10 +267,13 @@ static enum ftk_error picks_file(struct cohort_picks *p, const char *path,
             continue;
         }
         if (month.len > 0 &&
-            !kpi_month_parse(month.s, month.len, &row.cohort_month)) {
+            !sheet_month_parse(month.s, month.len, &row.cohort_month)) {
             ok = cohort_report_add(
-                problems, "%s:%llu: %s '%.*s': expected YYYY-MM", path,
-                (ull)rec->line, ps(PS_COHORT_MONTH),
+                problems,
+                "%s:%llu: %s '%.*s': expected YYYY-MM (or the first of "
+                "the month as Excel writes it: Nov-26, 2026-11-01, "
+                "11/1/2026)",
+                path, (ull)rec->line, ps(PS_COHORT_MONTH),
                 month.len > 20 ? 20 : (int)month.len, month.s);
             continue;
         }

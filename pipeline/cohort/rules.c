@@ -35,6 +35,40 @@ static bool in_cohort_file(const struct cohort_state *st, const char *tenant,
     return false;
 }
 
+/* The history of a month's cohort only moves forward: a freeze or a
+ * change is recorded on a date no earlier than the last one written
+ * (docs/cohorts.md). Backdating would rewrite what was in force. */
+static enum ftk_error check_not_backdated(const struct cohort_state *st,
+                                          int32_t recorded_on, const char *what,
+                                          struct ftk_diag *diag)
+{
+    int32_t latest = KPI_NO_DATE;
+    const char *by = NULL;
+    for (size_t i = 0; i < st->n_members; i++)
+        if (latest == KPI_NO_DATE || st->member[i].frozen_on > latest) {
+            latest = st->member[i].frozen_on;
+            by = "a freeze";
+        }
+    for (size_t i = 0; i < st->n_changes; i++)
+        if (latest == KPI_NO_DATE || st->change[i].recorded_on > latest) {
+            latest = st->change[i].recorded_on;
+            by = "a change";
+        }
+    if (latest == KPI_NO_DATE || recorded_on >= latest)
+        return FTK_OK;
+    char month[8], on[11], last[11];
+    kpi_month_format(st->month, month);
+    kpi_date_format(recorded_on, on);
+    kpi_date_format(latest, last);
+    return ftk_fail(diag, FTK_E_STATE,
+                    "%s recorded on %s would go back in time: the %s "
+                    "cohort's history already has %s recorded on %s, and "
+                    "its dates only move forward (a backdated entry would "
+                    "change what was in force, or get round the notice); "
+                    "record it today",
+                    what, on, month, by, last);
+}
+
 enum ftk_error cohort_freeze(const struct cohort_state *st, struct publish *pub,
                              const struct cohort_run *run,
                              const struct cohort_selection *sel, int32_t today,
@@ -55,6 +89,9 @@ enum ftk_error cohort_freeze(const struct cohort_state *st, struct publish *pub,
                         st->cohort_path);
     if (sel->n == 0)
         return ftk_fail(diag, FTK_E_DATA, "nothing to freeze");
+    enum ftk_error back = check_not_backdated(st, today, "a freeze", diag);
+    if (back != FTK_OK)
+        return back;
     /* Refuse every region already frozen, named in one message. */
     char msg[sizeof(diag->msg)] = "";
     size_t used = 0;
@@ -151,6 +188,10 @@ enum ftk_error cohort_change_record(const struct cohort_state *st,
         return ftk_fail(diag, FTK_E_STATE,
                         "no cohort is frozen for %s in %s: freeze it first",
                         month, st->dir);
+    enum ftk_error back =
+        check_not_backdated(st, req->recorded_on, "a change", diag);
+    if (back != FTK_OK)
+        return back;
     size_t rlen = strlen(req->reason);
     if (rlen == 0 || strspn(req->reason, " \t\r\n") == rlen)
         return ftk_fail(diag, FTK_E_USAGE, "a change needs a reason");

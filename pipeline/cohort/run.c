@@ -15,6 +15,8 @@
 #include "pipeline/base/sort.h"
 #include "pipeline/cohort/common.h"
 #include "pipeline/ingest/csv_reader.h"
+#include "pipeline/ingest/source.h"
+#include "pipeline/manifest.h"
 #include "pipeline/publish.h"
 #include "pipeline/report/tables.h"
 
@@ -433,6 +435,45 @@ static enum ftk_error collect_regions(struct cohort_run *run,
     return FTK_OK;
 }
 
+/* The files of a run are read only as the run published them: each must
+ * have the size and SHA-256 its run.json lists (docs/cohorts.md). */
+static enum ftk_error verify_outputs(const char *dir, const char *const *files,
+                                     size_t n, struct ftk_diag *diag)
+{
+    char *manifest = cohort_path_join(dir, "run.json");
+    if (!manifest)
+        return cohort_nomem(diag);
+    struct manifest_listing l;
+    enum ftk_error err = manifest_read_outputs(manifest, &l, diag);
+    for (size_t i = 0; err == FTK_OK && i < n; i++) {
+        const struct manifest_entry *e = manifest_listing_find(&l, files[i]);
+        char *path = cohort_path_join(dir, files[i]);
+        uint64_t bytes;
+        char sha[65];
+        if (!path)
+            err = cohort_nomem(diag);
+        else if (!e)
+            err = ftk_fail(diag, FTK_E_DATA,
+                           "%s: not among the outputs %s lists: the folder "
+                           "is not a run's as it published it",
+                           path, manifest);
+        else if ((err = source_digest(path, &bytes, sha, diag)) != FTK_OK)
+            ; /* source_digest named the file */
+        else if (bytes != e->bytes || strcmp(sha, e->sha256) != 0)
+            err = ftk_fail(diag, FTK_E_DATA,
+                           "%s: changed since the run published it (%llu "
+                           "bytes, sha256 %.16s..., where %s says %llu "
+                           "bytes, sha256 %.16s...): refusing to read it; "
+                           "run ftkpi run again to publish a whole set",
+                           path, (ull)bytes, sha, manifest, (ull)e->bytes,
+                           e->sha256);
+        free(path);
+    }
+    manifest_listing_release(&l);
+    free(manifest);
+    return err;
+}
+
 enum ftk_error cohort_run_load(struct cohort_run *run, const char *dir,
                                const char *const *workloads, int n_workloads,
                                bool with_candidates, struct ftk_diag *diag)
@@ -455,6 +496,12 @@ enum ftk_error cohort_run_load(struct cohort_run *run, const char *dir,
     enum ftk_error err = publish_read_lock(dir, &lock_fd, diag);
     if (err == FTK_OK)
         err = cohort_run_as_of(dir, &run->as_of_month, diag);
+    if (err == FTK_OK) {
+        const char *files[] = {report_customer_kpis.file,
+                               report_workload_kpis.file,
+                               report_candidates.file};
+        err = verify_outputs(dir, files, with_candidates ? 3 : 2, diag);
+    }
     if (err == FTK_OK)
         err = load_customers(run, diag);
     if (err == FTK_OK)

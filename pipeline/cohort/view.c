@@ -70,6 +70,17 @@ static struct cohort_view_row *current_row(struct cohort_view *v,
     return NULL;
 }
 
+/* The row of a tenant whose removal took effect, or NULL. */
+static struct cohort_view_row *removed_row(struct cohort_view *v,
+                                           const char *tenant)
+{
+    for (size_t i = v->n; i-- > 0;)
+        if (v->row[i].status == COHORT_REMOVED &&
+            strcmp(v->row[i].tenant_id, tenant) == 0)
+            return &v->row[i];
+    return NULL;
+}
+
 static void frozen_list(const struct cohort_state *st, char *out, size_t cap)
 {
     size_t used = 0;
@@ -141,7 +152,23 @@ enum ftk_error cohort_view_build(struct cohort_view *v,
         else
             v->applied[v->n_applied++] = c;
         struct cohort_view_row *cur = current_row(v, c->tenant_id);
-        if (c->action == COHORT_ADD && !cur) {
+        struct cohort_view_row *gone = removed_row(v, c->tenant_id);
+        /* A take-back: the opposite of a change effective on the same
+         * date cancels it, and the tenant keeps its one row as it was
+         * (docs/cohorts.md). */
+        if (c->action == COHORT_ADD && gone && gone->event &&
+            gone->event->effective_on == c->effective_on) {
+            gone->status = COHORT_MEMBER;
+            gone->event = NULL;
+        } else if (c->action == COHORT_ADD && cur &&
+                   cur->status == COHORT_LEAVING &&
+                   cur->event->effective_on == c->effective_on) {
+            cur->status = COHORT_MEMBER;
+            cur->event = NULL;
+        } else if (c->action == COHORT_REMOVE && cur && cur->added &&
+                   cur->added->effective_on == c->effective_on) {
+            *cur = v->row[--v->n]; /* never in the cohort after all */
+        } else if (c->action == COHORT_ADD && !cur) {
             v->row[v->n++] = (struct cohort_view_row){
                 .status = pending ? COHORT_JOINING : COHORT_MEMBER,
                 .region = c->region,

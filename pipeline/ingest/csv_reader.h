@@ -16,6 +16,7 @@
 #ifndef FTK_CSV_READER_H
 #define FTK_CSV_READER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pipeline/base/ftk_error.h"
@@ -33,6 +34,8 @@ struct csv_record {
     uint64_t line;   /* physical line of the record's first line */
     const char *raw; /* the record's bytes, without its line end */
     size_t raw_len;
+    bool ascii; /* when true, every field byte is 0x01-0x7F (valid UTF-8);
+                 * false says nothing */
 };
 
 struct csv_reader;
@@ -48,7 +51,17 @@ enum ftk_error csv_reader_next(struct csv_reader *r,
                                const struct csv_record **rec,
                                struct ftk_diag *diag);
 
-/* The source under the reader: bytes read, checksum. */
+/* Test seam: with on, every line goes through libcsv, none through the
+ * splitter of lines without quotes, so that tests can compare the two. */
+void csv_reader_use_libcsv_only(struct csv_reader *r, bool on);
+
+/* How many records the splitter gave, for the same tests. */
+uint64_t csv_reader_lines_split(const struct csv_reader *r);
+
+/* The source under the reader: bytes read, checksum. Complete once
+ * csv_reader_next has returned the end of the file. Called before that, it
+ * stops the reading thread (the count then includes chunks read ahead) and
+ * csv_reader_next fails from then on. */
 struct source *csv_reader_source(struct csv_reader *r);
 
 /* Frees the reader; csv_reader_close(NULL) does nothing. */

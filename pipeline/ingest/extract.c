@@ -5,12 +5,14 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "kpi/date.h"
 #include "pipeline/ingest/csv_reader.h"
 #include "pipeline/base/utf8.h"
+#include "pipeline/base/testing.h"
 
 #define INTEGER_MAX 2000000000
 
@@ -108,11 +110,45 @@ static bool reject(struct row_check *rc, enum reject_reason reason, int column,
     return false;
 }
 
+/* Dates parsed lately: an extract holds few distinct dates (weekly
+ * snapshots), each on many rows. One slot per day, month and last digit
+ * of the year, so dates of the same decade never share a slot. */
+#define DATE_CACHE (32 * 13 * 10)
+struct date_cache {
+    char key[DATE_CACHE][10];
+    int32_t date[DATE_CACHE];
+    bool used[DATE_CACHE];
+};
+
+static bool cached_date(struct date_cache *dc, const char *s, size_t len,
+                        int32_t *out)
+{
+    if (len != 10)
+        return kpi_date_parse(s, len, out);
+    unsigned y = (unsigned char)s[3] - '0', m1 = (unsigned char)s[5] - '0',
+             m2 = (unsigned char)s[6] - '0', d1 = (unsigned char)s[8] - '0',
+             d2 = (unsigned char)s[9] - '0';
+    unsigned day = 10 * d1 + d2, month = 10 * m1 + m2;
+    if (y > 9 || m1 > 9 || m2 > 9 || d1 > 9 || d2 > 9 || day > 31 || month > 12)
+        return kpi_date_parse(s, len, out);
+    unsigned h = day + 32 * (month + 13 * y);
+    if (dc->used[h] && memcmp(dc->key[h], s, 10) == 0) {
+        *out = dc->date[h];
+        return true;
+    }
+    if (!kpi_date_parse(s, len, out))
+        return false;
+    memcpy(dc->key[h], s, 10);
+    dc->date[h] = *out;
+    dc->used[h] = true;
+    return true;
+}
+
 /* Checks every column of the schema in order; false with rc filled at the
  * first problem. */
 static bool check_columns(const struct extract_schema *sc, const int *map,
                           const struct csv_record *rec, struct value *val,
-                          struct row_check *rc)
+                          struct date_cache *dc, struct row_check *rc)
 {
     for (int c = 0; c < sc->n; c++) {
         const struct column_spec *spec = &sc->col[c];
@@ -126,7 +162,7 @@ static bool check_columns(const struct extract_schema *sc, const int *map,
         const char *s = rec->field[map[c]];
         size_t len = rec->len[map[c]];
         int pos = map[c] + 1;
-        size_t ok = utf8_valid_prefix(s, len);
+        size_t ok = rec->ascii ? len : utf8_valid_prefix(s, len);
         if (ok < len)
             return reject(rc, REJECT_INVALID_UTF8, c,
                           "%s (column %d): invalid UTF-8 at byte %zu (0x%02X)",
@@ -150,7 +186,7 @@ static bool check_columns(const struct extract_schema *sc, const int *map,
                           "digits 0-9 only, at most 2000000000",
                           spec->name, pos, q);
         }
-        if (spec->type == EXTRACT_DATE && !kpi_date_parse(s, len, &v->date)) {
+        if (spec->type == EXTRACT_DATE && !cached_date(dc, s, len, &v->date)) {
             quoted(q, sizeof(q), s, len);
             return reject(rc, REJECT_BAD_DATE, c,
                           "%s (column %d): %s is not a date: expected a real "
@@ -396,11 +432,11 @@ static enum ftk_error foreign_row(struct store *st, enum extract_kind kind,
                                   const struct extract_schema *sc,
                                   const int *map, const struct csv_record *rec,
                                   size_t n_header, struct value *val,
-                                  struct key_cache *kc)
+                                  struct date_cache *dc, struct key_cache *kc)
 {
     struct row_check rc;
     if (kind == EXTRACT_ENTITLEMENTS || rec->n_fields != n_header ||
-        !check_columns(sc, map, rec, val, &rc))
+        !check_columns(sc, map, rec, val, dc, &rc))
         return FTK_OK;
     if (kind == EXTRACT_CUSTOMERS) {
         struct store_tenant t = {
@@ -466,13 +502,18 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
     size_t n_header = rec->n_fields;
     struct value val[MAX_COLS];
     struct key_cache kc = {.workload_len = SIZE_MAX, .tenant_len = SIZE_MAX};
+    struct date_cache *dc = calloc(1, sizeof(*dc));
+    if (!dc) {
+        err = ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory", path);
+        goto out;
+    }
     for (;;) {
         err = csv_reader_next(r, &rec, diag);
         if (err != FTK_OK || !rec)
             break;
         if (!row_owned(st, map, rec)) {
             stats->skipped++;
-            err = foreign_row(st, kind, sc, map, rec, n_header, val, &kc);
+            err = foreign_row(st, kind, sc, map, rec, n_header, val, dc, &kc);
             if (err != FTK_OK) {
                 ftk_fail(diag, err, "%s:%llu: %s", path,
                          (unsigned long long)rec->line, ftk_strerror(err));
@@ -489,7 +530,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
                    rec->n_fields);
             ok = false;
         } else {
-            ok = check_columns(sc, map, rec, val, &rc);
+            ok = check_columns(sc, map, rec, val, dc, &rc);
             if (ok) {
                 err = accept_row(st, kind, val, &rc, &kc, &ok);
                 if (err != FTK_OK) {
@@ -510,6 +551,7 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
                     rc.column >= 0 ? sc->col[rc.column].name : NULL, rc.reason,
                     rc.message, rec->raw, rec->raw_len);
     }
+    free(dc);
 out:
     if (err == FTK_OK) {
         struct source *src = csv_reader_source(r);

@@ -140,7 +140,7 @@ if command -v flock >/dev/null 2>&1; then
     wait 2>/dev/null
 
     # a run publishing into the run folder: its files are not read meanwhile
-    flock "$T/r1/.ftkpi.lock" sleep 5 &
+    flock "$T/.r1.ftkpi/lock" sleep 5 &
     sleep 0.5
     run_status 75 "pick while a run publishes" cohort pick --run "$T/r1" --out "$T/p4"
     contains "$T/err.txt" "a run is publishing into this folder" "run lock message"

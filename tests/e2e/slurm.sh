@@ -77,7 +77,7 @@ while [ $i -lt 20 ]; do
 done
 check "the merge is pending with DependencyNeverSatisfied (got '$reason')" test "$reason" = DependencyNeverSatisfied
 check "the merge never started" sh -c "scontrol show job '$merge' | grep -q 'JobState=PENDING'"
-check "the failed shard's log says why" grep -q "cannot" "ftkpi-shard-${array}_2.log"
+check "the failed shard's log says why" grep -q "not a folder" "ftkpi-shard-${array}_2.log"
 check "the other shards wrote their folders" test -f shards2/shard-0/shard.csv -a -f shards2/shard-3/shard.csv
 scancel "$merge"
 check "the cancelled merge left the queue" slurm_wait_job "$merge" 20

@@ -120,6 +120,22 @@ printf 'tenant_id,workload,date,active_users\nT1,EXO,2024-01-31,1\nT1,"EXO,2024-
 run_status 65 "unterminated quote" validate --in "$T/unterminated"
 contains "$T/err.txt" "usage.csv:3: csv syntax error: quoted field not closed" "unterminated names its start line"
 
+mk binary
+# a workbook saved under the extract's name: a zip, binary from line 1
+printf 'PK\003\004\024\000\006\000\010\000\000\000!\000"\377\n' >"$T/binary/usage.csv"
+run_status 65 "binary file" validate --in "$T/binary"
+contains "$T/err.txt" "usage.csv:1:3: not a text CSV (binary bytes at line 1)" "binary file named as such"
+
+mk longline
+# 2 MB on one line, no quote anywhere: the limit, not a quote, is to blame
+{
+    echo 'tenant_id,workload,date,active_users'
+    head -c 2000000 /dev/zero | tr '\0' x
+    echo
+} >"$T/longline/usage.csv"
+run_status 65 "line over the field limit" validate --in "$T/longline"
+contains "$T/err.txt" "usage.csv:2: line too long: a field longer than the limit of 1048576 bytes" "long line says so"
+
 mk gz
 printf 'tenant_id,workload,date,active_users\nT1,EXO,2024-01-31,1\n' | gzip -c >"$T/gz/usage.csv"
 run_status 0 "gzip detected by content, not name" validate --in "$T/gz" -q

@@ -22,6 +22,7 @@
 #include "pipeline/cohort/review.h"
 #include "pipeline/cohort/rules.h"
 #include "pipeline/cohort/view.h"
+#include "pipeline/ingest/source.h"
 #include "tests/unit/scratch.h"
 
 struct fixture {
@@ -41,14 +42,38 @@ static void write_in(const char *dir, const char *name, const char *text)
     scratch_write_text(path, text);
 }
 
+/* run.json as ftkpi writes it (the keys the cohort reads): the month and
+ * the size and SHA-256 of each file of the run. */
+static void write_manifest(const char *dir, const char *month)
+{
+    static const char *const files[] = {
+        "customer_kpis.csv", "workload_kpis.csv", "cohort_candidates.csv"};
+    char text[4096], path[256];
+    struct ftk_diag diag;
+    int n =
+        snprintf(text, sizeof(text),
+                 "{\n  \"as_of_month\": \"%s\",\n  \"outputs\": [\n", month);
+    for (size_t i = 0; i < 3; i++) {
+        uint64_t bytes;
+        char sha[65];
+        in_dir(path, sizeof(path), dir, files[i]);
+        assert_int_equal(source_digest(path, &bytes, sha, &diag), FTK_OK);
+        n += snprintf(text + n, sizeof(text) - (size_t)n,
+                      "    {\"name\": \"%s\", \"bytes\": %llu, "
+                      "\"sha256\": \"%s\"}%s\n",
+                      files[i], (unsigned long long)bytes, sha,
+                      i < 2 ? "," : "");
+    }
+    snprintf(text + n, sizeof(text) - (size_t)n, "  ]\n}\n");
+    write_in(dir, "run.json", text);
+}
+
 /* A run as ftkpi publishes it (only the columns the cohort reads, plus a
  * few others). "-C1" is written neutralised, as the CSV writer does. */
 static void write_run(const char *dir, const char *month, bool later)
 {
     char text[4096];
     mkdir(dir, 0777);
-    snprintf(text, sizeof(text), "{\n  \"as_of_month\": \"%s\",\n}\n", month);
-    write_in(dir, "run.json", text);
     snprintf(text, sizeof(text),
              "as_of_month,tenant_id,customer_name,region,fm,seats,core_qe,"
              "core_ae,core_au_pct,health,users_to_goal,focus_areas\n"
@@ -87,6 +112,7 @@ static void write_run(const char *dir, const char *month, bool later)
         snprintf(text + strlen(text), sizeof(text) - strlen(text),
                  "%s,NA,A1,Alpha One,Fay,PLATEAU,EXO,flat,500\n", month);
     write_in(dir, "cohort_candidates.csv", text);
+    write_manifest(dir, month);
 }
 
 static int setup(void **state)
@@ -475,6 +501,7 @@ static void test_cohort__change_rules(void **state)
              "as_of_month,tenant_id,workload,qe,ae,au_pct,health\n");
     write_in(fx->run2, "cohort_candidates.csv",
              "as_of_month,tenant_id,focus_area,workload,detail\n");
+    write_manifest(fx->run2, "2026-10"); /* a run as published */
     assert_int_equal(
         record(fx, COHORT_ADD, "L1", "2026-10-01", "2026-10-04", &diag),
         FTK_E_STATE);
@@ -801,6 +828,13 @@ static void test_cohort__run_files_of_two_runs_refused(void **state)
     char *text = scratch_read(path, NULL);
     write_in(fx->run, "workload_kpis.csv", text);
     test_free(text);
+    /* the checksums refuse the mix first */
+    assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
+                     FTK_E_DATA);
+    assert_non_null(strstr(diag.msg, "workload_kpis.csv: changed since the "
+                                     "run published it"));
+    /* a manifest rewritten to agree still has the month of another run */
+    write_manifest(fx->run, "2026-09");
     assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
                      FTK_E_DATA);
     assert_non_null(strstr(diag.msg, "workload_kpis.csv:2: as_of_month "
@@ -809,6 +843,145 @@ static void test_cohort__run_files_of_two_runs_refused(void **state)
     remove(path);
     assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
                      FTK_E_NOINPUT);
+}
+
+/* A file of the run changed after the run published it (a byte, or the
+ * same size with other content) is refused, naming it; one run.json does
+ * not list is refused too. */
+static void test_cohort__tampered_run_file_refused(void **state)
+{
+    struct fixture *fx = *state;
+    struct cohort_run run;
+    struct ftk_diag diag;
+    char path[256];
+    in_dir(path, sizeof(path), fx->run, "cohort_candidates.csv");
+    size_t len;
+    char *text = scratch_read(path, &len);
+    text[len - 2] = text[len - 2] == '0' ? '1' : '0'; /* same size */
+    scratch_write(path, text, len);
+    test_free(text);
+    assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
+                     FTK_OK); /* without candidates it is not read */
+    cohort_run_release(&run);
+    assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, true, &diag),
+                     FTK_E_DATA);
+    assert_non_null(strstr(diag.msg, "cohort_candidates.csv: changed since "
+                                     "the run published it"));
+    assert_non_null(strstr(diag.msg, "run.json says"));
+    in_dir(path, sizeof(path), fx->run, "run.json");
+    scratch_write_text(path, "{\n  \"as_of_month\": \"2026-09\",\n"
+                             "  \"outputs\": [\n  ]\n}\n");
+    assert_int_equal(cohort_run_load(&run, fx->run, NULL, 0, false, &diag),
+                     FTK_E_DATA);
+    assert_non_null(strstr(diag.msg, "customer_kpis.csv: not among the "
+                                     "outputs"));
+}
+
+/* A sheet saved again by Excel carries cohort_month as the date Excel
+ * made of "2026-10": each form it writes is that month; a date not on the
+ * 1st, or another month, is still refused. */
+static void test_cohort__picks_month_as_excel_writes_it(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const forms[] = {
+        "Oct-26",    "oct-2026",  "Oct 2026", "2026-10-01", "2026/10/01",
+        "10/1/2026", "1/10/2026", "10/01/26", "01/10/2026"};
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        struct cohort_report problems;
+        struct ftk_diag diag;
+        char sheet[512];
+        cohort_report_init(&problems);
+        snprintf(sheet, sizeof(sheet), "%sx,A1,,NA,%s\n,A2,,NA,%s\n",
+                 sheet_head, forms[i], forms[i]);
+        enum ftk_error err =
+            freeze_picks(fx, sheet, "2026-09-28", &problems, &diag);
+        if (err != FTK_OK || problems.n)
+            fail_msg("%s: %s %s", forms[i], diag.msg,
+                     problems.n ? problems.line[0] : "");
+        cohort_report_release(&problems);
+        char path[256];
+        in_dir(path, sizeof(path), fx->state, "cohort-2026-10.csv");
+        assert_int_equal(remove(path), 0);
+        in_dir(path, sizeof(path), fx->state, "changes-2026-10.csv");
+        remove(path);
+    }
+    expect_bad_picks(fx, "x,A1,,NA,2026-10-02\n",
+                     "cohort_month '2026-10-02': expected YYYY-MM");
+    expect_bad_picks(fx, "x,A1,,NA,10/2/2026\n",
+                     "cohort_month '10/2/2026': expected YYYY-MM");
+    expect_bad_picks(fx, "x,A1,,NA,Nov-26\n",
+                     "this sheet is for the 2026-11 cohort");
+    expect_bad_picks(fx, "x,A1,,NA,Foo-26\n", "cohort_month 'Foo-26'");
+}
+
+/* Recorded dates of a month's history only move forward: a freeze or a
+ * change backdated before what is recorded is refused, saying why. */
+static void test_cohort__backdated_history_refused(void **state)
+{
+    struct fixture *fx = *state;
+    struct ftk_diag diag;
+    freeze_fixture(fx); /* NA and EMEA, on 2026-09-28 */
+    /* a change recorded before the freeze */
+    assert_int_equal(
+        record(fx, COHORT_REMOVE, "A2", "2026-09-20", "2026-10-08", &diag),
+        FTK_E_STATE);
+    assert_int_equal(ftk_exit_code(FTK_E_STATE), 65);
+    assert_non_null(strstr(diag.msg, "a change recorded on 2026-09-20 would "
+                                     "go back in time"));
+    assert_non_null(strstr(diag.msg, "a freeze recorded on 2026-09-28"));
+    assert_int_equal(
+        record(fx, COHORT_REMOVE, "A2", "2026-10-05", "2026-10-08", &diag),
+        FTK_OK);
+    /* before the latest change */
+    assert_int_equal(
+        record(fx, COHORT_ADD, "B2", "2026-10-02", "2026-10-09", &diag),
+        FTK_E_STATE);
+    assert_non_null(strstr(diag.msg, "a change recorded on 2026-10-05"));
+    /* the same day is fine */
+    assert_int_equal(
+        record(fx, COHORT_ADD, "B2", "2026-10-05", "2026-10-09", &diag),
+        FTK_OK);
+}
+
+/* A take-back (the opposite change, same effective date) leaves one row
+ * per tenant, as it was. */
+static void test_cohort__take_back_listed_once(void **state)
+{
+    struct fixture *fx = *state;
+    struct ftk_diag diag;
+    freeze_fixture(fx);
+    assert_int_equal(
+        record(fx, COHORT_REMOVE, "A2", "2026-10-01", "2026-10-08", &diag),
+        FTK_OK);
+    assert_int_equal(
+        record(fx, COHORT_ADD, "A2", "2026-10-02", "2026-10-08", &diag),
+        FTK_OK);
+    assert_int_equal(
+        record(fx, COHORT_ADD, "B2", "2026-10-02", "2026-10-09", &diag),
+        FTK_OK);
+    assert_int_equal(
+        record(fx, COHORT_REMOVE, "B2", "2026-10-03", "2026-10-09", &diag),
+        FTK_OK);
+    struct cohort_state st;
+    struct cohort_view v;
+    load(&st, fx, "2026-10");
+    static const char *const dates[] = {"2026-10-07", "2026-10-08",
+                                        "2026-10-20"};
+    for (size_t d = 0; d < 3; d++) {
+        assert_int_equal(cohort_view_build(&v, &st, day(dates[d]), NULL, &diag),
+                         FTK_OK);
+        size_t a2 = 0, b2 = 0;
+        for (size_t i = 0; i < v.n; i++) {
+            a2 += strcmp(v.row[i].tenant_id, "A2") == 0;
+            b2 += strcmp(v.row[i].tenant_id, "B2") == 0;
+        }
+        assert_int_equal(a2, 1);
+        assert_int_equal(b2, 0);
+        assert_non_null(find_row(&v, "A2", COHORT_MEMBER));
+        assert_int_equal(v.n, 3);
+        cohort_view_release(&v);
+    }
+    cohort_state_release(&st);
 }
 
 /* Every struct of the cohort modules may be zeroed and released without
@@ -919,6 +1092,14 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_cohort__run_files_of_two_runs_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cohort__tampered_run_file_refused,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_cohort__picks_month_as_excel_writes_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cohort__backdated_history_refused,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cohort__take_back_listed_once,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_cohort__release_zeroed_and_twice,
                                         setup, teardown),
         cmocka_unit_test(test_cohort__columns_layout),

@@ -432,13 +432,16 @@ static void test_config__missing_file_is_noinput(void **state)
 }
 
 /* A folder given as the file used to read as an empty file: no
- * override, no error. */
+ * override, no error. It is refused as an input given as a folder is:
+ * missing input (66), saying it is a folder. */
 static void test_config__folder_is_an_error(void **state)
 {
     struct config_fixture *fx = *state;
     struct ftk_diag diag = {{0}};
-    assert_int_equal(config_load(&fx->cfg, fx->dir, &diag), FTK_E_IO);
+    assert_int_equal(config_load(&fx->cfg, fx->dir, &diag), FTK_E_NOINPUT);
+    assert_int_equal(ftk_exit_code(FTK_E_NOINPUT), 66);
     assert_non_null(strstr(diag.msg, fx->dir));
+    assert_non_null(strstr(diag.msg, "a folder, not a configuration file"));
     assert_null(fx->cfg.alias);
 }
 

@@ -1,7 +1,14 @@
 /*
  * tests/unit/test_csv_reader.c - records, line numbers, raw bytes and
- * limits of the CSV reader (pipeline/ingest/csv_reader.h).
+ * limits of the CSV reader (pipeline/ingest/csv_reader.h), and the
+ * agreement of its two ways of reading a line (the splitter of lines
+ * without quotes, and libcsv) through the differential fuzz harness.
  */
+#include <dirent.h>
+
+/* the harness first: cmocka.h redefines malloc for what follows it */
+#include "tests/fuzz/fuzz_csv_split.c"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,8 +571,9 @@ static void test_csv_reader__gzip_compressed_csv(void **state)
     test_free(text);
     struct ftk_diag diag = {{0}};
     assert_int_equal(csv_reader_open(&fx->r, fx->path, &diag), FTK_OK);
-    assert_true(csv_reader_source(fx->r)->gzip);
     check_long_file(fx, N, lines);
+    /* the source is the caller's once the end is handed over */
+    assert_true(csv_reader_source(fx->r)->gzip);
     close_reader(fx);
 }
 
@@ -601,6 +609,203 @@ static void test_csv_reader__missing_file(void **state)
     close_reader(fx);
 }
 
+/* Each case is read as a run reads it and through libcsv alone: the
+ * records, raw bytes, errors, lines and columns must be the same
+ * (split_compare aborts otherwise), and the splitter must have been used
+ * where a line without quotes is there to split. */
+static void same_both_ways(const char *text, size_t len, bool splits)
+{
+    uint64_t split = split_compare((const uint8_t *)text, len);
+    if (splits && split == 0)
+        fail_msg("the splitter read no line of '%.*s'", (int)len, text);
+}
+
+#define SAME(literal, splits)                                                  \
+    same_both_ways((literal), sizeof(literal) - 1, (splits))
+
+/* n copies of line, then the tl bytes of tail (which may hold NULs). */
+static char *repeat_n(const char *line, size_t n, const char *tail, size_t tl,
+                      size_t *len)
+{
+    size_t ll = strlen(line);
+    char *text = test_malloc(ll * n + tl + 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + i * ll, line, ll);
+    memcpy(text + ll * n, tail, tl);
+    *len = ll * n + tl;
+    return text;
+}
+
+#define repeat(line, n, tail, len)                                             \
+    repeat_n((line), (n), (tail), sizeof(tail) - 1, (len))
+
+static void test_csv_reader__splitter_agrees_with_libcsv(void **state)
+{
+    (void)state;
+    SAME("a,b,c\n1,2,3\n", true);
+    SAME("h1,h2\n\"x,y\",2\n3,4\n\"a\"\"b\",c\n", true); /* mixed */
+    SAME("a,b\r\n1,2\r\n3,4\n", true);                   /* CRLF */
+    SAME("\xEF\xBB\xBF"
+         "a,b\n1,2\n",
+         true);                        /* BOM */
+    SAME("a,,c\n,,\n1,2,\n,\n", true); /* empty fields, trailing commas */
+    SAME("  a , b\t,\tc \r\n \t \r\n 1 ,2\r,3\n", true); /* trimming */
+    SAME("\n\n  \n\t\r\na\n\n", true);                   /* blank lines */
+    SAME("a\rb,c\r\r\n d\r e ,f\n", true);               /* CR inside */
+    SAME("a,b\n\xC3,\xFF\xFE\n\xE2\x82\xAC,x\n", true);  /* bad UTF-8 */
+    SAME("a,b\n1,2", true); /* last line, no newline */
+    SAME("a,b\n1,2 \r", true);
+    SAME("a,b\n1,x\"y\n", true); /* a quote error after lines */
+    SAME("a,b\n1,\"x\"y\n", true);
+    SAME("a\n\"abc\n1,2\n", true);           /* a quote not closed */
+    SAME("a\n\"abc\"\n\"d\ne\"\nf\n", true); /* quoted line ends */
+    SAME("", false);
+    SAME("\xEF\xBB\xBF", false);
+    SAME("\"", false);
+    /* a NUL byte past the first line, in a file that is text */
+    size_t len;
+    char *text = repeat("tenant,EXO,2024-01-01,5\n", 40, "t,a\0b,c,\0\n", &len);
+    same_both_ways(text, len, true);
+    test_free(text);
+    /* lines across chunk boundaries, quoted ones among them */
+    text = repeat("T000123,EXO,2024-01-01,5\nT9,\"Ex, O\",2024-01-08,6\n",
+                  30000, "x,y", &len);
+    same_both_ways(text, len, true);
+    test_free(text);
+    /* very long lines: one past a chunk, one over the field limit */
+    text = repeat("abcdefghi,", SOURCE_CHUNK / 10 + 7, "\nq,r\n", &len);
+    same_both_ways(text, len, true);
+    test_free(text);
+    text = repeat("x", CSV_READER_FIELD_MAX + 10, "\n", &len);
+    same_both_ways(text, len, false);
+    test_free(text);
+    /* a line of many fields */
+    text = repeat(",", 5000, "\n1\n", &len);
+    same_both_ways(text, len, true);
+    test_free(text);
+}
+
+/* Replays the differential harness's seed corpus and every input that ever
+ * made it fail. */
+static int replay_split(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        size_t len;
+        char *data = scratch_read(path, &len);
+        split_compare((const uint8_t *)data, len);
+        test_free(data);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_csv_reader__split_corpus_replays(void **state)
+{
+    (void)state;
+    /* run from the source root, or nothing is tested */
+    assert_true(replay_split("tests/fuzz/corpus_split") >= 3);
+    replay_split("tests/fuzz/regressions_split");
+}
+
+static void test_csv_reader__binary_file_is_not_a_text_csv(void **state)
+{
+    struct fixture *fx = *state;
+    struct ftk_diag diag = {{0}};
+    /* the start of a PNG: a NUL byte on the first line */
+    OPEN(fx, "\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\x01\0\"a\n");
+    assert_int_equal(first_error(fx, &diag), FTK_E_DATA);
+    char want[256];
+    snprintf(want, sizeof(want),
+             "%s:2:1: not a text CSV (binary bytes at line 2): byte 0x1A",
+             fx->path);
+    if (strncmp(diag.msg, want, strlen(want)) != 0)
+        fail_msg("got '%s', want '%s...'", diag.msg, want);
+    /* control bytes, no NUL: more than one byte in twenty */
+    OPEN(fx, "a,b\x01\x02,\x03\x04\x05\n\"c,d\n1,2\n3,4\n5,6\n7,8\n9,0\n");
+    assert_int_equal(first_error(fx, &diag), FTK_E_DATA);
+    snprintf(want, sizeof(want),
+             "%s:1:4: not a text CSV (binary bytes at line 1)", fx->path);
+    if (strncmp(diag.msg, want, strlen(want)) != 0)
+        fail_msg("got '%s', want '%s...'", diag.msg, want);
+    assert_null(strstr(diag.msg, "syntax"));
+    /* a stray NUL in a row of a text file is the row's problem */
+    size_t len;
+    char *text = repeat("tenant,EXO,2024-01-01,5\n", 10, "t,a\0b\n", &len);
+    open_text(fx, text, len);
+    test_free(text);
+    for (int i = 0; i < 10; i++)
+        next(fx);
+    const struct csv_record *rec = next(fx);
+    assert_int_equal(rec->line, 11);
+    assert_int_equal(rec->len[1], 3);
+    expect_end(fx);
+    close_reader(fx);
+}
+
+static void test_csv_reader__long_line_without_quotes_says_so(void **state)
+{
+    struct fixture *fx = *state;
+    struct ftk_diag diag = {{0}};
+    /* one field of 50 MB with no quote anywhere */
+    write_long(fx, "h\n", 'x', 50 * 1000 * 1000, "\n");
+    expect_record(next(fx), 1, FIELDS("h"));
+    assert_int_equal(first_error(fx, &diag), FTK_E_DATA);
+    char want[256];
+    snprintf(want, sizeof(want),
+             "%s:2: line too long: a field longer than the limit of %d bytes",
+             fx->path, CSV_READER_FIELD_MAX);
+    if (strncmp(diag.msg, want, strlen(want)) != 0)
+        fail_msg("got '%s', want '%s...'", diag.msg, want);
+    assert_null(strstr(diag.msg, "quote not closed"));
+    /* many short fields: the record's limit */
+    size_t len;
+    char *text = repeat("abcdefg,", CSV_READER_RECORD_MAX / 8 + 10, "\n", &len);
+    open_text(fx, text, len);
+    test_free(text);
+    assert_int_equal(first_error(fx, &diag), FTK_E_DATA);
+    snprintf(want, sizeof(want),
+             "%s:1: line too long: a record longer than the limit of %d bytes",
+             fx->path, CSV_READER_RECORD_MAX);
+    if (strncmp(diag.msg, want, strlen(want)) != 0)
+        fail_msg("got '%s', want '%s...'", diag.msg, want);
+    /* an open quote keeps its hint */
+    write_long(fx, "h\n\"", 'x', 2 * CSV_READER_FIELD_MAX, "\n");
+    expect_record(next(fx), 1, FIELDS("h"));
+    assert_int_equal(first_error(fx, &diag), FTK_E_DATA);
+    assert_non_null(strstr(diag.msg, "is a quote not closed?"));
+    close_reader(fx);
+}
+
+/* A caller may take the source before the end (the import does on an
+ * unknown report): reading stops, so the thread never races the caller,
+ * and reading on is an error rather than a hang. */
+static void test_csv_reader__source_taken_early_stops_reading(void **state)
+{
+    struct fixture *fx = *state;
+    size_t len;
+    char *text = repeat("T000123,EXO,2024-01-01,5\n", 100000, "", &len);
+    open_text(fx, text, len);
+    test_free(text);
+    next(fx);
+    struct source *src = csv_reader_source(fx->r);
+    assert_true(src->bytes >= SOURCE_CHUNK);
+    assert_true(src->bytes <= len);
+    struct ftk_diag diag = {{0}};
+    assert_int_equal(first_error(fx, &diag), FTK_E_IO);
+    assert_non_null(strstr(diag.msg, "read after its source was taken"));
+    close_reader(fx);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -629,6 +834,11 @@ int main(void)
         T(test_csv_reader__gzip_compressed_csv),
         T(test_csv_reader__bad_gzip_is_an_error),
         T(test_csv_reader__missing_file),
+        T(test_csv_reader__splitter_agrees_with_libcsv),
+        T(test_csv_reader__split_corpus_replays),
+        T(test_csv_reader__binary_file_is_not_a_text_csv),
+        T(test_csv_reader__long_line_without_quotes_says_so),
+        T(test_csv_reader__source_taken_early_stops_reading),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "pipeline/base/ftk_error.h"
 #include "pipeline/base/utf8.h"
 
 /* The fast path's buffers come from the real allocator, at their exact
@@ -282,6 +283,65 @@ static void test_utf8__sanitize_never_cuts_a_character(void **state)
     assert_int_equal(utf8_sanitize("\xF0\x9F\x98\x80", 4, out, 5), 4);
 }
 
+/* Terminal injection: escape sequences, a title change, C1 controls,
+ * NUL and invalid UTF-8 come out as \xNN text; valid text as it is. */
+static void test_utf8__escape_controls_and_invalid_bytes(void **state)
+{
+    (void)state;
+    char out[256];
+    const char in[] = "a\x1b[2Jb\x1b]0;x\x07"
+                      "c\xc2\x9b"
+                      "1m\xff\xc3\xa9\x7f\n\t";
+    size_t n = utf8_escape(in, sizeof(in) - 1, false, out, sizeof(out));
+    assert_string_equal(out, "a\\x1b[2Jb\\x1b]0;x\\x07c\\xc2\\x9b1m\\xff"
+                             "\xc3\xa9\\x7f\\x0a\\x09");
+    assert_int_equal(n, strlen(out));
+    utf8_escape("\n\t", 2, true, out, sizeof(out));
+    assert_string_equal(out, "\n\\x09");
+    utf8_escape("x\0y", 3, true, out, sizeof(out));
+    assert_string_equal(out, "x\\x00y");
+    /* valid text, the euro sign and U+00A0 included, is left alone */
+    const char text[] = "Caf\xc3\xa9 \xe2\x82\xac\xc2\xa0\xf0\x9f\x98\x80";
+    utf8_escape(text, sizeof(text) - 1, false, out, sizeof(out));
+    assert_string_equal(out, text);
+}
+
+static void test_utf8__escape_cuts_on_a_boundary(void **state)
+{
+    (void)state;
+    char out[8];
+    /* "ab" + an escape (4) fits 7 bytes; the next escape does not */
+    assert_int_equal(utf8_escape("ab\x1b\x1b", 4, false, out, sizeof(out)), 6);
+    assert_string_equal(out, "ab\\x1b");
+    assert_int_equal(utf8_escape("abcdef\xc3\xa9", 8, false, out, sizeof(out)),
+                     6);
+    assert_string_equal(out, "abcdef");
+}
+
+static void test_utf8__incomplete_tail(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_incomplete_tail("ab", 2), 0);
+    assert_int_equal(utf8_incomplete_tail("a\xc3", 2), 1);
+    assert_int_equal(utf8_incomplete_tail("a\xc3\xa9", 3), 0);
+    assert_int_equal(utf8_incomplete_tail("a\xe2\x82", 3), 2);
+    assert_int_equal(utf8_incomplete_tail("a\xf0\x9f\x98", 4), 3);
+    assert_int_equal(utf8_incomplete_tail("\x80\x80\x80", 3), 0);
+    assert_int_equal(utf8_incomplete_tail("", 0), 0);
+}
+
+/* Every message goes through ftk_fail: the input it quotes is escaped. */
+static void test_utf8__ftk_fail_escapes_what_it_quotes(void **state)
+{
+    (void)state;
+    struct ftk_diag diag;
+    assert_int_equal(ftk_fail(&diag, FTK_E_DATA, "%s:%d: header '%s'", "f.csv",
+                              1, "id\x1b[2J\x1b]0;x\x07\n"),
+                     FTK_E_DATA);
+    assert_string_equal(diag.msg,
+                        "f.csv:1: header 'id\\x1b[2J\\x1b]0;x\\x07\\x0a'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +352,10 @@ int main(void)
         cmocka_unit_test(test_utf8__agrees_with_reference_decoder),
         cmocka_unit_test(test_utf8__sanitize_replaces_each_invalid_byte),
         cmocka_unit_test(test_utf8__sanitize_never_cuts_a_character),
+        cmocka_unit_test(test_utf8__escape_controls_and_invalid_bytes),
+        cmocka_unit_test(test_utf8__escape_cuts_on_a_boundary),
+        cmocka_unit_test(test_utf8__incomplete_tail),
+        cmocka_unit_test(test_utf8__ftk_fail_escapes_what_it_quotes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
