@@ -37,8 +37,9 @@ static const char usage[] =
     "all N shards of one run (a shard missing, given twice, or of other\n"
     "inputs, month or configuration), a shard folder is damaged, or rejects\n"
     "over the threshold; 66 a shard folder is missing; 73 cannot create the\n"
-    "output; 74 I/O error; 75 another run holds DIR's lock; 78 bad\n"
-    "configuration.\n";
+    "output (also: DIR holds files ftkpi did not write); 74 I/O error; 75\n"
+    "another run holds DIR's lock; 78 bad configuration; 128+n ended by\n"
+    "signal n, the staged files removed.\n";
 
 static const struct option options[] = {
     {"out", required_argument, NULL, OPT_OUT},
