@@ -3,7 +3,9 @@
 #   make run      install what is missing, build, run the main job on samples/
 #   make test     the same set-up, then every unit and end-to-end test
 #   make test SANITIZE=1   every test under AddressSanitizer and UBSan
-#   make test SANITIZE=thread   every test under ThreadSanitizer
+#   make test SANITIZE=thread   every test under ThreadSanitizer (the
+#                          workbooks are written by several threads, the CSV
+#                          reader reads ahead on one)
 #   make bench    throughput and memory benchmarks (docs/benchmarks.md)
 #   make install PREFIX=/usr/local, make clean
 

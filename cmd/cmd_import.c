@@ -176,18 +176,7 @@ static int read_reports(struct import *im)
 static int publish_extracts(struct import *im)
 {
     struct ftk_diag diag;
-    size_t n_dates = 0;
-    for (size_t i = 0; i < im->tally.n_entries;
-         i = m365_tally_date_end(&im->tally, i))
-        n_dates++;
-    if (2 * n_dates + 1 > PUBLISH_MAX_FILES) {
-        fprintf(stderr,
-                "ftkpi import: %zu refresh dates would make %zu files, more "
-                "than the %d one publish writes: import fewer months at "
-                "once\n",
-                n_dates, 2 * n_dates + 1, PUBLISH_MAX_FILES);
-        return ftk_exit_code(FTK_E_CANTCREAT);
-    }
+    /* a publish takes any number of files */
     for (size_t i = 0, end; i < im->tally.n_entries; i = end) {
         end = m365_tally_date_end(&im->tally, i);
         const struct m365_entry *e = &im->tally.entry[i];

@@ -3,37 +3,36 @@
  * publish; all or nothing.
  */
 #include <errno.h>
-#include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "cmd/inputs.h"
+#include "cmd/outputs.h"
 #include "kpi/date.h"
 #include "pipeline/facts.h"
-#include "pipeline/manifest.h"
 #include "pipeline/publish.h"
 #include "pipeline/playbook/playbook.h"
-#include "pipeline/report/report_csv.h"
-#include "pipeline/report/report_xlsx.h"
-#include "pipeline/ingest/source.h"
+#include "pipeline/shard/shard_dir.h"
+#include "pipeline/shard/tables.h"
 
 static const char usage[] =
     "usage: ftkpi run (--customers FILE... --entitlements FILE...\n"
     "                  --usage FILE... | --in DIR) --out DIR\n"
-    "                 [--as-of YYYY-MM] [--config FILE] [-q | -v]\n"
+    "                 [--as-of YYYY-MM] [--books fm|none] [--config FILE]\n"
+    "                 [--shard I/N | --shard auto] [-q | -v]\n"
     "\n"
     "Computes the adoption KPIs of the as-of month and publishes into DIR:\n"
-    "  kpi-YYYY-MM.xlsx       the workbook: summary with charts, customers,\n"
-    "                         one sheet per workload, velocity, plateau,\n"
-    "                         biggest losers, candidates, next actions,\n"
-    "                         exec summaries, data quality, definitions\n"
+    "  kpi-YYYY-MM.xlsx       the portfolio workbook: summary with charts,\n"
+    "                         by region, by FM, customers, one sheet per\n"
+    "                         workload, velocity, plateau, biggest losers,\n"
+    "                         candidates, next actions, data quality,\n"
+    "                         definitions\n"
+    "  fm/kpi-YYYY-MM-<FM>.xlsx  one book per FM: the same sheets over the\n"
+    "                         FM's customers, plus their exec summaries\n"
     "  workload_kpis.csv      one row per customer and workload\n"
     "  customer_kpis.csv      one row per customer\n"
     "  portfolio.csv          one row per workload\n"
@@ -57,12 +56,22 @@ static const char usage[] =
     "  --out DIR            the output folder (created when missing)\n"
     "  --as-of YYYY-MM      the month to report; default: the latest month\n"
     "                       with an accepted usage snapshot\n"
+    "  --books fm|none      write the FM books (fm, the default) or none;\n"
+    "                       books of an earlier run not written are removed\n"
     "  --config FILE        configuration overriding the built-in defaults\n"
+    "  --shard I/N          compute shard I (0 <= I < N) of a run split in N\n"
+    "                       by tenant and write a shard folder into DIR for\n"
+    "                       'ftkpi merge' instead of the outputs; the reject\n"
+    "                       threshold is left to the merge (docs/sharding.md)\n"
+    "  --shard auto         I and N from SLURM_ARRAY_TASK_ID and\n"
+    "                       SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX\n"
+    "                       and FTKPI_SHARDS\n"
     "  -q, --quiet          print only errors\n"
     "  -v, --verbose        print counts per file and timings per stage\n"
     "  -h, --help           print this help\n"
     "\n"
-    "Exit status: 0 published; 64 bad command line; 65 a malformed file,\n"
+    "Exit status: 0 published; 64 bad command line (also --shard auto\n"
+    "outside an array job); 65 a malformed file,\n"
     "rejects over the threshold (max_reject_pct), or no usage and no\n"
     "--as-of; 66 an input is missing; 73 cannot create the output (also:\n"
     "DIR holds files ftkpi did not write, too little free space, no atomic\n"
@@ -74,40 +83,10 @@ static const char usage[] =
 static const struct option options[] = {
     INPUTS_OPTIONS,
     {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"books", required_argument, NULL, OPT_BOOKS},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {NULL, 0, NULL, 0},
 };
-
-#define MAX_OUTPUTS 12
-
-/* The signals that end a run early: the handler removes the staged set
- * (async-signal-safe unlinks only) and exits 128 + the signal's number
- * (docs/running.md, "Signals"). */
-static sigset_t stop_signals;
-
-static void on_stop_signal(int sig)
-{
-    publish_remove_on_signal();
-    _exit(128 + sig);
-}
-
-static void catch_stop_signals(void)
-{
-    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
-    sigemptyset(&stop_signals);
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-        sigaddset(&stop_signals, sigs[i]);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;
-    sa.sa_mask = stop_signals; /* one cleanup at a time */
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-        struct sigaction old;
-        /* a signal the caller ignores (nohup, `cmd &`) stays ignored */
-        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-            continue;
-        sigaction(sigs[i], &sa, NULL);
-    }
-}
 
 struct run {
     struct inputs *in;
@@ -118,118 +97,13 @@ struct run {
     struct facts facts;
     struct playbook playbook;
     struct extract_stats *stats;
-    struct manifest_timing timing[8];
-    size_t n_timings;
-    struct manifest_output output[MAX_OUTPUTS];
-    size_t n_outputs;
-    struct timespec mark;
-    char workbook[32]; /* kpi-YYYY-MM.xlsx */
+    struct outputs out;
 };
-
-static void stage_done(struct run *r, const char *stage)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double ms = (double)(now.tv_sec - r->mark.tv_sec) * 1e3 +
-                (double)(now.tv_nsec - r->mark.tv_nsec) / 1e6;
-    r->timing[r->n_timings++] = (struct manifest_timing){stage, ms};
-    if (r->in->verbosity > 0)
-        fprintf(stderr, "ftkpi run: %s took %.1f ms\n", stage, ms);
-    r->mark = now;
-}
 
 static int fail(enum ftk_error err, const struct ftk_diag *diag)
 {
     fprintf(stderr, "ftkpi run: %s\n", diag->msg);
     return ftk_exit_code(err);
-}
-
-/* "NAME in DIR: write failed: REASON" (errno when the writer left one). */
-static int write_failed(const struct run *r, const char *name, int errnum)
-{
-    fprintf(stderr, "ftkpi run: %s in %s: write failed: %s\n", name,
-            r->in->out_dir, strerror(errnum ? errnum : EIO));
-    return ftk_exit_code(FTK_E_IO);
-}
-
-/* A CSV output: written from the facts, or from the playbook. */
-struct csv_output {
-    const char *name;
-    bool (*from_facts)(FILE *, const struct facts *);
-    bool (*from_playbook)(FILE *, const struct playbook *);
-};
-
-/* Writes one output through the publish and records its digest. */
-static int write_output(struct run *r, const struct csv_output *out)
-{
-    const char *name = out->name;
-    struct ftk_diag diag;
-    FILE *f;
-    enum ftk_error err = publish_create(&r->pub, name, &f, &diag);
-    if (err != FTK_OK)
-        return fail(err, &diag);
-    errno = 0;
-    bool written = out->from_facts ? out->from_facts(f, &r->facts)
-                                   : out->from_playbook(f, &r->playbook);
-    if (!written || fflush(f) != 0)
-        return write_failed(r, name, errno);
-    struct manifest_output *o = &r->output[r->n_outputs++];
-    o->name = name;
-    err = source_digest(publish_tmp_path(&r->pub, name), &o->bytes, o->sha256,
-                        &diag);
-    return err == FTK_OK ? 0 : fail(err, &diag);
-}
-
-/* The bytes an unprivileged process may still write where path is. */
-static uint64_t free_bytes(const char *path)
-{
-    struct statvfs sv;
-    if (!path || statvfs(path, &sv) != 0)
-        return UINT64_MAX;
-    return (uint64_t)sv.f_bavail * sv.f_frsize;
-}
-
-/* The workbook: libxlsxwriter writes it at the temporary path itself; the
- * FILE* stays with the publish, whose commit syncs and renames whatever
- * file is then at that path. */
-static int write_workbook(struct run *r)
-{
-    struct ftk_diag diag;
-    char month[8];
-    FILE *f;
-    kpi_month_format(r->facts.as_of_month, month);
-    snprintf(r->workbook, sizeof(r->workbook), "kpi-%s.xlsx", month);
-    enum ftk_error err = publish_create(&r->pub, r->workbook, &f, &diag);
-    if (err != FTK_OK)
-        return fail(err, &diag);
-    struct report_xlsx_input in = {
-        .facts = &r->facts,
-        .cfg = &r->cfg,
-        .stats = r->stats,
-        .n_stats = inputs_count(r->in),
-        .rejects = &r->rj,
-        .playbook = &r->playbook,
-        .max_list_rows = r->cfg.max_list_rows,
-    };
-    const char *tmp = publish_tmp_path(&r->pub, r->workbook);
-    err = report_xlsx_write(tmp, &in, &diag);
-    if (err == FTK_E_IO || err == FTK_E_CANTCREAT) {
-        fprintf(stderr,
-                "ftkpi run: %s in %s: %s; the workbook needs temporary "
-                "space of several times its size while it is written "
-                "(%.0f MB free there now)\n",
-                r->workbook, r->in->out_dir, diag.msg,
-                (double)free_bytes(publish_stage_path(&r->pub)) / 1e6);
-        return ftk_exit_code(err);
-    }
-    if (err != FTK_OK) {
-        fprintf(stderr, "ftkpi run: %s: %s\n", r->workbook, diag.msg);
-        return ftk_exit_code(err);
-    }
-    struct manifest_output *o = &r->output[r->n_outputs++];
-    o->name = r->workbook;
-    err = source_digest(tmp, &o->bytes, o->sha256, &diag);
-    return err == FTK_OK ? 0 : fail(err, &diag);
 }
 
 static int32_t as_of_month(const struct run *r)
@@ -242,111 +116,37 @@ static int32_t as_of_month(const struct run *r)
     return kpi_month_of(r->st.latest_usage_date);
 }
 
-static int publish_all(struct run *r)
+/* A shard of a split run: its shard folder instead of the outputs
+ * (docs/sharding.md). */
+static int publish_shard(struct run *r)
 {
     struct ftk_diag diag;
-    static const struct csv_output csvs[] = {
-        {"workload_kpis.csv", report_csv_workload_kpis, NULL},
-        {"customer_kpis.csv", report_csv_customer_kpis, NULL},
-        {"portfolio.csv", report_csv_portfolio, NULL},
-        {"cohort_candidates.csv", report_csv_candidates, NULL},
-        {"next_actions.csv", NULL, playbook_csv_next_actions},
-        {"exec_summaries.csv", NULL, playbook_csv_exec_summaries},
-    };
-    for (size_t i = 0; i < sizeof(csvs) / sizeof(csvs[0]); i++) {
-        int rc = write_output(r, &csvs[i]);
-        if (rc != 0)
-            return rc;
-    }
-    /* rejects.csv has been written as the rows were read */
-    FILE *rejects = r->rj.out.f;
     errno = 0;
-    if (fflush(rejects) != 0 || csv_writer_error(&r->rj.out))
-        return write_failed(r, "rejects.csv", errno);
-    struct manifest_output *o = &r->output[r->n_outputs++];
-    o->name = "rejects.csv";
-    enum ftk_error err = source_digest(publish_tmp_path(&r->pub, o->name),
-                                       &o->bytes, o->sha256, &diag);
-    if (err != FTK_OK)
-        return fail(err, &diag);
-    stage_done(r, "write");
-    int rc = write_workbook(r);
-    if (rc != 0)
-        return rc;
-    stage_done(r, "workbook");
-
-    FILE *f;
-    err = publish_create(&r->pub, "run.json", &f, &diag);
-    if (err != FTK_OK)
-        return fail(err, &diag);
-    struct manifest m = {
-        .command = "run",
-        .as_of_month = r->facts.as_of_month,
-        .latest_snapshot = r->facts.latest_snapshot,
+    if (fflush(r->rj.out.f) != 0 || csv_writer_error(&r->rj.out) ||
+        fflush(r->rj.index.f) != 0 || csv_writer_error(&r->rj.index)) {
+        fprintf(stderr, "ftkpi run: rejects.csv in %s: write failed: %s\n",
+                r->in->out_dir, strerror(errno ? errno : EIO));
+        return ftk_exit_code(FTK_E_IO);
+    }
+    struct shard_dir_input sd = {
+        .shard = r->in->shard,
         .cfg = &r->cfg,
-        .inputs = r->stats,
-        .n_inputs = inputs_count(r->in),
-        .timing = r->timing,
-        .n_timings = r->n_timings,
-        .output = r->output,
-        .n_outputs = r->n_outputs,
+        .config_path = r->in->config_path,
+        .stats = r->stats,
+        .n_stats = inputs_count(r->in),
+        .facts = &r->facts,
+        .n_rejects = r->rj.total,
     };
-    errno = 0;
-    if (!manifest_write(f, &m))
-        return write_failed(r, "run.json", errno);
-    /* the switch and the removal of the superseded set are not cut short:
-     * a signal waits for them (docs/running.md, "Signals") */
-    sigset_t held;
-    sigprocmask(SIG_BLOCK, &stop_signals, &held);
-    err = publish_commit(&r->pub, &diag);
-    sigprocmask(SIG_SETMASK, &held, NULL);
-    return err == FTK_OK ? 0 : fail(err, &diag);
-}
-
-/* Opens DIR for the new set, refusing one that holds files that are not
- * outputs of the run it holds (a run replaces the whole folder). */
-static int open_output(struct run *r)
-{
-    struct ftk_diag diag;
-    /* a signal in the middle of the open would leave a half-made lock
-     * folder: held until the handler knows what to remove */
-    sigset_t held;
-    sigprocmask(SIG_BLOCK, &stop_signals, &held);
-    enum ftk_error err = publish_open_set(&r->pub, r->in->out_dir, &diag);
-    sigprocmask(SIG_SETMASK, &held, NULL);
+    enum ftk_error err = shard_dir_write(&r->pub, &sd, &diag);
+    if (err == FTK_OK)
+        err = outputs_commit(&r->pub, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
-    size_t len = strlen(r->in->out_dir);
-    char *path = malloc(len + sizeof("/run.json"));
-    if (!path)
-        return ftk_exit_code(FTK_E_NOMEM);
-    memcpy(path, r->in->out_dir, len);
-    memcpy(path + len, "/run.json", sizeof("/run.json"));
-    struct manifest_listing prev;
-    err = manifest_read_outputs(path, &prev, &diag);
-    free(path);
-    if (err == FTK_E_NOINPUT) {
-        err = FTK_OK; /* a folder never published to */
-    } else if (err != FTK_OK) {
-        fprintf(stderr,
-                "ftkpi run: %s; a run replaces the whole folder and cannot "
-                "tell its outputs from other files without it: restore "
-                "run.json, or give another --out\n",
-                diag.msg);
-        return ftk_exit_code(FTK_E_CANTCREAT);
-    }
-    const char **names = calloc(prev.n + 1, sizeof(*names));
-    if (!names) {
-        manifest_listing_release(&prev);
-        return ftk_exit_code(FTK_E_NOMEM);
-    }
-    for (size_t i = 0; i < prev.n; i++)
-        names[i] = prev.entry[i].name;
-    names[prev.n] = "run.json";
-    err = publish_check_set(&r->pub, names, prev.n + 1, &diag);
-    free(names);
-    manifest_listing_release(&prev);
-    return err == FTK_OK ? 0 : fail(err, &diag);
+    if (r->in->verbosity >= 0 && r->in->progress)
+        fprintf(stderr, "ftkpi run: shard %u/%u written to %s\n",
+                (unsigned)r->in->shard.index, (unsigned)r->in->shard.count,
+                r->in->out_dir);
+    return 0;
 }
 
 /* Refuses a run whose outputs clearly cannot fit where they are staged
@@ -372,7 +172,7 @@ static int check_space(const struct run *r)
             fclose(f);
             csv += (uint64_t)st.st_size * (gz ? 5 : 1);
         }
-    uint64_t avail = free_bytes(publish_stage_path(&r->pub));
+    uint64_t avail = outputs_free_bytes(publish_stage_path(&r->pub));
     if (avail == UINT64_MAX || avail >= csv)
         return 0;
     fprintf(stderr,
@@ -394,8 +194,11 @@ static int run(struct inputs *in)
     struct ftk_diag diag;
     memset(&r, 0, sizeof(r));
     r.in = in;
-    clock_gettime(CLOCK_MONOTONIC, &r.mark);
-    FILE *rejects_file = NULL;
+    r.out.cmd = "run";
+    r.out.verbosity = in->verbosity;
+    r.out.no_books = in->no_books;
+    outputs_start(&r.out);
+    FILE *rejects_file = NULL, *index_file = NULL;
     int rc;
 
     enum ftk_error err = config_load(&r.cfg, in->config_path, &diag);
@@ -404,17 +207,34 @@ static int run(struct inputs *in)
         goto out;
     }
     store_init(&r.st, &r.cfg);
-    rc = open_output(&r);
-    if (rc == 0)
+    if (in->sharded)
+        r.st.shard = in->shard;
+    /* a shard folder holds the files of a shard, a run's folder those of
+     * the set its run.json lists */
+    static const char *const shard_files[] = {
+        SHARD_MANIFEST_FILE,  SHARD_INPUTS_FILE,        SHARD_CUSTOMERS_FILE,
+        SHARD_WORKLOADS_FILE, SHARD_REJECTS_INDEX_FILE, SHARD_REJECTS_FILE,
+        SHARD_CONFIG_FILE};
+    rc = in->sharded ? outputs_open(&r.pub, "run", in->out_dir, shard_files,
+                                    sizeof(shard_files) / sizeof(*shard_files))
+                     : outputs_open(&r.pub, "run", in->out_dir, NULL, 0);
+    /* a shard folder is a fraction of a run's outputs (docs/sharding.md):
+     * the estimate for a run's would refuse shards it has room for */
+    if (rc == 0 && !in->sharded)
         rc = check_space(&r);
     if (rc != 0)
         goto out;
     err = publish_create(&r.pub, "rejects.csv", &rejects_file, &diag);
+    if (err == FTK_OK && in->sharded)
+        err = publish_create(&r.pub, rejects_index_schema.file, &index_file,
+                             &diag);
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;
     }
     rejects_init(&r.rj, rejects_file);
+    if (index_file)
+        rejects_index(&r.rj, index_file);
     r.stats = calloc(inputs_count(in), sizeof(*r.stats));
     if (!r.stats) {
         rc = ftk_exit_code(FTK_E_NOMEM);
@@ -423,13 +243,15 @@ static int run(struct inputs *in)
     rc = inputs_ingest(in, "run", &r.st, &r.rj, r.stats);
     if (rc != 0)
         goto out;
-    if (inputs_over_threshold("run", &r.cfg, r.stats, inputs_count(in),
-                              &r.rj)) {
+    /* a shard's counts are part of the run's: the merge applies the
+     * threshold to their sums (docs/sharding.md) */
+    if (!in->sharded && inputs_over_threshold("run", &r.cfg, r.stats,
+                                              inputs_count(in), &r.rj)) {
         fprintf(stderr, "ftkpi run: nothing published\n");
         rc = ftk_exit_code(FTK_E_REJECTS);
         goto out;
     }
-    stage_done(&r, "ingest");
+    outputs_stage_done(&r.out, "ingest");
 
     int32_t month = as_of_month(&r);
     if (month == KPI_NO_DATE) {
@@ -443,14 +265,26 @@ static int run(struct inputs *in)
         rc = fail(err, &diag);
         goto out;
     }
-    stage_done(&r, "kpis");
+    outputs_stage_done(&r.out, "kpis");
+    if (in->sharded) {
+        rc = publish_shard(&r);
+        goto out;
+    }
     err = playbook_init(&r.playbook, &r.facts, &diag);
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;
     }
-    stage_done(&r, "playbook");
-    rc = publish_all(&r);
+    outputs_stage_done(&r.out, "playbook");
+    r.out.pub = &r.pub;
+    r.out.cfg = &r.cfg;
+    r.out.facts = &r.facts;
+    r.out.playbook = &r.playbook;
+    r.out.rj = &r.rj;
+    r.out.stats = r.stats;
+    r.out.n_stats = inputs_count(in);
+    r.out.out_dir = in->out_dir;
+    rc = outputs_publish(&r.out);
     if (rc == 0 && in->verbosity >= 0) {
         char m[8];
         kpi_month_format(month, m);
@@ -464,15 +298,10 @@ static int run(struct inputs *in)
             fprintf(stderr, "ftkpi run: %s published to %s\n", m, in->out_dir);
     }
 out:
+    outputs_release(&r.out);
     playbook_release(&r.playbook);
     facts_release(&r.facts);
-    {
-        /* the handler and the release must not both remove the stage */
-        sigset_t held;
-        sigprocmask(SIG_BLOCK, &stop_signals, &held);
-        publish_release(&r.pub);
-        sigprocmask(SIG_SETMASK, &held, NULL);
-    }
+    outputs_release_publish(&r.pub);
     free(r.stats);
     store_release(&r.st);
     config_release(&r.cfg);
@@ -491,7 +320,7 @@ int cmd_run(int argc, char **argv)
         rc = ftk_exit_code(FTK_E_USAGE);
     }
     if (rc < 0) {
-        catch_stop_signals();
+        outputs_catch_signals();
         rc = run(&in);
     }
     inputs_release(&in);

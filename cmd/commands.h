@@ -8,6 +8,7 @@
 
 int cmd_validate(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_samples(int argc, char **argv);
 int cmd_cohort(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -33,6 +33,40 @@ static enum ftk_error add_file(struct inputs *in, int kind, const char *path)
     return FTK_OK;
 }
 
+/* --shard I/N or --shard auto (docs/sharding.md). */
+static enum ftk_error take_shard(struct inputs *in, const char *cmd,
+                                 const char *arg)
+{
+    in->sharded = true;
+    if (strcmp(arg, "auto") != 0) {
+        if (shard_parse(arg, &in->shard))
+            return FTK_OK;
+        fprintf(stderr,
+                "ftkpi %s: --shard '%s': expected I/N with 0 <= I < N <= %d, "
+                "or auto\n",
+                cmd, arg, SHARD_MAX);
+        return FTK_E_USAGE;
+    }
+    const char *which;
+    if (shard_from_env(getenv("SLURM_ARRAY_TASK_ID"),
+                       getenv("SLURM_ARRAY_TASK_COUNT"),
+                       getenv("JOB_COMPLETION_INDEX"), getenv("FTKPI_SHARDS"),
+                       &in->shard, &which))
+        return FTK_OK;
+    if (!*which)
+        fprintf(stderr,
+                "ftkpi %s: --shard auto: neither SLURM_ARRAY_TASK_ID nor "
+                "JOB_COMPLETION_INDEX is set: run it as a Slurm array task or "
+                "a Kubernetes indexed job, or give --shard I/N\n",
+                cmd);
+    else
+        fprintf(stderr,
+                "ftkpi %s: --shard auto: %s do not give a shard I of N "
+                "(0 <= I < N <= %d)\n",
+                cmd, which, SHARD_MAX);
+    return FTK_E_USAGE;
+}
+
 /* An option that takes one value: given twice is a usage error (which
  * folder did the caller mean?), even with the same value twice. */
 static enum ftk_error take_once(const char **slot, const char *flag,
@@ -81,6 +115,15 @@ static enum ftk_error take_option(struct inputs *in, const char *cmd, int opt,
         in->as_of = arg;
         return FTK_OK;
     }
+    case OPT_BOOKS:
+        if (strcmp(arg, "fm") != 0 && strcmp(arg, "none") != 0) {
+            fprintf(stderr, "ftkpi %s: --books: expected fm or none\n", cmd);
+            return FTK_E_USAGE;
+        }
+        in->no_books = strcmp(arg, "none") == 0;
+        return FTK_OK;
+    case OPT_SHARD:
+        return take_shard(in, cmd, arg);
     case 'q':
     case 'v':
         if (in->verbosity == (opt == 'q' ? 1 : -1)) {
@@ -230,6 +273,7 @@ int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
         for (size_t i = 0; i < in->n[k]; i++, at++) {
             if (in->progress)
                 fprintf(stderr, "ftkpi %s: reading %s\n", cmd, in->files[k][i]);
+            rj->input = (uint32_t)at;
             enum ftk_error err =
                 extract_file(st, rj, (enum extract_kind)k, in->files[k][i],
                              &stats[at], &diag);

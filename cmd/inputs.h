@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pipeline/base/shard.h"
 #include "pipeline/config.h"
 #include "pipeline/ingest/extract.h"
 #include "pipeline/ingest/rejects.h"
@@ -21,8 +22,11 @@ struct inputs {
     const char *config_path;
     const char *out_dir;
     const char *as_of;
-    int verbosity; /* -1 quiet, 0 normal, 1 verbose */
-    bool progress; /* stderr is a terminal and not quiet */
+    bool no_books;      /* run --books none: no FM books */
+    bool sharded;       /* run --shard: one shard of a split run */
+    struct shard shard; /* which, when sharded */
+    int verbosity;      /* -1 quiet, 0 normal, 1 verbose */
+    bool progress;      /* stderr is a terminal and not quiet */
 };
 
 /* The long options the two commands share; both use these values. */
@@ -33,7 +37,9 @@ enum {
     OPT_IN,
     OPT_CONFIG,
     OPT_OUT,
-    OPT_AS_OF
+    OPT_AS_OF,
+    OPT_BOOKS,
+    OPT_SHARD
 };
 
 /* The getopt_long entries of the options both commands take; each adds

@@ -17,6 +17,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  run        compute the KPIs of a month and publish the reports\n"
+    "  merge      put the shards of a split run together and publish\n"
     "  validate   check the input extracts and account for every row\n"
     "  samples    write a realistic synthetic data set\n"
     "  cohort     the regional leads' monthly review cohorts\n"
@@ -35,9 +36,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run},         {"validate", cmd_validate},
-    {"samples", cmd_samples}, {"cohort", cmd_cohort},
-    {"import", cmd_import},
+    {"run", cmd_run},           {"merge", cmd_merge},
+    {"validate", cmd_validate}, {"samples", cmd_samples},
+    {"cohort", cmd_cohort},     {"import", cmd_import},
 };
 
 int main(int argc, char **argv)

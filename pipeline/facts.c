@@ -71,6 +71,22 @@ static struct kpi_au month_value(const struct store_series *s, int32_t month,
     return slot ? slot_value(s, slot, window_end, NULL) : none;
 }
 
+struct kpi_au facts_month_value(const struct facts *f,
+                                const struct fact_workload *r, int k)
+{
+    if (!r->trend)
+        return month_value(r->series,
+                           f->as_of_month - (FACTS_TREND_MONTHS - 1) + k,
+                           f->month_end);
+    struct kpi_au v = {0};
+    if (r->trend->qe[k] > 0) {
+        v.has_value = v.qe_known = true;
+        v.ae = r->trend->ae[k];
+        v.qe = r->trend->qe[k];
+    }
+    return v;
+}
+
 static bool in_window(const struct store_series *s, int32_t month,
                       int32_t window_end)
 {
@@ -172,6 +188,18 @@ static int32_t days_between(int32_t from, int32_t to)
     return from == KPI_NO_DATE || to == KPI_NO_DATE ? KPI_NO_DAYS : to - from;
 }
 
+/* The day of a series' latest usage snapshot in month or before;
+ * KPI_NO_DATE when none. */
+static int32_t latest_usage(const struct store_series *s, int32_t month)
+{
+    for (uint32_t j = s->n_month; j-- > 0;) {
+        const struct store_month *slot = &s->month[j];
+        if (slot->month <= month)
+            return day_of(slot->month, store_month_last_day(slot));
+    }
+    return KPI_NO_DATE;
+}
+
 struct build {
     struct facts *f;
     const struct config *cfg;
@@ -197,6 +225,9 @@ static enum ftk_error workload_row(struct build *b,
     r->scenario = "";
     r->status = "";
     r->tags = "";
+    r->notes = "";
+    r->latest_usage = latest_usage(s, m);
+    r->latest_entitlement = KPI_NO_DATE;
 
     const struct store_month *slot = store_month_of(s, m);
     if (slot) {
@@ -237,6 +268,8 @@ static enum ftk_error workload_row(struct build *b,
     const struct store_entitlement *e = latest_ent(s, end);
     if (e) {
         r->status = e->status;
+        r->notes = e->notes;
+        r->latest_entitlement = e->as_of;
         size_t n = kpi_notes_tags(e->notes, strlen(e->notes), b->tags,
                                   sizeof(b->tags));
         if (n > 0) {
@@ -311,18 +344,6 @@ static void customer_row(struct build *b, const struct store_tenant *t,
         c->focus |= 1u << KPI_FOCUS_SLOW_KICKOFF;
 }
 
-/* The day of a series' latest usage snapshot in month or before;
- * KPI_NO_DATE when none. */
-static int32_t latest_usage(const struct store_series *s, int32_t month)
-{
-    for (uint32_t j = s->n_month; j-- > 0;) {
-        const struct store_month *slot = &s->month[j];
-        if (slot->month <= month)
-            return day_of(slot->month, store_month_last_day(slot));
-    }
-    return KPI_NO_DATE;
-}
-
 /* One sum of AE and QE for each month of the 12-month series. */
 typedef uint64_t month_sums[FACTS_TREND_MONTHS][2];
 
@@ -364,9 +385,7 @@ static enum ftk_error series_months(struct build *b, month_sums *trend)
             if (r->core)
                 r->au_months = am = &f->au_months[f->n_au_months++];
             for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
-                struct kpi_au v = month_value(
-                    r->series, f->as_of_month - (FACTS_TREND_MONTHS - 1) + k,
-                    f->month_end);
+                struct kpi_au v = facts_month_value(f, r, k);
                 if (!kpi_au_defined(&v))
                     continue;
                 add_value(trend[r->workload], k, &v);
@@ -467,7 +486,7 @@ static enum ftk_error portfolio(struct build *b)
             p[w].ae += r->value.ae;
             meas_qe[w] += r->value.qe;
         }
-        int32_t last = latest_usage(r->series, f->as_of_month);
+        int32_t last = r->latest_usage;
         if (last != KPI_NO_DATE &&
             (p[w].latest_usage == KPI_NO_DATE || last > p[w].latest_usage))
             p[w].latest_usage = last;
@@ -922,8 +941,9 @@ static enum ftk_error worst_first(struct facts *f)
     return err;
 }
 
-enum ftk_error facts_build(struct facts *f, const struct store *st,
-                           int32_t as_of_month, struct ftk_diag *diag)
+/* The facts start empty for st and as_of_month. */
+static void facts_start(struct facts *f, const struct store *st,
+                        int32_t as_of_month)
 {
     memset(f, 0, sizeof(*f));
     arena_init(&f->strings);
@@ -932,31 +952,83 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
     f->month_end = kpi_month_last_day(as_of_month);
     f->latest_snapshot = KPI_NO_DATE;
     f->latest_entitlement = KPI_NO_DATE;
+}
+
+/* Everything of struct facts that is computed from the customers and
+ * their rows already in f (not from the other customers of the store):
+ * the counts, the freshness dates, the portfolio with its 12-month series
+ * and goals, the candidates, the worst-first lists and the roll-ups.
+ * facts_build and facts_subset both end here, so the facts of a subset
+ * are those of a store holding only its customers. */
+static enum ftk_error aggregate(struct build *b)
+{
+    struct facts *f = b->f;
+    for (size_t i = 0; i < f->n_customers; i++)
+        f->health_count[f->customer[i].health]++;
+    for (size_t i = 0; i < f->n_rows; i++) {
+        int32_t last = f->row[i].latest_usage;
+        if (last != KPI_NO_DATE &&
+            (f->latest_snapshot == KPI_NO_DATE || last > f->latest_snapshot))
+            f->latest_snapshot = last;
+        int32_t ent = f->row[i].latest_entitlement;
+        if (ent != KPI_NO_DATE && (f->latest_entitlement == KPI_NO_DATE ||
+                                   ent > f->latest_entitlement))
+            f->latest_entitlement = ent;
+    }
+    enum ftk_error err = portfolio(b);
+    if (err == FTK_OK)
+        err = candidates(b);
+    if (err == FTK_OK)
+        err = worst_first(f);
+    if (err == FTK_OK)
+        err = facts_rollup_build(f);
+    return err;
+}
+
+/* The store's tenants by tenant_id bytes (*order, owned by the caller),
+ * the workloads by code, and room for a customer row per tenant. */
+static enum ftk_error start_orders(struct facts *f, const struct store *st,
+                                   uint32_t **order)
+{
     const struct config *cfg = st->cfg;
-    struct build b = {.f = f, .cfg = cfg};
-    enum ftk_error err = FTK_E_NOMEM;
-    uint32_t *order =
-        malloc((st->n_tenants ? st->n_tenants : 1) * sizeof(*order));
+    *order = malloc((st->n_tenants ? st->n_tenants : 1) * sizeof(**order));
     f->workload_order =
         malloc((size_t)cfg->n_workloads * sizeof(*f->workload_order));
     f->customer =
         calloc(st->n_tenants ? st->n_tenants : 1, sizeof(*f->customer));
-    size_t row_cap = st->n_series ? st->n_series : 1;
-    f->row = malloc(row_cap * sizeof(*f->row));
-    if (!order || !f->workload_order || !f->customer || !f->row)
-        goto out;
+    if (!*order || !f->workload_order || !f->customer)
+        return FTK_E_NOMEM;
     for (uint32_t i = 0; i < st->n_tenants; i++)
-        order[i] = i;
+        (*order)[i] = i;
     for (int w = 0; w < cfg->n_workloads; w++)
         f->workload_order[w] = w;
     /* qsort_r's context is not const: the comparators only read it */
     void *ctx = (void *)st;
-    sort_array_r(order, st->n_tenants, sizeof(*order), tenant_cmp, ctx);
+    sort_array_r(*order, st->n_tenants, sizeof(**order), tenant_cmp, ctx);
     sort_array_r(f->workload_order, (size_t)cfg->n_workloads,
                  sizeof(*f->workload_order), code_cmp, ctx);
+    return FTK_OK;
+}
+
+enum ftk_error facts_build(struct facts *f, const struct store *st,
+                           int32_t as_of_month, struct ftk_diag *diag)
+{
+    facts_start(f, st, as_of_month);
+    const struct config *cfg = st->cfg;
+    struct build b = {.f = f, .cfg = cfg};
+    uint32_t *order = NULL;
+    enum ftk_error err = start_orders(f, st, &order);
+    size_t row_cap = st->n_series ? st->n_series : 1;
+    f->row = malloc(row_cap * sizeof(*f->row));
+    if (err != FTK_OK || !f->row) {
+        err = FTK_E_NOMEM;
+        goto out;
+    }
 
     for (uint32_t i = 0; i < st->n_tenants; i++) {
         const struct store_tenant *t = &st->tenant[order[i]];
+        if (t->foreign)
+            continue;
         struct fact_customer *c = &f->customer[f->n_customers++];
         c->tenant = order[i];
         c->first_row = (uint32_t)f->n_rows;
@@ -968,32 +1040,115 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
             err = workload_row(&b, s, t, &f->row[f->n_rows++]);
             if (err != FTK_OK)
                 goto out;
-            int32_t last = latest_usage(s, as_of_month);
-            if (last != KPI_NO_DATE && (f->latest_snapshot == KPI_NO_DATE ||
-                                        last > f->latest_snapshot))
-                f->latest_snapshot = last;
-            const struct store_entitlement *e = latest_ent(s, f->month_end);
-            if (e && (f->latest_entitlement == KPI_NO_DATE ||
-                      e->as_of > f->latest_entitlement))
-                f->latest_entitlement = e->as_of;
         }
         c->n_rows = (uint32_t)f->n_rows - c->first_row;
         customer_row(&b, t, c);
-        f->health_count[c->health]++;
     }
-    err = portfolio(&b);
-    if (err == FTK_OK)
-        err = candidates(&b);
-    if (err == FTK_OK)
-        err = worst_first(f);
-    if (err == FTK_OK)
-        err = facts_rollup_build(f);
+    err = aggregate(&b);
 out:
     free(order);
     free(b.plateau_buf);
     if (err != FTK_OK) {
         facts_release(f);
         return ftk_fail(diag, err, "computing the KPIs: %s", ftk_strerror(err));
+    }
+    return FTK_OK;
+}
+
+enum ftk_error facts_from_rows(struct facts *out, const struct store *st,
+                               int32_t as_of_month, struct fact_workload *row,
+                               size_t n_rows, struct ftk_diag *diag)
+{
+    facts_start(out, st, as_of_month);
+    out->row = row;
+    out->n_rows = n_rows;
+    struct build b = {.f = out, .cfg = st->cfg};
+    uint32_t *order = NULL;
+    size_t at = 0;
+    enum ftk_error err = start_orders(out, st, &order);
+    for (uint32_t i = 0; i < st->n_tenants && err == FTK_OK; i++) {
+        const struct store_tenant *t = &st->tenant[order[i]];
+        if (t->foreign)
+            continue;
+        struct fact_customer *c = &out->customer[out->n_customers++];
+        c->tenant = order[i];
+        c->first_row = (uint32_t)at;
+        while (at < n_rows && row[at].tenant == order[i])
+            at++;
+        c->n_rows = (uint32_t)at - c->first_row;
+        customer_row(&b, t, c);
+    }
+    free(order);
+    if (err != FTK_OK) {
+        facts_release(out);
+        return ftk_fail(diag, err, "computing the KPIs: %s", ftk_strerror(err));
+    }
+    if (at < n_rows) {
+        const char *id = row[at].tenant < st->n_tenants
+                             ? st->tenant[row[at].tenant].id
+                             : "?";
+        facts_release(out);
+        return ftk_fail(diag, FTK_E_DATA,
+                        "workload row %zu (tenant '%s') is not in tenant "
+                        "order or its tenant is not a customer",
+                        at + 1, id);
+    }
+    err = aggregate(&b);
+    free(b.plateau_buf);
+    if (err != FTK_OK) {
+        facts_release(out);
+        return ftk_fail(diag, err, "computing the KPIs: %s", ftk_strerror(err));
+    }
+    return FTK_OK;
+}
+
+enum ftk_error facts_subset(struct facts *out, const struct facts *all,
+                            const uint32_t *customers, size_t n,
+                            struct ftk_diag *diag)
+{
+    facts_start(out, all->st, all->as_of_month);
+    const struct config *cfg = all->st->cfg;
+    struct build b = {.f = out, .cfg = cfg};
+    enum ftk_error err = FTK_E_NOMEM;
+    size_t n_rows = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (customers[i] >= all->n_customers ||
+            (i > 0 && customers[i] <= customers[i - 1])) {
+            facts_release(out);
+            return ftk_fail(diag, FTK_E_USAGE,
+                            "facts subset: customer %zu: index %lu not "
+                            "ascending or past the %zu customers",
+                            i, (unsigned long)customers[i], all->n_customers);
+        }
+        n_rows += all->customer[customers[i]].n_rows;
+    }
+    out->workload_order =
+        malloc((size_t)cfg->n_workloads * sizeof(*out->workload_order));
+    out->customer = malloc((n ? n : 1) * sizeof(*out->customer));
+    out->row = malloc((n_rows ? n_rows : 1) * sizeof(*out->row));
+    if (!out->workload_order || !out->customer || !out->row)
+        goto out;
+    memcpy(out->workload_order, all->workload_order,
+           (size_t)cfg->n_workloads * sizeof(*out->workload_order));
+    for (size_t i = 0; i < n; i++) {
+        const struct fact_customer *c = &all->customer[customers[i]];
+        struct fact_customer *o = &out->customer[out->n_customers++];
+        *o = *c;
+        o->first_row = (uint32_t)out->n_rows;
+        memcpy(&out->row[out->n_rows], &all->row[c->first_row],
+               c->n_rows * sizeof(*out->row));
+        /* aggregate gives the core rows months of the subset's own */
+        for (uint32_t k = 0; k < c->n_rows; k++)
+            out->row[out->n_rows + k].au_months = NULL;
+        out->n_rows += c->n_rows;
+    }
+    err = aggregate(&b);
+out:
+    free(b.plateau_buf);
+    if (err != FTK_OK) {
+        facts_release(out);
+        return ftk_fail(diag, err, "computing the KPIs of %zu customers: %s", n,
+                        ftk_strerror(err));
     }
     return FTK_OK;
 }

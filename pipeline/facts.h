@@ -37,6 +37,13 @@ struct fact_months {
     kpi_centi au[FACTS_TREND_MONTHS];
 };
 
+/* The month values of m - 11 .. m of a row whose series is not at hand (a
+ * merged shard's row, docs/sharding.md): ae[k] and qe[k] of month k's value
+ * when its AU is defined; qe[k] is 0 otherwise. */
+struct fact_trend {
+    uint32_t ae[FACTS_TREND_MONTHS], qe[FACTS_TREND_MONTHS];
+};
+
 /* One (tenant, workload) with any snapshot dated within the window. */
 struct fact_workload {
     uint32_t tenant;
@@ -66,7 +73,17 @@ struct fact_workload {
     bool core;
     bool slow_enable;
     unsigned slow_ramp; /* bit i: milestone i missed (SLOW_RAMP) */
+    /* The date of the series' latest usage snapshot up to m, and the
+     * as_of of its latest entitlement snapshot in the window; KPI_NO_DATE
+     * when none (freshness). */
+    int32_t latest_usage, latest_entitlement;
+    /* That entitlement snapshot's notes, "" when none (the playbook's
+     * rules read them). Borrowed from the store, or from a shard. */
+    const char *notes;
+    /* Where the month values of m - 11 .. m come from: the series in a
+     * run; trend (owned by whoever built the row) when series is NULL. */
     const struct store_series *series;
+    const struct fact_trend *trend;
     /* Core rows: the AU of the month value of each of m - 11 .. m
      * (au[11] equals au, defined[11] au_defined). NULL for the other
      * rows. Owned by facts.au_months. */
@@ -256,6 +273,36 @@ struct facts {
  * may be called on it again). */
 enum ftk_error facts_build(struct facts *f, const struct store *st,
                            int32_t as_of_month, struct ftk_diag *diag);
+
+/* The facts of some customers of all, for an FM's book (docs/workbook.md,
+ * "FM books"): customers are ascending indices into all->customer. Their
+ * customer and workload rows are copied, and everything computed from
+ * them (portfolio, 12-month series, goals, candidates with their ranks,
+ * the worst-first lists, By region and By FM) is computed again from the
+ * copies by the code facts_build ends with, so out holds exactly the
+ * facts facts_build gives on a store holding only those customers' data.
+ * out borrows all's store and strings: all must outlive it. Reads all and
+ * the store only, so threads may take subsets of one facts at once. On
+ * error out is released. */
+enum ftk_error facts_subset(struct facts *out, const struct facts *all,
+                            const uint32_t *customers, size_t n,
+                            struct ftk_diag *diag);
+
+/* The facts of a store that holds the customers but not their series: the
+ * merge of a split run's shards (docs/sharding.md). row holds the
+ * workload rows of st's customers, each with trend set and series NULL,
+ * sorted by tenant_id bytes then workload code, as facts_build makes them;
+ * out takes row over (it is freed with out, also on error). Every
+ * customer of st gets its customer row from its rows, then everything
+ * else is computed by the code facts_build ends with. st must outlive out. */
+enum ftk_error facts_from_rows(struct facts *out, const struct store *st,
+                               int32_t as_of_month, struct fact_workload *row,
+                               size_t n_rows, struct ftk_diag *diag);
+
+/* The value of month m - 11 + k of a row (0 <= k < FACTS_TREND_MONTHS),
+ * from its series or its trend. */
+struct kpi_au facts_month_value(const struct facts *f,
+                                const struct fact_workload *r, int k);
 
 /* Frees the rows. Safe on a zeroed struct and when called twice. */
 void facts_release(struct facts *f);

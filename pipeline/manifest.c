@@ -52,8 +52,10 @@ bool manifest_write(FILE *f, const struct manifest *m)
     kpi_month_format(m->as_of_month, month);
     fprintf(f, "{\n  \"program\": \"ftkpi\",\n  \"version\": \"%s\",\n",
             FTK_VERSION);
-    fprintf(f, "  \"command\": \"%s\",\n  \"as_of_month\": \"%s\",\n",
-            m->command, month);
+    fprintf(f, "  \"command\": \"%s\",\n", m->command);
+    if (m->shards > 0)
+        fprintf(f, "  \"shards\": %u,\n", (unsigned)m->shards);
+    fprintf(f, "  \"as_of_month\": \"%s\",\n", month);
     if (m->latest_snapshot != KPI_NO_DATE) {
         kpi_date_format(m->latest_snapshot, day);
         fprintf(f, "  \"latest_snapshot\": \"%s\",\n", day);

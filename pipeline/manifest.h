@@ -25,7 +25,8 @@ struct manifest_output {
 };
 
 struct manifest {
-    const char *command; /* "run" */
+    const char *command; /* "run", "merge" */
+    uint32_t shards;     /* a merge: its number of shards, else 0 */
     int32_t as_of_month;
     int32_t latest_snapshot; /* KPI_NO_DATE when none */
     const struct config *cfg;

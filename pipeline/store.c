@@ -336,6 +336,12 @@ static struct store_month *month_slot(struct store_series *s, int32_t month)
     return &s->month[at];
 }
 
+void store_note_usage_date(struct store *st, int32_t date)
+{
+    if (st->latest_usage_date == KPI_NO_DATE || date > st->latest_usage_date)
+        st->latest_usage_date = date;
+}
+
 enum ftk_error store_add_usage(struct store *st, uint32_t tenant, int workload,
                                int32_t date, uint32_t ae,
                                enum store_added *added)
@@ -366,8 +372,7 @@ enum ftk_error store_add_usage(struct store *st, uint32_t tenant, int workload,
             if (100 * (uint64_t)ae >= (uint64_t)kpi_milestone_pct[k] * qe)
                 slot->reached[k] |= bit;
     }
-    if (st->latest_usage_date == KPI_NO_DATE || date > st->latest_usage_date)
-        st->latest_usage_date = date;
+    store_note_usage_date(st, date);
     *added = STORE_ADDED;
     return FTK_OK;
 }

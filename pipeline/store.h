@@ -21,6 +21,7 @@
 
 #include "kpi/kpi.h"
 #include "pipeline/base/arena.h"
+#include "pipeline/base/shard.h"
 #include "pipeline/config.h"
 #include "pipeline/base/ftk_error.h"
 
@@ -32,6 +33,9 @@ struct store_tenant {
     const char *fm;
     int64_t seats;                                        /* -1 when unknown */
     int32_t engagement_start, gateway_date, kickoff_date; /* or KPI_NO_DATE */
+    /* A customer of another shard of a split run (docs/sharding.md): kept
+     * so that its id is known, with no KPIs of its own; only id is set. */
+    bool foreign;
 };
 
 struct store_entitlement {
@@ -76,6 +80,9 @@ struct store {
     uint32_t n_series, cap_series;
     const char *last_status;   /* the status copied last, to share it */
     int32_t latest_usage_date; /* KPI_NO_DATE before any usage */
+    /* The part of a split run this store computes (docs/sharding.md); a
+     * zeroed shard: the whole run. Set by the caller before loading. */
+    struct shard shard;
 };
 
 enum store_added { STORE_ADDED, STORE_DUPLICATE };
@@ -110,6 +117,10 @@ void store_entitlements_done(struct store *st);
 enum ftk_error store_add_usage(struct store *st, uint32_t tenant, int workload,
                                int32_t date, uint32_t ae,
                                enum store_added *added);
+
+/* A usage snapshot of another shard's tenant that the run accepts: only
+ * its date counts, towards the as-of month (latest_usage_date). */
+void store_note_usage_date(struct store *st, int32_t date);
 
 /* Usage is loaded: gives the month arrays' growth slack back before the
  * KPIs and the workbook need the memory (3 MB of a 10,000-tenant run).

@@ -2,10 +2,13 @@
 # deps.sh: checks the Debian packages ftkpi builds and tests with, and
 # installs the missing ones when run as root; otherwise prints the exact
 # command to run and fails, so nothing is installed behind your back.
+# slurm-wlm (slurmctld, slurmd, sbatch, squeue, scontrol, scancel) and munge
+# (munged) are for tests/e2e/slurm.sh, which starts its own one-node
+# cluster; no service of theirs is configured or enabled here.
 set -eu
 need="gcc make libc6-dev pkg-config libxlsxwriter-dev libcsv-dev zlib1g-dev
 libcmocka-dev libinih-dev libssl-dev libgmp-dev libmd-dev python3 python3-openpyxl
-strace clang-format libreoffice-calc-nogui poppler-utils time"
+strace clang-format libreoffice-calc-nogui poppler-utils time slurm-wlm munge"
 missing=""
 for p in $need; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

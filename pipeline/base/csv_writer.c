@@ -25,13 +25,15 @@ static void separator(struct csv_writer *w)
 }
 
 static void cell(struct csv_writer *w, const char *s, size_t len,
-                 bool neutralise)
+                 bool neutralise, bool keep_spaces)
 {
     separator(w);
     /* s[0] != '\0': strchr would find the set's own terminator */
     bool formula = neutralise && len > 0 && s[0] != '\0' &&
                    strchr("=+-@\t\r", s[0]) != NULL;
-    bool quote = false;
+    bool quote = keep_spaces && len > 0 &&
+                 (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' ||
+                  s[len - 1] == '\t');
     for (size_t i = 0; i < len && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (quote)
@@ -52,17 +54,22 @@ static void cell(struct csv_writer *w, const char *s, size_t len,
 
 void csv_writer_text(struct csv_writer *w, const char *s, size_t len)
 {
-    cell(w, s, len, true);
+    cell(w, s, len, true, false);
+}
+
+void csv_writer_exact(struct csv_writer *w, const char *s, size_t len)
+{
+    cell(w, s, len, false, true);
 }
 
 void csv_writer_str(struct csv_writer *w, const char *s)
 {
-    cell(w, s ? s : "", s ? strlen(s) : 0, true);
+    cell(w, s ? s : "", s ? strlen(s) : 0, true, false);
 }
 
 void csv_writer_plain(struct csv_writer *w, const char *s)
 {
-    cell(w, s, strlen(s), false);
+    cell(w, s, strlen(s), false, false);
 }
 
 void csv_writer_int(struct csv_writer *w, int64_t v)

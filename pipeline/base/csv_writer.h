@@ -26,6 +26,11 @@ void csv_writer_init(struct csv_writer *w, FILE *f, bool bom);
 void csv_writer_text(struct csv_writer *w, const char *s, size_t len);
 void csv_writer_str(struct csv_writer *w, const char *s);
 
+/* A text cell written to be read back exactly by ftkpi (a shard folder,
+ * docs/sharding.md): never neutralised, and quoted also when it begins or
+ * ends with a space or tab, which a reader would otherwise drop. */
+void csv_writer_exact(struct csv_writer *w, const char *s, size_t len);
+
 /* A number or other literal cell written as is (quoted only if needed). */
 void csv_writer_plain(struct csv_writer *w, const char *s);
 void csv_writer_int(struct csv_writer *w, int64_t v);

@@ -408,6 +408,58 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
     return err;
 }
 
+/* Whether a row is the store's shard's: by the bytes of its tenant_id
+ * field, the empty string for a record too short to have one
+ * (docs/sharding.md), so that exactly one shard accounts for every row. */
+static bool row_owned(const struct store *st, const int *map,
+                      const struct csv_record *rec)
+{
+    if (st->shard.count <= 1)
+        return true;
+    /* tenant_id is column 0 of every extract */
+    size_t at = (size_t)map[0];
+    if (at >= rec->n_fields)
+        return shard_owns(&st->shard, "", 0);
+    return shard_owns(&st->shard, rec->field[at], rec->len[at]);
+}
+
+/* A row of another shard's tenant (docs/sharding.md): not counted, and
+ * kept only as far as this shard's figures need it. A valid customer row
+ * keeps its tenant id, so that only the run's unknown tenants are unknown
+ * here; a usage row the run accepts keeps its date, so that every shard
+ * takes the same as-of month. */
+static enum ftk_error foreign_row(struct store *st, enum extract_kind kind,
+                                  const struct extract_schema *sc,
+                                  const int *map, const struct csv_record *rec,
+                                  size_t n_header, struct value *val,
+                                  struct date_cache *dc, struct key_cache *kc)
+{
+    struct row_check rc;
+    if (kind == EXTRACT_ENTITLEMENTS || rec->n_fields != n_header ||
+        !check_columns(sc, map, rec, val, dc, &rc))
+        return FTK_OK;
+    if (kind == EXTRACT_CUSTOMERS) {
+        struct store_tenant t = {
+            .id = val[CUSTOMERS_COL_TENANT].s,
+            .seats = -1,
+            .engagement_start = KPI_NO_DATE,
+            .gateway_date = KPI_NO_DATE,
+            .kickoff_date = KPI_NO_DATE,
+            .foreign = true,
+        };
+        enum store_added added;
+        return store_add_tenant(st, &t, &added);
+    }
+    int workload = -1;
+    int64_t tenant = -1;
+    bool ok;
+    enum ftk_error err =
+        check_keys(st, kind, val, &rc, kc, &workload, &tenant, &ok);
+    if (err == FTK_OK && ok)
+        store_note_usage_date(st, val[USAGE_COL_DATE].date);
+    return err;
+}
+
 /* Keeps the latest snapshot date of the accepted rows of a file. */
 static void note_latest(struct extract_stats *stats, enum extract_kind kind,
                         const struct value *v)
@@ -459,6 +511,16 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
         err = csv_reader_next(r, &rec, diag);
         if (err != FTK_OK || !rec)
             break;
+        if (!row_owned(st, map, rec)) {
+            stats->skipped++;
+            err = foreign_row(st, kind, sc, map, rec, n_header, val, dc, &kc);
+            if (err != FTK_OK) {
+                ftk_fail(diag, err, "%s:%llu: %s", path,
+                         (unsigned long long)rec->line, ftk_strerror(err));
+                break;
+            }
+            continue;
+        }
         stats->read++;
         struct row_check rc;
         bool ok;

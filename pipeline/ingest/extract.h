@@ -97,9 +97,16 @@ struct extract_stats {
      * Data quality sheet's freshness per file. KPI_NO_DATE for the
      * customers extract and a file without an accepted row. */
     int32_t latest;
+    /* Rows of the tenants of other shards of a split run (the store's
+     * shard; docs/sharding.md): read but neither accepted nor rejected
+     * here, and not in read. */
+    uint64_t skipped;
 };
 
-/* Reads one file of a kind into the store. Customers must all be read
+/* Reads one file of a kind into the store. When the store computes one
+ * shard of a split run, the rows of other shards' tenants are counted as
+ * skipped; of those, only customers' ids and accepted usage dates are
+ * kept (docs/sharding.md). Customers must all be read
  * before entitlements, and entitlements before usage (see store.h). */
 enum ftk_error extract_file(struct store *st, struct rejects *rj,
                             enum extract_kind kind, const char *path,

@@ -31,6 +31,24 @@ const struct schema rejects_schema = {"rejects.csv", rejects_cols,
                                       sizeof(rejects_cols) /
                                           sizeof(rejects_cols[0])};
 
+static const struct schema_column rejects_index_cols[] = {
+#define RJX_COL_ENTRY(id, name, type, title) [id] = {name, type, title},
+    REJECTS_INDEX_COLUMNS(RJX_COL_ENTRY)
+#undef RJX_COL_ENTRY
+};
+
+const struct schema rejects_index_schema = {
+    "rejects_index.csv", rejects_index_cols,
+    sizeof(rejects_index_cols) / sizeof(rejects_index_cols[0])};
+
+enum reject_reason reject_reason_of(const char *code)
+{
+    for (int r = 0; r < REJECT_COUNT; r++)
+        if (strcmp(codes[r], code) == 0)
+            return (enum reject_reason)r;
+    return REJECT_COUNT;
+}
+
 const char *reject_code(enum reject_reason r)
 {
     return r < REJECT_COUNT ? codes[r] : "unknown";
@@ -71,9 +89,15 @@ static void write_raw(struct csv_writer *w, const char *raw, size_t raw_len)
     }
 }
 
-void rejects_add(struct rejects *rj, const char *file, uint64_t line,
-                 const char *column, enum reject_reason reason,
-                 const char *message, const char *raw, size_t raw_len)
+void rejects_index(struct rejects *rj, FILE *f)
+{
+    csv_writer_init(&rj->index, f, false);
+    schema_csv_header(&rj->index, &rejects_index_schema);
+    rj->indexing = true;
+}
+
+void rejects_tally(struct rejects *rj, const char *file, uint64_t line,
+                   enum reject_reason reason, const char *message)
 {
     rj->total++;
     rj->by_reason[reason]++;
@@ -81,8 +105,52 @@ void rejects_add(struct rejects *rj, const char *file, uint64_t line,
         snprintf(rj->example[reason][rj->n_examples[reason]++],
                  sizeof(rj->example[0][0]), "%s:%llu: %s", file,
                  (unsigned long long)line, message);
+}
+
+/* The index entry of the row just written, from start to the current
+ * place in out. */
+static void index_row(struct rejects *rj, long start, uint64_t line,
+                      enum reject_reason reason, const char *message)
+{
+    long end = ftell(rj->out.f);
+    struct csv_writer *w = &rj->index;
+    for (size_t c = 0; c < rejects_index_schema.n_cols; c++) {
+        struct schema_value v = {.known = true};
+        switch ((enum rejects_index_col)c) {
+        case RJX_COL_INPUT:
+            v.i = rj->input;
+            break;
+        case RJX_COL_LINE:
+            v.i = (int64_t)line;
+            break;
+        case RJX_COL_ERROR:
+            v.s = reject_code(reason);
+            break;
+        case RJX_COL_MESSAGE:
+            v.s = message;
+            break;
+        case RJX_COL_OFFSET:
+            v.i = start;
+            break;
+        case RJX_COL_BYTES:
+            v.i = end - start;
+            break;
+        case RJX_COL_COUNT:
+            break;
+        }
+        schema_csv_value(w, rejects_index_schema.col[c].type, &v);
+    }
+    csv_writer_end(w);
+}
+
+void rejects_add(struct rejects *rj, const char *file, uint64_t line,
+                 const char *column, enum reject_reason reason,
+                 const char *message, const char *raw, size_t raw_len)
+{
+    rejects_tally(rj, file, line, reason, message);
     if (!rj->writing)
         return;
+    long start = rj->indexing ? ftell(rj->out.f) : 0;
     for (size_t c = 0; c < rejects_schema.n_cols; c++) {
         struct schema_value v = {.known = true};
         switch ((enum rejects_col)c) {
@@ -108,4 +176,6 @@ void rejects_add(struct rejects *rj, const char *file, uint64_t line,
         schema_csv_value(&rj->out, rejects_schema.col[c].type, &v);
     }
     csv_writer_end(&rj->out);
+    if (rj->indexing)
+        index_row(rj, start, line, reason, message);
 }

@@ -87,9 +87,39 @@ extern const struct schema rejects_schema;
 
 #define REJECTS_EXAMPLES 3
 
+/* The columns of a shard's index of its rejects.csv (docs/sharding.md):
+ * where each row is and what the merge needs to put the rows of every
+ * shard back in the run's order and count them. */
+#define REJECTS_INDEX_COLUMNS(X)                                               \
+    /* the input file's place in the run's list of inputs, from 0 */           \
+    X(RJX_COL_INPUT, "input", SCHEMA_INT, NULL)                                \
+    X(RJX_COL_LINE, "line", SCHEMA_INT, NULL)                                  \
+    X(RJX_COL_ERROR, "error", SCHEMA_CODE, NULL)                               \
+    X(RJX_COL_MESSAGE, "message", SCHEMA_CODE, NULL)                           \
+    /* the row's first byte in rejects.csv, and its bytes with the LF */       \
+    X(RJX_COL_OFFSET, "offset", SCHEMA_INT, NULL)                              \
+    X(RJX_COL_BYTES, "bytes", SCHEMA_INT, NULL)
+
+enum rejects_index_col {
+#define RJX_COL_ENUM(id, name, type, title) id,
+    REJECTS_INDEX_COLUMNS(RJX_COL_ENUM)
+#undef RJX_COL_ENUM
+        RJX_COL_COUNT
+};
+
+extern const struct schema rejects_index_schema;
+
+/* The reason of a code of rejects.csv ("bad_integer"), or REJECT_COUNT. */
+enum reject_reason reject_reason_of(const char *code);
+
 struct rejects {
     struct csv_writer out;
     bool writing;
+    /* A shard's index of out (rejects_index): the input being read is set
+     * by the caller before each file. */
+    struct csv_writer index;
+    bool indexing;
+    uint32_t input;
     uint64_t total;
     uint64_t by_reason[REJECT_COUNT];
     /* "file:line: message", the first REJECTS_EXAMPLES of each reason */
@@ -99,6 +129,14 @@ struct rejects {
 
 /* Starts a log; with out not NULL, writes rejects.csv's header to it. */
 void rejects_init(struct rejects *rj, FILE *out);
+
+/* Also writes the index of out to f (a shard of a split run). */
+void rejects_index(struct rejects *rj, FILE *f);
+
+/* Counts one rejected row and keeps it as an example, without writing it
+ * (a merge copies the rows of rejects.csv as the shards wrote them). */
+void rejects_tally(struct rejects *rj, const char *file, uint64_t line,
+                   enum reject_reason reason, const char *message);
 
 /* Records one rejected row. column may be NULL. */
 void rejects_add(struct rejects *rj, const char *file, uint64_t line,

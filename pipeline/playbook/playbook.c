@@ -42,17 +42,6 @@ static void view_release(struct view *v)
     free(v->scratch);
 }
 
-/* The notes of the latest entitlement snapshot of a series in the
- * window, "" when it has none. */
-static const char *latest_notes(const struct store_series *s,
-                                int32_t window_end)
-{
-    const char *notes = "";
-    for (uint32_t i = 0; i < s->n_ent && s->ent[i].as_of <= window_end; i++)
-        notes = s->ent[i].notes;
-    return notes;
-}
-
 static enum ftk_error view_customer(struct view *v, const struct facts *f,
                                     const struct fact_customer *c)
 {
@@ -66,7 +55,7 @@ static enum ftk_error view_customer(struct view *v, const struct facts *f,
     for (uint32_t i = c->first_row; i < c->first_row + c->n_rows; i++) {
         const struct fact_workload *r = &f->row[i];
         v->row[r->workload] = r;
-        const char *notes = latest_notes(r->series, f->month_end);
+        const char *notes = r->notes;
         size_t len = strlen(notes);
         if (len == 0)
             continue;

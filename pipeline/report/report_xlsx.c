@@ -11,6 +11,7 @@
 #include <xlsxwriter.h>
 
 #include "kpi/date.h"
+#include "pipeline/base/utf8.h"
 #include "pipeline/base/testing.h"
 #include "pipeline/base/version.h"
 #include "pipeline/report/sheets.h"
@@ -62,7 +63,23 @@ static void set_properties(struct sheet_book *x)
         sheet_fail(x, FTK_E_NOMEM, "workbook: out of memory");
         return;
     }
-    snprintf(title, sizeof(title), "%s: adoption KPIs %s", program, x->month);
+    if (x->in->kind == REPORT_XLSX_FM) {
+        const char *fm = x->in->fm && *x->in->fm ? x->in->fm : SHEET_NO_FM;
+        char *who = sheet_cell_text(fm, strlen(fm));
+        if (!who) {
+            free(program);
+            sheet_fail(x, FTK_E_NOMEM, "workbook: out of memory");
+            return;
+        }
+        snprintf(title, sizeof(title), "%s: adoption KPIs %s, FM %s", program,
+                 x->month, who);
+        free(who);
+        /* a long name is cut, on a character boundary */
+        title[utf8_valid_prefix(title, strlen(title))] = '\0';
+    } else {
+        snprintf(title, sizeof(title), "%s: adoption KPIs %s", program,
+                 x->month);
+    }
     snprintf(subject, sizeof(subject),
              "Adoption KPIs per customer and workload for %s", x->month);
     snprintf(company, sizeof(company), "%s", program);
@@ -157,12 +174,17 @@ enum ftk_error report_xlsx_write(const char *path,
     sheet_losers_write(&x);
     sheet_candidates_write(&x);
     sheet_next_actions_write(&x);
-    sheet_exec_summaries_write(&x);
+    if (in->kind == REPORT_XLSX_FM)
+        sheet_exec_summaries_write(&x);
     sheet_quality_write(&x);
     sheet_definitions_write(&x);
 
     if (x.err == FTK_OK) {
+        /* assembling makes temporary files and formats the creation time
+         * (docs/decisions.md) */
+        sheet_lxw_lock();
         lxw_error e = workbook_close(x.wb);
+        sheet_lxw_unlock();
         if (e != LXW_NO_ERROR)
             sheet_fail(&x, sheet_lxw_error(e), "%s: %s", path, lxw_strerror(e));
     } else {

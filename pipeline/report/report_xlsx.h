@@ -5,10 +5,14 @@
  * The workbook formats the rows of facts.h; it computes no KPI of its own,
  * so every figure agrees with the CSV facts to the last digit (an AU cell
  * holds the CSV's rounded percent / 100 under a 0.00% format). Sheets, in
- * order: Summary, Customers, one per workload present (the core workloads
- * first, then the others by code), Velocity, Plateau, Biggest losers,
- * Candidates, Next actions, Exec summaries, Data quality, Definitions
- * (docs/workbook.md).
+ * order: Summary, By region, By FM, Customers, one per workload present
+ * (the core workloads first, then the others by code), Velocity, Plateau,
+ * Biggest losers, Candidates, Next actions, Exec summaries (FM books
+ * only), Data quality, Definitions (docs/workbook.md).
+ *
+ * Two kinds of book: the portfolio workbook of every customer, and an FM
+ * book, the same sheets over the facts of one FM's customers
+ * (facts_subset) plus the exec summary drafts.
  *
  * The file is written with libxlsxwriter in constant-memory mode (rows go
  * to temporary files in the output folder as they are written), and is
@@ -39,7 +43,16 @@
 /* The widest a column is made, in Excel's character units. */
 #define REPORT_XLSX_MAX_WIDTH 60.0
 
+enum report_xlsx_kind {
+    REPORT_XLSX_PORTFOLIO, /* kpi-YYYY-MM.xlsx, every customer */
+    REPORT_XLSX_FM         /* fm/kpi-YYYY-MM-<FM>.xlsx, one FM's customers */
+};
+
 struct report_xlsx_input {
+    enum report_xlsx_kind kind;
+    /* An FM book's FM as the data has it ("" for none), named in the
+     * book's title; NULL for the portfolio book. */
+    const char *fm;
     const struct facts *facts;
     const struct config *cfg;
     const struct extract_stats *stats; /* per input file, may be NULL */
@@ -54,14 +67,17 @@ struct report_xlsx_input {
     /* The most rows of a list sheet ([workbook] max_list_rows for the
      * portfolio book): a longer list keeps those with the largest users to
      * goal and says in its first row how many it left out and where they
-     * are (docs/workbook.md, "Long lists"). 0: no cap. */
+     * are (docs/workbook.md, "Long lists"). 0: no cap. FM books are never
+     * capped. */
     uint32_t max_list_rows;
 };
 
-/* Writes the workbook to path (libxlsxwriter creates or truncates the file
- * itself; its temporary files go to path's folder). Every libxlsxwriter
- * failure becomes an error whose message names the sheet and the cell:
- * FTK_E_NOMEM, FTK_E_CANTCREAT (the file or a temporary file could not be
+/* Writes the workbook to path. Books may be written by several threads at
+ * once, one book per thread (docs/decisions.md says why that is safe with
+ * libxlsxwriter). Writes the workbook to path (libxlsxwriter creates or
+ * truncates the file itself; its temporary files go to path's folder). Every
+ * libxlsxwriter failure becomes an error whose message names the sheet and the
+ * cell: FTK_E_NOMEM, FTK_E_CANTCREAT (the file or a temporary file could not be
  * created) or FTK_E_IO. On error the file at path may be partial; the
  * caller discards it. */
 enum ftk_error report_xlsx_write(const char *path,

@@ -5,6 +5,7 @@
 #include "sheet.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,18 @@ void sheet_fail(struct sheet_book *x, enum ftk_error err, const char *fmt, ...)
     va_end(ap);
 }
 
+static pthread_mutex_t lxw_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void sheet_lxw_lock(void)
+{
+    pthread_mutex_lock(&lxw_lock);
+}
+
+void sheet_lxw_unlock(void)
+{
+    pthread_mutex_unlock(&lxw_lock);
+}
+
 enum ftk_error sheet_lxw_error(lxw_error e)
 {
     switch (e) {
@@ -338,7 +351,10 @@ static void part_open(struct sheet *s)
         sheet_fail(x, FTK_E_IO, "sheet '%s': %s", s->name, lxw_strerror(e));
         return;
     }
+    /* constant-memory mode makes the sheet's temporary file here */
+    sheet_lxw_lock();
     s->ws = workbook_add_worksheet(x->wb, s->name);
+    sheet_lxw_unlock();
     if (!s->ws) {
         sheet_fail(x, FTK_E_CANTCREAT,
                    "sheet '%s': cannot add it (out of memory, or no temporary "
@@ -451,7 +467,7 @@ void sheet_put_text_fmt(struct sheet *s, lxw_row_t r, lxw_col_t c,
 
 void sheet_put_text(struct sheet *s, lxw_row_t r, lxw_col_t c, const char *text)
 {
-    sheet_put_text_fmt(s, r, c, text, NULL, true);
+    sheet_put_text_fmt(s, r, c, text, s->top ? s->x->fmt[FMT_TOP] : NULL, true);
 }
 
 /* A number; never NaN or Inf (every figure comes from integers, so this
@@ -571,7 +587,9 @@ static void put_link(struct sheet *s, lxw_row_t r, lxw_col_t c,
              (unsigned long)row + 1);
     s->links++;
     if (sheet_check(s, r, c,
-                    worksheet_write_url_opt(s->ws, r, c, url, NULL, t, NULL)))
+                    worksheet_write_url_opt(
+                        s->ws, r, c, url, s->top ? x->fmt[FMT_LINK_TOP] : NULL,
+                        t, NULL)))
         sheet_note_width(s, c, sheet_text_width(t));
 }
 
@@ -782,6 +800,11 @@ void sheet_book_formats(struct sheet_book *x)
     format_set_align(x->fmt[FMT_COUNT_LEFT], LXW_ALIGN_LEFT);
     format_set_bold(x->fmt[FMT_LEFT_OUT]);
     format_set_font_color(x->fmt[FMT_LEFT_OUT], 0x9C5700);
+    /* as libxlsxwriter's default link (Excel's Hyperlink style), at the
+     * top; a format never used is not written to the file */
+    format_set_underline(x->fmt[FMT_LINK_TOP], LXW_UNDERLINE_SINGLE);
+    format_set_font_color(x->fmt[FMT_LINK_TOP], 0x0563C1);
+    format_set_align(x->fmt[FMT_LINK_TOP], LXW_ALIGN_VERTICAL_TOP);
 }
 
 void sheet_portfolio_order(const struct sheet_book *x, size_t *out)
@@ -918,6 +941,16 @@ void sheet_put_item(struct sheet *s, lxw_row_t r, const struct sheet_list *l,
     struct schema_value row_v[SHEET_ROW_MAX_COLS];
     if (src->row)
         src->row(s->x, item, row_v);
+    /* only a row of text (Exec summaries): cells with number, date or
+     * health formats have no top-aligned twin, and a row half top, half
+     * bottom would be worse than the note alone at the top */
+    bool wraps = false, text_only = true;
+    for (size_t k = 0; k < l->n_cols; k++) {
+        enum schema_type type = src->table->col[l->col[k].id].type;
+        wraps |= l->col[k].width > 0 && type == SCHEMA_TEXT;
+        text_only &= type == SCHEMA_TEXT || type == SCHEMA_CODE;
+    }
+    s->top = wraps && text_only;
     for (size_t k = 0; k < l->n_cols && s->x->err == FTK_OK; k++) {
         const struct sheet_list_col *col = &l->col[k];
         struct schema_value v =
@@ -940,6 +973,7 @@ void sheet_put_item(struct sheet *s, lxw_row_t r, const struct sheet_list *l,
             sheet_put_value(s, r, (lxw_col_t)k, src->table->col[col->id].type,
                             &v);
     }
+    s->top = false;
 }
 
 /* ------------------------------------------------------------------ */

@@ -61,6 +61,7 @@ enum sheet_fmt {
     FMT_PCT_YELLOW,
     FMT_PCT_RED,
     FMT_LEFT_OUT, /* the note of a list that left rows out */
+    FMT_LINK_TOP, /* a link at the top of a row that wraps */
     FMT_COUNT_ALL
 };
 
@@ -213,6 +214,10 @@ struct sheet {
     lxw_row_t row; /* rows used on this part */
     uint32_t links;
     const struct sheet_list *rows; /* a list sheet's columns */
+    /* the row being written is text with a wrapped column (a note many
+     * lines high): its text and links align to the top, beside the
+     * note */
+    bool top;
     /* A list that left rows out says so in its first row, above the
      * header, on every part (owned; NULL: no note). */
     char *note;
@@ -262,6 +267,15 @@ enum ftk_error sheet_lxw_error(lxw_error e);
 
 /* True when e is LXW_NO_ERROR; else keeps it, naming the sheet and cell. */
 bool sheet_check(struct sheet *s, lxw_row_t r, lxw_col_t c, lxw_error e);
+
+/* Held around the libxlsxwriter calls that touch state shared by the
+ * whole process, so that threads may write one book each at once
+ * (docs/decisions.md): workbook_add_worksheet and workbook_close make
+ * temporary files (tmpfileplus keeps a static seed for their names), and
+ * workbook_close formats the creation time with gmtime (a static
+ * buffer). */
+void sheet_lxw_lock(void);
+void sheet_lxw_unlock(void);
 
 /* ---- sheets ---- */
 

@@ -240,6 +240,11 @@ void sheet_summary_write(struct sheet_book *x)
     char text[512];
     snprintf(text, sizeof(text), "%s: adoption KPIs for %s", cfg->program_name,
              x->month);
+    /* an FM book says whose customers it holds (the name cleaned as any
+     * cell's text is when written) */
+    if (x->in->kind == REPORT_XLSX_FM)
+        snprintf(text + strlen(text), sizeof(text) - strlen(text), ", FM %s",
+                 x->in->fm && *x->in->fm ? x->in->fm : SHEET_NO_FM);
     sheet_title_row(&s, &r, text, FMT_TITLE, 21);
     sheet_blank_row(&s);
     if (sheet_next_row(&s, &r)) {
@@ -292,7 +297,13 @@ void sheet_summary_write(struct sheet_book *x)
 
     /* Goals: facts.goal, by code */
     if (f->n_goals > 0) {
-        sheet_section(&s, &r, "Goals (active users)");
+        /* an FM book's customers against the whole program's goal */
+        sheet_section(&s, &r,
+                      x->in->kind == REPORT_XLSX_FM
+                          ? "Goals (active users): the program's goals; "
+                            "\xCE\xA3 AE, gap and pace of this FM's "
+                            "customers"
+                          : "Goals (active users)");
         static const char *const g_head[] = {
             "Workload", "Goal",           "\xCE\xA3 AE",   "Progress",
             "Gap",      "Pace (a month)", "Months to goal"};

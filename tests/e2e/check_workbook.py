@@ -37,11 +37,23 @@ same folder:
   string), no NaN or Inf, dates are real dates;
 - the document properties do not come from the clock.
 
+Then the FM books under fm/ (docs/workbook.md, "FM books"), unless the
+run had --books none (then there must be none): one per FM of
+customer_kpis.csv, named fm/kpi-YYYY-MM-<FM>.xlsx with <FM> made safe and
+collisions numbered as docs/workbook.md says (worked out here on their
+own); each listed in run.json with its size and sha256; each checked as
+above against its FM's rows of the CSVs (workload_kpis.csv by tenant, the
+others by fm; its Summary's portfolio rows from its workload_kpis.csv
+rows), plus an Exec summaries sheet equal to its FM's rows of
+exec_summaries.csv and a title naming the FM; each customer in exactly
+one book. The portfolio workbook has no Exec summaries sheet.
+
 Prints one line per problem and exits 1 when there is any.
 """
 import csv
 import datetime
 import fractions
+import hashlib
 import json
 import math
 import os
@@ -55,13 +67,23 @@ import openpyxl.utils
 problems = []
 
 
+# The book being checked, named in each problem ("" for the portfolio
+# workbook), and for an FM book its rows of each CSV (VIEW), which
+# read_csv returns instead of the whole file.
+BOOK = [""]
+VIEW = {}
+
+
 def problem(msg):
     problems.append(msg)
     if len(problems) <= 40:
-        print("workbook: " + msg)
+        print("workbook: " + (BOOK[0] + ": " if BOOK[0] else "") + msg)
 
 
 def read_csv(path):
+    name = os.path.basename(path)
+    if name in VIEW:
+        return VIEW[name]
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
@@ -506,9 +528,10 @@ def check_groups(wb, out):
                     % (name, total, len(ck)))
 
 
-def check_playbook(wb, out):
-    """Next actions holds next_actions.csv row for row, Exec summaries
-    exec_summaries.csv, the note whole in one cell that wraps."""
+def check_playbook(wb, out, exec_summaries):
+    """Next actions holds next_actions.csv row for row, Exec summaries (an
+    FM book's) exec_summaries.csv, the note whole in one cell that
+    wraps."""
     na = read_csv(os.path.join(out, "next_actions.csv"))
     head, rows = list_rows(wb, "Next actions")
     if head != ["FM", "Region", "Customer", "Tenant ID", "Workload", "Rule",
@@ -528,6 +551,8 @@ def check_playbook(wb, out):
             same_text(v[6], a["task_id"], at + " task")
             same_text(v[7], csv_text(a["action"]), at + " action")
             same_text(v[8], csv_text(a["reason"]), at + " reason")
+    if not exec_summaries:
+        return
     es = read_csv(os.path.join(out, "exec_summaries.csv"))
     head, rows = list_rows(wb, "Exec summaries")
     if head != ["FM", "Region", "Customer", "Tenant ID",
@@ -578,7 +603,7 @@ def table_after(rows, title):
     return None, []
 
 
-def check_coverage(wb, portfolio, codes, manifest, month):
+def check_coverage(wb, portfolio, codes, manifest, month, fm_book=False):
     rows = list(wb["Data quality"].iter_rows(values_only=True))
     last = datetime.date(*map(int, month.split("-")), 1)
     last = (last.replace(day=28) + datetime.timedelta(days=4))
@@ -589,7 +614,10 @@ def check_coverage(wb, portfolio, codes, manifest, month):
                                     "Latest usage", "Days before month end"):
         problem("Data quality: no Coverage table (%r)" % (head,))
         return
-    if [r[0] for r in body] != codes:
+    if not codes and [r[0] for r in body] == [
+            "no workload has a row this month"]:
+        body = []
+    elif [r[0] for r in body] != codes:
         problem("Data quality Coverage: workloads %r, expected %r"
                 % ([r[0] for r in body], codes))
     by_code = {p["workload"]: p for p in portfolio}
@@ -611,9 +639,12 @@ def check_coverage(wb, portfolio, codes, manifest, month):
         return
     snap = manifest.get("latest_snapshot")
     usage = body[0][2]
-    if snap:
+    if fm_book and usage == "none":
+        pass
+    elif snap:
         if not isinstance(usage, datetime.datetime) or \
-                usage.strftime("%Y-%m-%d") != snap:
+                (usage.strftime("%Y-%m-%d") > snap if fm_book
+                 else usage.strftime("%Y-%m-%d") != snap):
             problem("Data quality Freshness: usage %r, expected %s"
                     % (usage, snap))
     elif usage != "none":
@@ -776,11 +807,11 @@ def check_scale(ws, months):
                 % (ws.title, found, want))
 
 
-def check_zip(path, month, program):
+def check_zip(path, month, program, charts=True):
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
-        charts = [n for n in names if n.startswith("xl/charts/chart")]
-        if len(charts) < 1:
+        drawn = [n for n in names if n.startswith("xl/charts/chart")]
+        if charts and len(drawn) < 1:
             problem("no chart on the Summary sheet")
         core = z.read("docProps/core.xml").decode()
         app = z.read("docProps/app.xml").decode()
@@ -801,18 +832,10 @@ def check_zip(path, month, program):
         problem("docProps/app.xml: company is not %r" % program)
 
 
-def main():
-    out = sys.argv[1]
-    with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
-        manifest = json.load(f)
-    month = manifest["as_of_month"]
-    path = os.path.join(out, "kpi-%s.xlsx" % month)
+def check_book(out, path, manifest, month, core, program, fm=None):
+    """One book: the portfolio workbook (fm None) or the book of FM fm,
+    whose rows of the CSVs are in VIEW."""
     portfolio = read_csv(os.path.join(out, "portfolio.csv"))
-    core = sys.argv[2].split(",") if len(sys.argv) > 2 else \
-        ["EXO", "SPO", "OD", "TEAMS", "OPP"]
-    program = sys.argv[3] if len(sys.argv) > 3 else \
-        "Microsoft 365 Adoption Program"
-
     wb = openpyxl.load_workbook(path, read_only=True)
     # the core workloads present, in the configured order, then the others
     # by code (portfolio.csv's order)
@@ -823,7 +846,8 @@ def main():
         [n for c in codes for n in parts(wb, c)] + \
         parts(wb, "Velocity") + parts(wb, "Plateau") + \
         parts(wb, "Biggest losers") + parts(wb, "Candidates") + \
-        parts(wb, "Next actions") + parts(wb, "Exec summaries") + \
+        parts(wb, "Next actions") + \
+        (parts(wb, "Exec summaries") if fm is not None else []) + \
         ["Data quality", "Definitions"]
     if wb.sheetnames != want:
         problem("sheets %r, expected %r" % (wb.sheetnames, want))
@@ -833,8 +857,13 @@ def main():
             summary[2][1].strftime("%Y-%m") != month:
         problem("Summary B3: as-of month %r" % (summary[2][1],))
     snap = manifest.get("latest_snapshot")
-    if snap and (not isinstance(summary[3][1], datetime.datetime) or
-                 summary[3][1].strftime("%Y-%m-%d") != snap):
+    # an FM book's customers may have no snapshot as late as the run's,
+    # or none at all
+    if fm is not None and summary[3][1] == "none":
+        pass
+    elif snap and (not isinstance(summary[3][1], datetime.datetime) or
+                 (summary[3][1].strftime("%Y-%m-%d") != snap if fm is None
+                  else summary[3][1].strftime("%Y-%m-%d") > snap)):
         problem("Summary B4: latest snapshot %r, expected %s"
                 % (summary[3][1], snap))
 
@@ -844,9 +873,9 @@ def main():
     check_groups(wb, out)
     check_health_mix(wb, out)
     check_summary_portfolio(wb, portfolio, codes)
-    check_playbook(wb, out)
+    check_playbook(wb, out, fm is not None)
     check_data_quality(wb, manifest)
-    check_coverage(wb, portfolio, codes, manifest, month)
+    check_coverage(wb, portfolio, codes, manifest, month, fm is not None)
     check_every_cell(wb)
     for name in ("Velocity", "Plateau", "Biggest losers"):
         head, _ = list_rows(wb, name)
@@ -855,10 +884,151 @@ def main():
     check_velocity(wb)
     scaled = parts(wb, "Customers") + \
         [n for c in codes if c in core for n in parts(wb, c)]
+    head, rows = list_rows(wb, "Customers")
+    tenants = [r[1].value for r in rows]
     wb.close()
-    check_print(path, "%s: adoption KPIs %s" % (program, month), scaled,
-                trend_months(month))
-    check_zip(path, month, program)
+    title = "%s: adoption KPIs %s" % (program, month)
+    if fm is not None:
+        title += ", FM " + (fm or NO_FM)
+    check_print(path, title, scaled, trend_months(month))
+    check_zip(path, month, program, charts=fm is None or bool(portfolio))
+    return tenants
+
+
+def safe_name(fm):
+    """docs/workbook.md: the FM's name in its book's file name."""
+    if fm == "":
+        return NO_FM
+    out, leading = [], True
+    data = fm.encode("utf-8", "surrogateescape")
+    i = 0
+    while i < len(data):
+        b = data[i]
+        k = 1 if b < 0x80 else 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+        try:
+            ch = data[i:i + k].decode("utf-8")
+            if len(ch) != 1:
+                raise ValueError
+        except ValueError:
+            ch, k = None, 1
+        bad = ch is None or ord(ch) < 0x20 or ord(ch) == 0x7F or \
+            0x80 <= ord(ch) <= 0x9F or ch in '/\\:*?"<>|' or \
+            (leading and ch == ".")
+        piece = b"_" if bad else data[i:i + k]
+        if sum(map(len, out)) + len(piece) > 100:
+            break
+        out.append(piece)
+        leading = leading and ch == "."
+        i += k
+    return b"".join(out).decode("utf-8")
+
+
+def book_names(ck, month):
+    """Each FM's book file name: safe names equal ignoring ASCII case get
+    " (2)", " (3)"... in the order of each FM's first customer."""
+    first = {}
+    for c in sorted(ck, key=lambda c: csv_text(c["tenant_id"]).encode()):
+        first.setdefault(csv_text(c["fm"]), len(first))
+    taken, names = [], {}
+    for fm in sorted(first, key=first.get):
+        safe = name = safe_name(fm)
+        k = 2
+        while name.encode().lower() in taken:
+            name = "%s (%d)" % (safe, k)
+            k += 1
+        taken.append(name.encode().lower())
+        names[fm] = "fm/kpi-%s-%s.xlsx" % (month, name)
+    return names
+
+
+def round_centi(num, den):
+    """100 * num / den to 2 decimals, half away from zero (num >= 0)."""
+    v = fractions.Fraction(100 * 100 * num, den) + fractions.Fraction(1, 2)
+    c = v.numerator // v.denominator
+    return "%d.%02d" % (c // 100, c % 100)
+
+
+def fm_portfolio(rows):
+    """portfolio.csv's columns for the workload_kpis.csv rows of some
+    customers (docs/kpis.md)."""
+    out = []
+    for code in sorted({r["workload"] for r in rows}, key=str.encode):
+        w = [r for r in rows if r["workload"] == code]
+        with_qe = [r for r in w if r["qe"] != "" and int(r["qe"]) > 0]
+        measured = [r for r in w if r["au_pct"] != ""]
+        ae = sum(int(r["ae"]) for r in measured)
+        mqe = sum(int(r["qe"]) for r in measured)
+        out.append({
+            "workload": code,
+            "customers": str(len(with_qe)),
+            "qe": str(sum(int(r["qe"]) for r in with_qe)),
+            "measured": str(len(measured)),
+            "ae": str(ae),
+            "pooled_au_pct": round_centi(ae, mqe) if mqe else "",
+        })
+    return out
+
+
+def check_fm_books(out, manifest, month, core, program):
+    """The FM books: names, run.json, contents, a partition of the
+    customers."""
+    ck = read_csv(os.path.join(out, "customer_kpis.csv"))
+    names = book_names(ck, month)
+    folder = os.path.join(out, "fm")
+    found = sorted("fm/" + n for n in os.listdir(folder)) \
+        if os.path.isdir(folder) else []
+    if found != sorted(names.values()):
+        problem("FM books %r, expected %r" % (found, sorted(names.values())))
+    listed = {o["name"]: o for o in manifest["outputs"]}
+    tables = {n: read_csv(os.path.join(out, n)) for n in (
+        "workload_kpis.csv", "customer_kpis.csv", "cohort_candidates.csv",
+        "next_actions.csv", "exec_summaries.csv")}
+    seen = {}
+    for fm, name in sorted(names.items()):
+        path = os.path.join(out, name)
+        if not os.path.exists(path):
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        o = listed.get(name)
+        if not o or o["bytes"] != len(data) or \
+                o["sha256"] != hashlib.sha256(data).hexdigest():
+            problem("run.json does not list %s with its size and sha256"
+                    % name)
+        mine = {c["tenant_id"] for c in tables["customer_kpis.csv"]
+                if csv_text(c["fm"]) == fm}
+        VIEW.clear()
+        for n, rows in tables.items():
+            VIEW[n] = [r for r in rows if r["tenant_id"] in mine]
+        VIEW["portfolio.csv"] = fm_portfolio(VIEW["workload_kpis.csv"])
+        BOOK[0] = name
+        for t in check_book(out, path, manifest, month, core, program, fm):
+            seen[t] = seen.get(t, 0) + 1
+        BOOK[0] = ""
+        VIEW.clear()
+    every = [csv_text(c["tenant_id"]) for c in ck]
+    if sorted(seen) != sorted(every) or any(n != 1 for n in seen.values()):
+        problem("FM books: %d customers in %d places, customer_kpis.csv "
+                "has %d" % (len(seen), sum(seen.values()), len(every)))
+
+
+def main():
+    out = sys.argv[1]
+    with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    month = manifest["as_of_month"]
+    core = sys.argv[2].split(",") if len(sys.argv) > 2 else \
+        ["EXO", "SPO", "OD", "TEAMS", "OPP"]
+    program = sys.argv[3] if len(sys.argv) > 3 else \
+        "Microsoft 365 Adoption Program"
+    books = sys.argv[4] if len(sys.argv) > 4 else "fm"
+    check_book(out, os.path.join(out, "kpi-%s.xlsx" % month), manifest,
+               month, core, program)
+    if books == "fm":
+        check_fm_books(out, manifest, month, core, program)
+    elif os.path.exists(os.path.join(out, "fm")) or \
+            any(o["name"].startswith("fm/") for o in manifest["outputs"]):
+        problem("--books none, yet FM books are there")
     if problems:
         print("workbook: %d problems" % len(problems))
         return 1

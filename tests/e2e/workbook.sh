@@ -1,6 +1,8 @@
-# End-to-end: the workbook kpi-YYYY-MM.xlsx of `ftkpi run`, read back with
-# openpyxl (tests/e2e/check_workbook.py) and compared with the CSV facts of
-# the same run; byte-identical on rerun; recorded in the manifest.
+# End-to-end: the workbook kpi-YYYY-MM.xlsx of `ftkpi run` and the FM
+# books under fm/, read back with openpyxl (tests/e2e/check_workbook.py)
+# and compared with the CSV facts of the same run; byte-identical on rerun
+# and whatever the number of threads writing them (FTKPI_BOOK_THREADS);
+# recorded in the manifest; FM names made safe for file names.
 # Skips (and counts nothing) when /usr/bin/python3 has no openpyxl.
 . tests/e2e/lib.sh
 
@@ -14,9 +16,13 @@ fi
 fx=tests/fixtures/kpi
 book=kpi-2024-06.xlsx
 
-# workbook_ok DIR: the workbook agrees with the CSV facts in DIR
+# workbook_ok DIR [BOOKS]: the workbook and the FM books (BOOKS none: no
+# FM book) agree with the CSV facts in DIR
 workbook_ok() {
-    if "$py" tests/e2e/check_workbook.py "$1" >"$T/check.txt" 2>&1; then
+    _core=EXO,SPO,OD,TEAMS,OPP
+    _program="Microsoft 365 Adoption Program"
+    if "$py" tests/e2e/check_workbook.py "$1" "$_core" "$_program" "${2:-fm}" \
+        >"$T/check.txt" 2>&1; then
         ok
     else
         not_ok "workbook in $1 disagrees with the CSV facts"
@@ -32,11 +38,30 @@ digest_recorded() {
         "manifest records $2"
 }
 
-# no_leftovers DIR: nothing but the outputs and the lock in DIR
+# no_leftovers DIR: nothing but the outputs and the lock in DIR, nothing
+# but books in DIR/fm
 no_leftovers() {
     _extra=$(ls -A "$1" | grep -v -e '^\.ftkpi\.lock$' -e '\.csv$' \
-        -e '^run\.json$' -e '^kpi-[0-9-]*\.xlsx$')
+        -e '^run\.json$' -e '^kpi-[0-9-]*\.xlsx$' -e '^fm$')
+    if [ -d "$1/fm" ]; then
+        _extra="$_extra$(ls -A "$1/fm" | grep -v '^kpi-[0-9-]*-.*\.xlsx$')"
+    fi
     if [ -z "$_extra" ]; then ok; else not_ok "left in $1: $_extra"; fi
+}
+
+# same_books A B: every book of A is in B with the same bytes, and no more
+same_books() {
+    _a=$(cd "$1" && ls kpi-*.xlsx fm/*.xlsx 2>/dev/null | sort)
+    _b=$(cd "$2" && ls kpi-*.xlsx fm/*.xlsx 2>/dev/null | sort)
+    if [ "$_a" != "$_b" ]; then
+        not_ok "$3: books differ: $_a / $_b"
+        return
+    fi
+    # names hold spaces: one a line
+    _diff=$(printf '%s\n' "$_a" | while IFS= read -r _f; do
+        cmp -s "$1/$_f" "$2/$_f" || printf ' %s' "$_f"
+    done)
+    if [ -z "$_diff" ]; then ok; else not_ok "$3: differ:$_diff"; fi
 }
 
 run_status 0 "fixture run" run --in "$fx" --out "$T/a" --as-of 2024-06
@@ -60,10 +85,53 @@ workbook_ok "$T/d"
 run_status 0 "samples run" run --in "$T/s" --out "$T/sa"
 workbook_ok "$T/sa"
 no_leftovers "$T/sa"
-run_status 0 "samples rerun" run --in "$T/s" --out "$T/sb"
-for f in "$T"/sa/kpi-*.xlsx; do
-    check "samples workbook identical on rerun" cmp -s "$f" "$T/sb/${f##*/}"
-done
+export FTKPI_BOOK_THREADS=1
+run_status 0 "samples rerun, one thread" run --in "$T/s" --out "$T/sb"
+same_books "$T/sa" "$T/sb" "samples books identical on rerun with 1 thread"
+export FTKPI_BOOK_THREADS=2
+run_status 0 "samples rerun, two threads" run --in "$T/s" --out "$T/sc"
+unset FTKPI_BOOK_THREADS
+same_books "$T/sa" "$T/sc" "samples books identical on rerun with 2 threads"
+check "samples: more than one FM book" test "$(ls "$T/sa/fm" | wc -l)" -gt 1
+
+# FM names that a file name cannot hold as they are: A/B and A:B collide
+# (the first customer's FM, A1's, keeps the name), a leading dot, a blank
+# FM, a name of 121 bytes cut to 100 on a character boundary (x and 49
+# two-byte characters; the 50th would end at byte 101)
+mkdir -p "$T/names"
+cp "$fx"/entitlements.csv "$fx"/usage.csv "$T/names/"
+long=$(printf 'x%060d' 0 | sed 's/0/é/g')
+long_cut=$(printf 'x%049d' 0 | sed 's/0/é/g')
+awk -F, -v OFS=, -v long="$long" '
+    NR == 1 { print; next }
+    $1 == "A1" { $6 = "A/B" }
+    $1 == "B2" { $7 = "A:B" }
+    $1 == "D4" { $6 = ".lee" }
+    { print }
+    END { print "E5,Echo,NA,10,," long ",,," }' "$fx/customers.csv" \
+    >"$T/names/customers.csv"
+run_status 0 "FM names run" run --in "$T/names" --out "$T/n" --as-of 2024-06
+names=$(cd "$T/n/fm" && ls | sort)
+want=$(printf '%s\n' "kpi-2024-06-(unassigned).xlsx" "kpi-2024-06-A_B (2).xlsx" \
+    "kpi-2024-06-A_B.xlsx" "kpi-2024-06-_lee.xlsx" \
+    "kpi-2024-06-$long_cut.xlsx" | sort)
+if [ "$names" = "$want" ]; then ok; else not_ok "FM book names: $names"; fi
+workbook_ok "$T/n"
+no_leftovers "$T/n"
+check "A1 (the first customer of A/B) in the plain name" "$py" -c '
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["Customers"]
+ids = [r[1] for r in ws.iter_rows(min_row=2, values_only=True)]
+sys.exit(ids != ["A1"])' "$T/n/fm/kpi-2024-06-A_B.xlsx"
+
+# --books none: no book, and the books of the run before are gone
+run_status 0 "run without FM books" run --in "$T/names" --out "$T/n" \
+    --as-of 2024-06 --books none
+check "no fm folder after --books none" test ! -e "$T/n/fm"
+workbook_ok "$T/n" none
+no_leftovers "$T/n"
+run_status 64 "--books takes fm or none" run --in "$T/names" --out "$T/n" \
+    --books all
 
 # [workbook] max_list_rows: each longer list keeps the rows with the
 # largest users to goal and says above its header how many it left out;

@@ -54,14 +54,18 @@ static const char *written(struct fixture *fx)
     return fx->out;
 }
 
-/* One text cell alone on a row gives want and LF. */
-static void expect_text(const char *s, size_t len, const char *want)
+/* One text cell alone on a row gives want and LF; exact: written with
+ * csv_writer_exact. */
+static void expect_cell(const char *s, size_t len, const char *want, bool exact)
 {
     FILE *f = tmpfile();
     assert_non_null(f);
     struct csv_writer w;
     csv_writer_init(&w, f, false);
-    csv_writer_text(&w, s, len);
+    if (exact)
+        csv_writer_exact(&w, s, len);
+    else
+        csv_writer_text(&w, s, len);
     csv_writer_end(&w);
     char out[256];
     fflush(f);
@@ -77,7 +81,10 @@ static void expect_text(const char *s, size_t len, const char *want)
         fail_msg("text '%.*s': wrote '%s', want '%s'", (int)len, s, out, line);
 }
 
-#define TEXT(literal, want) expect_text(literal, sizeof(literal) - 1, want)
+#define TEXT(literal, want)                                                    \
+    expect_cell(literal, sizeof(literal) - 1, want, false)
+#define EXACT(literal, want)                                                   \
+    expect_cell(literal, sizeof(literal) - 1, want, true)
 
 static void test_csv_writer__quotes_only_where_needed(void **state)
 {
@@ -91,6 +98,22 @@ static void test_csv_writer__quotes_only_where_needed(void **state)
     TEXT("crlf\r\n", "\"crlf\r\n\"");
     TEXT("semi;colon", "semi;colon");
     TEXT("'quoted'", "'quoted'");
+}
+
+/* Text a shard folder keeps for the merge (docs/sharding.md): never
+ * neutralised, and quoted where a reader would drop spaces around it. */
+static void test_csv_writer__exact_text_reads_back(void **state)
+{
+    (void)state;
+    EXACT("plain", "plain");
+    EXACT("=1+1", "=1+1");
+    EXACT("-5", "-5");
+    EXACT(" lead", "\" lead\"");
+    EXACT("trail\t", "\"trail\t\"");
+    EXACT("in side", "in side");
+    EXACT("a,b", "\"a,b\"");
+    EXACT("say \"hi\"", "\"say \"\"hi\"\"\"");
+    EXACT("", "");
 }
 
 static void test_csv_writer__doubles_quotes(void **state)
@@ -255,6 +278,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_csv_writer__quotes_only_where_needed),
+        T(test_csv_writer__exact_text_reads_back),
         T(test_csv_writer__doubles_quotes),
         T(test_csv_writer__neutralises_formulas),
         T(test_csv_writer__nul_first_byte_is_no_formula),

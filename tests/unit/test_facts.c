@@ -3,9 +3,13 @@
  * workbook's Velocity, Plateau and Biggest losers sheets show
  * (docs/workbook.md): which rows, in which order, and the Velocity
  * findings. Every expected value is worked out by hand from the inputs.
+ * And the facts of a subset of customers (facts_subset, the FM books):
+ * exactly those of a store holding only their data.
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -14,6 +18,10 @@
 
 #include "kpi/date.h"
 #include "pipeline/facts.h"
+#include "pipeline/fm_books.h"
+#include "pipeline/playbook/playbook.h"
+#include "pipeline/report/report_csv.h"
+#include "tests/unit/scratch.h"
 #include "pipeline/facts_text.h"
 #include "pipeline/ingest/extract.h"
 #include "pipeline/ingest/rejects.h"
@@ -748,6 +756,431 @@ static void test_facts__empty_store_has_empty_lists(void **state)
     done(fx);
 }
 
+/* ---- facts_subset: the facts of one FM's customers ---- */
+
+/* The end of the CSV record at s (after its line end; quoted fields may
+ * hold line ends), and its field k unquoted into out (cap bytes). */
+static const char *csv_record(const char *s, int k, char *out, size_t cap)
+{
+    bool quoted = false;
+    int field = 0;
+    size_t n = 0;
+    for (; *s; s++) {
+        if (*s == '"') {
+            quoted = !quoted;
+            if (!quoted && s[1] == '"' && field == k && n + 1 < cap)
+                out[n++] = '"';
+            continue;
+        }
+        if (!quoted && *s == '\n') {
+            out[n] = '\0';
+            return s + 1;
+        }
+        if (!quoted && *s == ',') {
+            field++;
+            continue;
+        }
+        if (field == k && n + 1 < cap && *s != '\r')
+            out[n++] = *s;
+    }
+    out[n] = '\0';
+    return s;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Copies the header and the records of src whose field k is one of the
+ * n sorted ids to dst. */
+static void filter_csv(const char *src, const char *dst, int k,
+                       const char **ids, size_t n)
+{
+    char *text = scratch_read(src, NULL);
+    FILE *out = fopen(dst, "wb");
+    assert_non_null(out);
+    char field[512];
+    const char *p = text;
+    for (bool header = true; *p; header = false) {
+        const char *next = csv_record(p, k, field, sizeof(field));
+        const char *key = field;
+        if (header || bsearch(&key, ids, n, sizeof(*ids), id_cmp))
+            fwrite(p, 1, (size_t)(next - p), out);
+        p = next;
+    }
+    assert_int_equal(fclose(out), 0);
+    test_free(text);
+}
+
+static void assert_months_equal(const struct fact_months *a,
+                                const struct fact_months *b)
+{
+    for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+        assert_int_equal(a->defined[k], b->defined[k]);
+        if (a->defined[k])
+            assert_int_equal(a->au[k], b->au[k]);
+    }
+}
+
+static void assert_au_equal(const struct kpi_au *a, const struct kpi_au *b)
+{
+    assert_int_equal(a->has_value, b->has_value);
+    assert_int_equal(a->ae, b->ae);
+    assert_int_equal(a->qe_known, b->qe_known);
+    assert_int_equal(a->qe, b->qe);
+}
+
+static const char *tenant_of_row(const struct facts *f, size_t i)
+{
+    return f->st->tenant[f->row[i].tenant].id;
+}
+
+static void assert_groups_equal(const struct fact_group *a,
+                                const struct fact_group *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(a[i].name, b[i].name);
+        assert_int_equal(a[i].customers, b[i].customers);
+        for (int h = 0; h < 4; h++)
+            assert_int_equal(a[i].health[h], b[i].health[h]);
+        assert_int_equal(a[i].core_ae, b[i].core_ae);
+        assert_int_equal(a[i].core_qe, b[i].core_qe);
+        assert_int_equal(a[i].core_au_defined, b[i].core_au_defined);
+        assert_int_equal(a[i].core_au, b[i].core_au);
+        assert_int_equal(a[i].users_to_goal, b[i].users_to_goal);
+        assert_int_equal(a[i].candidates, b[i].candidates);
+        assert_int_equal(a[i].plateaus, b[i].plateaus);
+        assert_int_equal(a[i].losers, b[i].losers);
+        assert_string_equal(a[i].regions, b[i].regions);
+    }
+}
+
+/* a (a subset) and b (built from a store of those customers only) hold
+ * the same facts: every field, tenants compared by id. */
+static void assert_facts_equal(const struct facts *a, const struct facts *b)
+{
+    assert_int_equal(a->as_of_month, b->as_of_month);
+    assert_int_equal(a->latest_snapshot, b->latest_snapshot);
+    assert_int_equal(a->latest_entitlement, b->latest_entitlement);
+    for (int h = 0; h < 4; h++)
+        assert_int_equal(a->health_count[h], b->health_count[h]);
+    assert_int_equal(a->n_customers, b->n_customers);
+    for (size_t i = 0; i < a->n_customers; i++) {
+        const struct fact_customer *x = &a->customer[i], *y = &b->customer[i];
+        assert_string_equal(tenant_id(a, (uint32_t)i),
+                            tenant_id(b, (uint32_t)i));
+        assert_int_equal(x->large_known, y->large_known);
+        assert_int_equal(x->large, y->large);
+        assert_int_equal(x->core_qe, y->core_qe);
+        assert_int_equal(x->core_ae, y->core_ae);
+        assert_int_equal(x->core_au_defined, y->core_au_defined);
+        assert_int_equal(x->core_au, y->core_au);
+        assert_int_equal(x->health, y->health);
+        assert_int_equal(x->days_to_kickoff, y->days_to_kickoff);
+        assert_int_equal(x->days_to_gateway, y->days_to_gateway);
+        assert_int_equal(x->users_to_goal, y->users_to_goal);
+        assert_int_equal(x->focus, y->focus);
+        assert_int_equal(x->first_row, y->first_row);
+        assert_int_equal(x->n_rows, y->n_rows);
+        assert_months_equal(&x->core_au_months, &y->core_au_months);
+    }
+    assert_int_equal(a->n_rows, b->n_rows);
+    for (size_t i = 0; i < a->n_rows; i++) {
+        const struct fact_workload *x = &a->row[i], *y = &b->row[i];
+        assert_string_equal(tenant_of_row(a, i), tenant_of_row(b, i));
+        assert_int_equal(x->workload, y->workload);
+        assert_au_equal(&x->value, &y->value);
+        assert_int_equal(x->qe_known, y->qe_known);
+        assert_int_equal(x->qe, y->qe);
+        assert_int_equal(x->au_defined, y->au_defined);
+        assert_int_equal(x->au, y->au);
+        assert_int_equal(x->health, y->health);
+        assert_string_equal(x->scenario, y->scenario);
+        assert_int_equal(x->has_delta_1m, y->has_delta_1m);
+        assert_int_equal(x->has_delta_3m, y->has_delta_3m);
+        assert_int_equal(x->delta_1m, y->delta_1m);
+        assert_int_equal(x->delta_3m, y->delta_3m);
+        assert_int_equal(x->loser, y->loser);
+        assert_au_equal(&x->value_3m_ago, &y->value_3m_ago);
+        assert_int_equal(x->plateau_months, y->plateau_months);
+        assert_int_equal(x->plateau, y->plateau);
+        assert_au_equal(&x->plateau_anchor, &y->plateau_anchor);
+        assert_int_equal(x->qe_backfilled, y->qe_backfilled);
+        assert_int_equal(x->enabled_date, y->enabled_date);
+        assert_int_equal(x->days_kickoff_to_enable, y->days_kickoff_to_enable);
+        for (int k = 0; k < KPI_MILESTONES; k++)
+            assert_int_equal(x->days_to[k], y->days_to[k]);
+        assert_int_equal(x->has_users_to_goal, y->has_users_to_goal);
+        assert_int_equal(x->users_to_goal, y->users_to_goal);
+        assert_string_equal(x->status, y->status);
+        assert_string_equal(x->tags, y->tags);
+        assert_int_equal(x->core, y->core);
+        assert_int_equal(x->slow_enable, y->slow_enable);
+        assert_int_equal(x->slow_ramp, y->slow_ramp);
+        assert_int_equal(!x->au_months, !y->au_months);
+        if (x->au_months)
+            assert_months_equal(x->au_months, y->au_months);
+    }
+    assert_int_equal(a->n_portfolio, b->n_portfolio);
+    for (size_t i = 0; i < a->n_portfolio; i++) {
+        const struct fact_portfolio *x = &a->portfolio[i],
+                                    *y = &b->portfolio[i];
+        assert_int_equal(x->workload, y->workload);
+        assert_int_equal(x->customers, y->customers);
+        assert_int_equal(x->qe, y->qe);
+        assert_int_equal(x->measured, y->measured);
+        assert_int_equal(x->ae, y->ae);
+        assert_int_equal(x->pooled_defined, y->pooled_defined);
+        assert_int_equal(x->pooled_au, y->pooled_au);
+        assert_int_equal(x->mean_defined, y->mean_defined);
+        assert_int_equal(x->mean_au, y->mean_au);
+        assert_int_equal(x->pooled_health, y->pooled_health);
+        for (int h = 0; h < 4; h++)
+            assert_int_equal(x->count[h], y->count[h]);
+        for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+            assert_int_equal(x->trend_defined[k], y->trend_defined[k]);
+            assert_int_equal(x->trend[k], y->trend[k]);
+            assert_int_equal(x->trend_ae[k], y->trend_ae[k]);
+            assert_int_equal(x->trend_qe[k], y->trend_qe[k]);
+        }
+        assert_int_equal(x->measured_qe, y->measured_qe);
+        assert_int_equal(x->pooled_change_defined, y->pooled_change_defined);
+        assert_int_equal(x->pooled_change, y->pooled_change);
+        assert_int_equal(x->no_usage, y->no_usage);
+        assert_int_equal(x->no_usage_qe, y->no_usage_qe);
+        assert_int_equal(x->latest_usage, y->latest_usage);
+    }
+    assert_int_equal(a->n_goals, b->n_goals);
+    for (size_t i = 0; i < a->n_goals; i++) {
+        const struct fact_goal *x = &a->goal[i], *y = &b->goal[i];
+        assert_int_equal(x->workload, y->workload);
+        assert_int_equal(x->goal, y->goal);
+        assert_int_equal(x->ae, y->ae);
+        assert_int_equal(x->progress_defined, y->progress_defined);
+        assert_int_equal(x->progress, y->progress);
+        assert_int_equal(x->gap, y->gap);
+        for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+            assert_int_equal(x->ae_defined[k], y->ae_defined[k]);
+            assert_int_equal(x->ae_months[k], y->ae_months[k]);
+        }
+        assert_int_equal(x->pace_defined, y->pace_defined);
+        assert_int_equal(x->change_3m, y->change_3m);
+        assert_int_equal(x->pace, y->pace);
+        assert_int_equal(x->months_to_goal_defined, y->months_to_goal_defined);
+        assert_int_equal(x->months_to_goal, y->months_to_goal);
+    }
+    assert_int_equal(a->n_candidates, b->n_candidates);
+    for (size_t i = 0; i < a->n_candidates; i++) {
+        const struct fact_candidate *x = &a->candidate[i],
+                                    *y = &b->candidate[i];
+        assert_int_equal(x->customer, y->customer);
+        assert_int_equal(x->area, y->area);
+        assert_int_equal(x->workload, y->workload);
+        assert_string_equal(x->detail, y->detail);
+    }
+    assert_int_equal(a->n_candidate_customers, b->n_candidate_customers);
+    for (size_t i = 0; i < a->n_candidate_customers; i++) {
+        const struct fact_candidate_customer *x = &a->candidate_customer[i],
+                                             *y = &b->candidate_customer[i];
+        assert_int_equal(x->customer, y->customer);
+        assert_int_equal(x->rank, y->rank);
+        assert_int_equal(x->first_candidate, y->first_candidate);
+        assert_int_equal(x->n_candidates, y->n_candidates);
+    }
+    assert_int_equal(a->n_velocity, b->n_velocity);
+    for (size_t i = 0; i < a->n_velocity; i++) {
+        assert_int_equal(a->velocity[i].customer, b->velocity[i].customer);
+        assert_int_equal(a->velocity[i].row, b->velocity[i].row);
+        assert_int_equal(a->velocity[i].focus, b->velocity[i].focus);
+        assert_string_equal(a->velocity[i].findings, b->velocity[i].findings);
+    }
+    assert_int_equal(a->n_plateau, b->n_plateau);
+    for (size_t i = 0; i < a->n_plateau; i++)
+        assert_int_equal(a->plateau[i], b->plateau[i]);
+    assert_int_equal(a->n_losers, b->n_losers);
+    for (size_t i = 0; i < a->n_losers; i++)
+        assert_int_equal(a->loser[i], b->loser[i]);
+    assert_int_equal(a->n_au_months, b->n_au_months);
+    assert_int_equal(a->n_regions, b->n_regions);
+    assert_groups_equal(a->region, b->region, a->n_regions);
+    assert_int_equal(a->n_fms, b->n_fms);
+    assert_groups_equal(a->fm, b->fm, a->n_fms);
+}
+
+/* The rows (after the header) a CSV writer gives for f, or for f's
+ * playbook, in dir/name. */
+static char *csv_of(const char *dir, const char *name,
+                    bool (*of_facts)(FILE *, const struct facts *),
+                    bool (*of_pb)(FILE *, const struct playbook *),
+                    const struct facts *f, const struct playbook *pb)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_true(of_facts ? of_facts(out, f) : of_pb(out, pb));
+    assert_int_equal(fclose(out), 0);
+    return scratch_read(path, NULL);
+}
+
+static const struct {
+    const char *name;
+    int tenant_field;
+    bool (*of_facts)(FILE *, const struct facts *);
+    bool (*of_pb)(FILE *, const struct playbook *);
+} csv_outputs[] = {
+    {"workload_kpis.csv", 1, report_csv_workload_kpis, NULL},
+    {"customer_kpis.csv", 1, report_csv_customer_kpis, NULL},
+    {"cohort_candidates.csv", 2, report_csv_candidates, NULL},
+    {"next_actions.csv", 3, NULL, playbook_csv_next_actions},
+    {"exec_summaries.csv", 3, NULL, playbook_csv_exec_summaries},
+};
+
+/* samples/ (300 customers, 12 FMs and customers without one): for each
+ * FM, the subset of its customers has exactly the facts facts_build
+ * gives on a store of only their rows of the three extracts (every
+ * portfolio, goal, group, candidate, list and series field); the CSVs of
+ * the subset and its playbook are the full run's rows of those customers;
+ * and the FM books partition the customers. */
+static void test_facts__subset_is_a_store_of_its_customers(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const names[] = {"customers.csv", "entitlements.csv",
+                                        "usage.csv"};
+    static const enum extract_kind kinds[] = {
+        EXTRACT_CUSTOMERS, EXTRACT_ENTITLEMENTS, EXTRACT_USAGE};
+    char dir[128], src[256], dst[256];
+    struct ftk_diag diag = {{0}};
+    assert_true(scratch_make(dir, sizeof(dir), "ftkpi-subset"));
+    for (int i = 0; i < 3; i++) {
+        struct extract_stats stats;
+        memset(&stats, 0, sizeof(stats));
+        if (i == 1)
+            assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+        if (i == 2)
+            store_entitlements_done(&fx->st);
+        snprintf(src, sizeof(src), "samples/%s", names[i]);
+        assert_int_equal(
+            extract_file(&fx->st, &fx->rj, kinds[i], src, &stats, &diag),
+            FTK_OK);
+    }
+    build(fx, "2026-10");
+    const struct facts *all = &fx->facts;
+    struct playbook pb_all;
+    assert_int_equal(playbook_init(&pb_all, all, &diag), FTK_OK);
+    char *all_csv[5];
+    for (size_t k = 0; k < 5; k++)
+        all_csv[k] = csv_of(dir, csv_outputs[k].name, csv_outputs[k].of_facts,
+                            csv_outputs[k].of_pb, all, &pb_all);
+    struct fm_books books;
+    assert_int_equal(fm_books_plan(&books, all, &diag), FTK_OK);
+    assert_int_equal(books.n, all->n_fms);
+    assert_true(books.n >= 3);
+    assert_string_equal(books.book[books.n - 1].fm, "");
+
+    unsigned *seen = test_calloc(all->n_customers, sizeof(*seen));
+    for (size_t b = 0; b < books.n; b++) {
+        const struct fm_book *book = &books.book[b];
+        /* the subset */
+        struct facts sub;
+        assert_int_equal(
+            facts_subset(&sub, all, book->customer, book->n_customers, &diag),
+            FTK_OK);
+        const char **ids = test_malloc(book->n_customers * sizeof(*ids));
+        for (size_t i = 0; i < book->n_customers; i++) {
+            uint32_t c = book->customer[i];
+            seen[c]++;
+            assert_string_equal(all->st->tenant[all->customer[c].tenant].fm,
+                                book->fm);
+            ids[i] = tenant_id(all, c);
+        }
+        qsort(ids, book->n_customers, sizeof(*ids), id_cmp);
+        /* a store of only their data */
+        struct config cfg;
+        struct store st;
+        struct rejects rj;
+        struct facts only;
+        assert_int_equal(config_load(&cfg, NULL, &diag), FTK_OK);
+        store_init(&st, &cfg);
+        rejects_init(&rj, NULL);
+        for (int i = 0; i < 3; i++) {
+            struct extract_stats stats;
+            memset(&stats, 0, sizeof(stats));
+            snprintf(src, sizeof(src), "samples/%s", names[i]);
+            snprintf(dst, sizeof(dst), "%s/only-%s", dir, names[i]);
+            filter_csv(src, dst, 0, ids, book->n_customers);
+            if (i == 1)
+                assert_int_equal(store_customers_done(&st), FTK_OK);
+            if (i == 2)
+                store_entitlements_done(&st);
+            assert_int_equal(
+                extract_file(&st, &rj, kinds[i], dst, &stats, &diag), FTK_OK);
+        }
+        assert_int_equal(facts_build(&only, &st, all->as_of_month, &diag),
+                         FTK_OK);
+        assert_int_equal(only.n_customers, book->n_customers);
+        assert_facts_equal(&sub, &only);
+        facts_release(&only);
+        store_release(&st);
+        config_release(&cfg);
+
+        /* its CSVs and playbook: the full run's rows of its customers */
+        struct playbook pb;
+        assert_int_equal(playbook_init(&pb, &sub, &diag), FTK_OK);
+        for (size_t k = 0; k < 5; k++) {
+            snprintf(src, sizeof(src), "%s/all-%s", dir, csv_outputs[k].name);
+            scratch_write_text(src, all_csv[k]);
+            snprintf(dst, sizeof(dst), "%s/want-%s", dir, csv_outputs[k].name);
+            filter_csv(src, dst, csv_outputs[k].tenant_field, ids,
+                       book->n_customers);
+            char *want = scratch_read(dst, NULL);
+            char *got =
+                csv_of(dir, csv_outputs[k].name, csv_outputs[k].of_facts,
+                       csv_outputs[k].of_pb, &sub, &pb);
+            assert_string_equal(got, want);
+            test_free(want);
+            test_free(got);
+        }
+        playbook_release(&pb);
+        test_free(ids);
+        facts_release(&sub);
+    }
+    for (size_t i = 0; i < all->n_customers; i++)
+        assert_int_equal(seen[i], 1);
+    test_free(seen);
+    fm_books_release(&books);
+    for (size_t k = 0; k < 5; k++)
+        test_free(all_csv[k]);
+    playbook_release(&pb_all);
+    scratch_remove(dir);
+    done(fx);
+}
+
+/* Customers out of order or past the end are refused. */
+static void test_facts__subset_refuses_unordered_customers(void **state)
+{
+    struct fixture *fx = *state;
+    add_tenant(fx, "A", day(2024, 1, 1), day(2024, 1, 10));
+    add_tenant(fx, "B", day(2024, 1, 1), day(2024, 1, 10));
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    build(fx, "2024-06");
+    struct facts sub;
+    struct ftk_diag diag = {{0}};
+    const uint32_t backwards[] = {1, 0}, twice[] = {0, 0}, past[] = {2};
+    assert_int_equal(facts_subset(&sub, &fx->facts, backwards, 2, &diag),
+                     FTK_E_USAGE);
+    assert_int_equal(facts_subset(&sub, &fx->facts, twice, 2, &diag),
+                     FTK_E_USAGE);
+    assert_int_equal(facts_subset(&sub, &fx->facts, past, 1, &diag),
+                     FTK_E_USAGE);
+    assert_int_equal(facts_subset(&sub, &fx->facts, NULL, 0, &diag), FTK_OK);
+    assert_int_equal(sub.n_customers, 0);
+    assert_int_equal(sub.n_fms, 0);
+    facts_release(&sub);
+    done(fx);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -761,6 +1194,8 @@ int main(void)
         T(test_facts__candidate_customers_ranked),
         T(test_facts__health_reason_and_focus_words),
         T(test_facts__focus_words_large_poor),
+        T(test_facts__subset_is_a_store_of_its_customers),
+        T(test_facts__subset_refuses_unordered_customers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,8 @@
 #include <cmocka.h>
 
 #include "kpi/date.h"
+#include "pipeline/fm_books.h"
+#include "pipeline/report/report_books.h"
 #include "pipeline/report/report_xlsx.h"
 #include "pipeline/base/utf8.h"
 #include "tests/unit/scratch.h"
@@ -770,6 +772,111 @@ static void test_report_xlsx__fixture_matches_the_csv(void **state)
     done(fx);
 }
 
+/* The bytes of a file. */
+static void assert_same_file(const char *a, const char *b)
+{
+    struct book x, y;
+    book_load(&x, a);
+    book_load(&y, b);
+    assert_int_equal(x.len, y.len);
+    assert_memory_equal(x.data, y.data, x.len);
+    test_free(x.data);
+    test_free(y.data);
+}
+
+/* The portfolio book and the FM books written by report_books_write: the
+ * portfolio book has no Exec summaries sheet, an FM book has one (after
+ * Next actions) and names its FM in its title; each book is the same
+ * bytes as report_xlsx_write gives for its own facts (for an FM book, the
+ * subset of its customers). One thread here: cmocka's allocator, which
+ * counts every block, is not thread-safe; tests/e2e/workbook.sh compares
+ * books written with 1 and 2 threads. */
+static void test_report_xlsx__portfolio_and_fm_books(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    struct ftk_diag diag = {{0}};
+    struct playbook pb;
+    assert_int_equal(playbook_init(&pb, &fx->facts, &diag), FTK_OK);
+    struct fm_books plan;
+    assert_int_equal(fm_books_plan(&plan, &fx->facts, &diag), FTK_OK);
+    assert_int_equal(plan.n, 2); /* Pat, and T2 without an FM */
+    char path[3][160];
+    struct report_book books[3];
+    memset(books, 0, sizeof(books));
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path[i], sizeof(path[i]), "%s/book%zu.xlsx", fx->dir, i);
+        books[i].path = path[i];
+        if (i == 0)
+            continue;
+        books[i].customers = plan.book[i - 1].customer;
+        books[i].n_customers = plan.book[i - 1].n_customers;
+        books[i].fm = plan.book[i - 1].fm;
+        books[i].size = plan.book[i - 1].n_rows;
+    }
+    struct report_xlsx_input in = {
+        .kind = REPORT_XLSX_PORTFOLIO,
+        .facts = &fx->facts,
+        .cfg = &fx->cfg,
+        .rejects = &fx->rj,
+        .playbook = &pb,
+    };
+    assert_int_equal(report_books_write(books, 3, &in, 1, &diag), FTK_OK);
+    char names[1024];
+    struct book b;
+    book_load(&b, path[0]);
+    sheet_names(&b, names, sizeof(names));
+    assert_non_null(strstr(names, "|Next actions|Data quality|"));
+    assert_null(strstr(names, "Exec summaries"));
+    test_free(b.data);
+    for (size_t i = 1; i < 3; i++) {
+        book_load(&b, path[i]);
+        sheet_names(&b, names, sizeof(names));
+        assert_non_null(strstr(names, "|Next actions|Exec summaries|Data "
+                                      "quality|"));
+        char *core = book_part(&b, "docProps/core.xml");
+        assert_non_null(strstr(core, i == 1 ? "adoption KPIs 2024-06, FM Pat<"
+                                            : "adoption KPIs 2024-06, FM "
+                                              "(unassigned)<"));
+        test_free(core);
+        test_free(b.data);
+    }
+    /* the same bytes as a book written alone */
+    char alone[160];
+    snprintf(alone, sizeof(alone), "%s/alone.xlsx", fx->dir);
+    assert_int_equal(report_xlsx_write(alone, &in, &diag), FTK_OK);
+    assert_same_file(alone, path[0]);
+    struct facts sub;
+    struct playbook sub_pb;
+    assert_int_equal(facts_subset(&sub, &fx->facts, books[1].customers,
+                                  books[1].n_customers, &diag),
+                     FTK_OK);
+    assert_int_equal(playbook_init(&sub_pb, &sub, &diag), FTK_OK);
+    struct report_xlsx_input fm_in = in;
+    fm_in.kind = REPORT_XLSX_FM;
+    fm_in.fm = "Pat";
+    fm_in.facts = &sub;
+    fm_in.playbook = &sub_pb;
+    assert_int_equal(report_xlsx_write(alone, &fm_in, &diag), FTK_OK);
+    assert_same_file(alone, path[1]);
+    playbook_release(&sub_pb);
+    facts_release(&sub);
+
+    /* two books fail (no folder): the first in the array's order is
+     * reported, whichever ran first */
+    snprintf(path[1], sizeof(path[1]), "%s/missing/book1.xlsx", fx->dir);
+    snprintf(path[2], sizeof(path[2]), "%s/missing/book2.xlsx", fx->dir);
+    books[2].size = books[1].size + 100; /* written before book 1 */
+    assert_int_equal(report_books_write(books, 3, &in, 1, &diag),
+                     FTK_E_CANTCREAT);
+    assert_non_null(strstr(diag.msg, path[1]));
+    assert_int_equal(books[0].err, FTK_OK);
+    assert_int_equal(books[2].err, FTK_E_CANTCREAT);
+    fm_books_release(&plan);
+    playbook_release(&pb);
+    done(fx);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -785,6 +892,7 @@ int main(void)
         T(test_report_xlsx__same_bytes_on_rerun),
         T(test_report_xlsx__error_names_the_file),
         T(test_report_xlsx__fixture_matches_the_csv),
+        T(test_report_xlsx__portfolio_and_fm_books),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
