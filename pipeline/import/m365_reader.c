@@ -16,8 +16,6 @@
 #include "pipeline/ingest/extract.h"
 #include "pipeline/base/testing.h"
 
-#define INTEGER_MAX 2000000000
-
 /* The users seen in a detail report, by name with ASCII case folded (a
  * user principal name is an e-mail address; a concealed one is a hash):
  * open addressing on an FNV-1a hash, the names in an arena. */
@@ -146,22 +144,6 @@ struct value {
     int64_t num;
 };
 
-static bool parse_uint(const char *s, size_t len, int64_t *out)
-{
-    if (len == 0)
-        return false;
-    int64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-        if (v > INTEGER_MAX)
-            return false;
-    }
-    *out = v;
-    return true;
-}
-
 /* Checks column c of the record as type t: invalid UTF-8, too long,
  * missing, then the value itself. */
 static bool check_value(const struct m365_header *h,
@@ -209,7 +191,7 @@ static bool check_value(const struct m365_header *h,
                           name, pos, q);
         return true;
     case V_INT:
-        if (!parse_uint(s, len, &v->num))
+        if (!extract_parse_uint(s, len, &v->num))
             return reject(rc, REJECT_BAD_INTEGER, c,
                           "%s (column %d): %s is not a whole number: expected "
                           "digits 0-9 only, at most 2000000000",
@@ -332,7 +314,7 @@ static void counts_row(struct reading *rd, const struct csv_record *rec,
             !check_value(h, rec, M365_COL_INACTIVE + w, V_INT, &inactive[w],
                          rc))
             return;
-        if (active[w].num + inactive[w].num > INTEGER_MAX) {
+        if (active[w].num + inactive[w].num > EXTRACT_INTEGER_MAX) {
             reject(rc, REJECT_BAD_INTEGER, M365_COL_INACTIVE + w,
                    "%s (column %d): active and inactive users add up to "
                    "more than 2000000000",

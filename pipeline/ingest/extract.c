@@ -14,8 +14,6 @@
 #include "pipeline/base/utf8.h"
 #include "pipeline/base/testing.h"
 
-#define INTEGER_MAX 2000000000
-
 struct column_spec {
     const char *name;
     bool required;
@@ -77,9 +75,7 @@ static void quoted(char *out, size_t cap, const char *s, size_t len)
     snprintf(out, cap, "'%.*s%s'", (int)n, s, n < len ? "..." : "");
 }
 
-/* Digits only, any number of leading zeros; stops as soon as the value
- * is over INTEGER_MAX, so it cannot overflow. */
-static bool parse_uint(const char *s, size_t len, int64_t *out)
+bool extract_parse_uint(const char *s, size_t len, int64_t *out)
 {
     if (len == 0)
         return false;
@@ -88,7 +84,7 @@ static bool parse_uint(const char *s, size_t len, int64_t *out)
         if (s[i] < '0' || s[i] > '9')
             return false;
         v = v * 10 + (s[i] - '0');
-        if (v > INTEGER_MAX)
+        if (v > EXTRACT_INTEGER_MAX)
             return false;
     }
     *out = v;
@@ -179,7 +175,7 @@ static bool check_columns(const struct extract_schema *sc, const int *map,
             continue;
         }
         char q[64];
-        if (spec->type == EXTRACT_INT && !parse_uint(s, len, &v->num)) {
+        if (spec->type == EXTRACT_INT && !extract_parse_uint(s, len, &v->num)) {
             quoted(q, sizeof(q), s, len);
             return reject(rc, REJECT_BAD_INTEGER, c,
                           "%s (column %d): %s is not a whole number: expected "

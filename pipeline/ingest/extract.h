@@ -103,6 +103,14 @@ struct extract_stats {
     uint64_t skipped;
 };
 
+/* The largest integer a count field of an extract may hold. */
+#define EXTRACT_INTEGER_MAX 2000000000
+
+/* A count field: digits only, any number of leading zeros, at most
+ * EXTRACT_INTEGER_MAX (checked as it is read, so it cannot overflow);
+ * false for anything else, the empty field included. */
+bool extract_parse_uint(const char *s, size_t len, int64_t *out);
+
 /* Reads one file of a kind into the store. When the store computes one
  * shard of a split run, the rows of other shards' tenants are counted as
  * skipped; of those, only customers' ids and accepted usage dates are
