@@ -114,27 +114,6 @@ static void user_release(struct user_set *u)
     memset(u, 0, sizeof(*u));
 }
 
-struct row_check {
-    enum reject_reason reason;
-    int column; /* enum m365_col, -1 for none */
-    char message[512];
-};
-
-static bool reject(struct row_check *rc, enum reject_reason reason, int column,
-                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static bool reject(struct row_check *rc, enum reject_reason reason, int column,
-                   const char *fmt, ...)
-{
-    rc->reason = reason;
-    rc->column = column;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rc->message, sizeof(rc->message), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 enum value_type { V_DATE, V_OPTIONAL_DATE, V_BOOL, V_INT, V_PERIOD };
 
 /* A checked value; date KPI_NO_DATE for an empty optional date. */
@@ -148,7 +127,7 @@ struct value {
  * missing, then the value itself. */
 static bool check_value(const struct m365_header *h,
                         const struct csv_record *rec, int c, enum value_type t,
-                        struct value *v, struct row_check *rc)
+                        struct value *v, struct reject_note *rc)
 {
     const char *name = m365_column_name((enum m365_col)c);
     int pos = h->map[c] + 1;
@@ -159,18 +138,19 @@ static bool check_value(const struct m365_header *h,
     v->num = 0;
     size_t ok = utf8_valid_prefix(s, len);
     if (ok < len)
-        return reject(rc, REJECT_INVALID_UTF8, c,
-                      "%s (column %d): invalid UTF-8 at byte %zu (0x%02X)",
-                      name, pos, ok + 1, (unsigned char)s[ok]);
+        return reject_note(rc, REJECT_INVALID_UTF8, c,
+                           "%s (column %d): invalid UTF-8 at byte %zu (0x%02X)",
+                           name, pos, ok + 1, (unsigned char)s[ok]);
     if (len > EXTRACT_FIELD_MAX)
-        return reject(rc, REJECT_FIELD_TOO_LONG, c,
-                      "%s (column %d): %zu bytes, at most %d", name, pos, len,
-                      EXTRACT_FIELD_MAX);
+        return reject_note(rc, REJECT_FIELD_TOO_LONG, c,
+                           "%s (column %d): %zu bytes, at most %d", name, pos,
+                           len, EXTRACT_FIELD_MAX);
     if (len == 0) {
         if (t == V_OPTIONAL_DATE)
             return true; /* never active */
-        return reject(rc, REJECT_MISSING_VALUE, c,
-                      "%s (column %d): required value is empty", name, pos);
+        return reject_note(rc, REJECT_MISSING_VALUE, c,
+                           "%s (column %d): required value is empty", name,
+                           pos);
     }
     char q[200];
     m365_report_quote(q, sizeof(q), s, len, 40);
@@ -178,32 +158,34 @@ static bool check_value(const struct m365_header *h,
     case V_DATE:
     case V_OPTIONAL_DATE:
         if (!kpi_date_parse(s, len, &v->date))
-            return reject(rc, REJECT_BAD_DATE, c,
-                          "%s (column %d): %s is not a date: expected a real "
-                          "calendar date as YYYY-MM-DD",
-                          name, pos, q);
+            return reject_note(
+                rc, REJECT_BAD_DATE, c,
+                "%s (column %d): %s is not a date: expected a real "
+                "calendar date as YYYY-MM-DD",
+                name, pos, q);
         return true;
     case V_BOOL:
         if (!m365_report_bool(s, len, &v->flag))
-            return reject(rc, REJECT_BAD_BOOLEAN, c,
-                          "%s (column %d): %s is not a boolean: expected "
-                          "True or False",
-                          name, pos, q);
+            return reject_note(rc, REJECT_BAD_BOOLEAN, c,
+                               "%s (column %d): %s is not a boolean: expected "
+                               "True or False",
+                               name, pos, q);
         return true;
     case V_INT:
         if (!extract_parse_uint(s, len, &v->num))
-            return reject(rc, REJECT_BAD_INTEGER, c,
-                          "%s (column %d): %s is not a whole number: expected "
-                          "digits 0-9 only, at most 2000000000",
-                          name, pos, q);
+            return reject_note(
+                rc, REJECT_BAD_INTEGER, c,
+                "%s (column %d): %s is not a whole number: expected "
+                "digits 0-9 only, at most 2000000000",
+                name, pos, q);
         return true;
     case V_PERIOD: {
         int days;
         if (!m365_report_period(s, len, &days))
-            return reject(rc, REJECT_BAD_PERIOD, c,
-                          "%s (column %d): %s is not a report period: "
-                          "expected 7, 30, 90 or 180 (days)",
-                          name, pos, q);
+            return reject_note(rc, REJECT_BAD_PERIOD, c,
+                               "%s (column %d): %s is not a report period: "
+                               "expected 7, 30, 90 or 180 (days)",
+                               name, pos, q);
         v->num = days;
         return true;
     }
@@ -221,7 +203,7 @@ struct reading {
 
 /* The checks both kinds end with: the refresh date of the file. */
 static bool check_refresh(struct reading *rd, int32_t refresh,
-                          struct row_check *rc)
+                          struct reject_note *rc)
 {
     struct m365_file *out = rd->out;
     if (out->refresh_date == KPI_NO_DATE)
@@ -231,17 +213,18 @@ static bool check_refresh(struct reading *rd, int32_t refresh,
     char day[11], first[11];
     kpi_date_format(refresh, day);
     kpi_date_format(out->refresh_date, first);
-    return reject(rc, REJECT_REFRESH_DATE_DIFFERS, M365_COL_REFRESH,
-                  "Report Refresh Date (column %d): %s differs from the "
-                  "report's refresh date %s (its first row's): expected one "
-                  "refresh date per report",
-                  rd->h->map[M365_COL_REFRESH] + 1, day, first);
+    return reject_note(
+        rc, REJECT_REFRESH_DATE_DIFFERS, M365_COL_REFRESH,
+        "Report Refresh Date (column %d): %s differs from the "
+        "report's refresh date %s (its first row's): expected one "
+        "refresh date per report",
+        rd->h->map[M365_COL_REFRESH] + 1, day, first);
 }
 
 /* One row of an active user detail report. */
 static enum ftk_error detail_row(struct reading *rd,
                                  const struct csv_record *rec,
-                                 struct row_check *rc, bool *ok)
+                                 struct reject_note *rc, bool *ok)
 {
     const struct m365_header *h = rd->h;
     struct value refresh, deleted, license[M365_WORKLOADS],
@@ -265,10 +248,10 @@ static enum ftk_error detail_row(struct reading *rd,
         char day[11], r[11];
         kpi_date_format(activity[w].date, day);
         kpi_date_format(refresh.date, r);
-        reject(rc, REJECT_ACTIVITY_AFTER_REFRESH, M365_COL_ACTIVITY + w,
-               "%s (column %d): %s is after the report's refresh date %s",
-               m365_column_name((enum m365_col)(M365_COL_ACTIVITY + w)),
-               h->map[M365_COL_ACTIVITY + w] + 1, day, r);
+        reject_note(rc, REJECT_ACTIVITY_AFTER_REFRESH, M365_COL_ACTIVITY + w,
+                    "%s (column %d): %s is after the report's refresh date %s",
+                    m365_column_name((enum m365_col)(M365_COL_ACTIVITY + w)),
+                    h->map[M365_COL_ACTIVITY + w] + 1, day, r);
         return FTK_OK;
     }
     int upn = h->map[M365_COL_UPN];
@@ -279,10 +262,10 @@ static enum ftk_error detail_row(struct reading *rd,
         if (err != FTK_OK)
             return err;
         if (first) {
-            reject(rc, REJECT_DUPLICATE_KEY, M365_COL_UPN,
-                   "duplicate key: User Principal Name (column %d): this "
-                   "user already has a row on line %llu",
-                   upn + 1, (unsigned long long)first);
+            reject_note(rc, REJECT_DUPLICATE_KEY, M365_COL_UPN,
+                        "duplicate key: User Principal Name (column %d): this "
+                        "user already has a row on line %llu",
+                        upn + 1, (unsigned long long)first);
             return FTK_OK;
         }
     }
@@ -301,7 +284,7 @@ static enum ftk_error detail_row(struct reading *rd,
 
 /* One row of a services user counts report. */
 static void counts_row(struct reading *rd, const struct csv_record *rec,
-                       struct row_check *rc, bool *ok)
+                       struct reject_note *rc, bool *ok)
 {
     const struct m365_header *h = rd->h;
     struct value refresh, active[M365_WORKLOADS], inactive[M365_WORKLOADS],
@@ -315,11 +298,12 @@ static void counts_row(struct reading *rd, const struct csv_record *rec,
                          rc))
             return;
         if (active[w].num + inactive[w].num > EXTRACT_INTEGER_MAX) {
-            reject(rc, REJECT_BAD_INTEGER, M365_COL_INACTIVE + w,
-                   "%s (column %d): active and inactive users add up to "
-                   "more than 2000000000",
-                   m365_column_name((enum m365_col)(M365_COL_INACTIVE + w)),
-                   h->map[M365_COL_INACTIVE + w] + 1);
+            reject_note(
+                rc, REJECT_BAD_INTEGER, M365_COL_INACTIVE + w,
+                "%s (column %d): active and inactive users add up to "
+                "more than 2000000000",
+                m365_column_name((enum m365_col)(M365_COL_INACTIVE + w)),
+                h->map[M365_COL_INACTIVE + w] + 1);
             return;
         }
     }
@@ -329,10 +313,10 @@ static void counts_row(struct reading *rd, const struct csv_record *rec,
     if (rd->first_line) {
         char day[11];
         kpi_date_format(refresh.date, day);
-        reject(rc, REJECT_DUPLICATE_KEY, -1,
-               "duplicate key: the report already has a row for refresh "
-               "date %s, on line %llu",
-               day, (unsigned long long)rd->first_line);
+        reject_note(rc, REJECT_DUPLICATE_KEY, -1,
+                    "duplicate key: the report already has a row for refresh "
+                    "date %s, on line %llu",
+                    day, (unsigned long long)rd->first_line);
         return;
     }
     rd->first_line = rec->line;
@@ -402,12 +386,12 @@ enum ftk_error m365_reader_read(const char *path, struct rejects *rj,
         if (err != FTK_OK || !rec)
             break;
         out->read++;
-        struct row_check rc;
+        struct reject_note rc;
         bool ok = false;
         if (rec->n_fields != n_header)
-            reject(&rc, REJECT_FIELD_COUNT, -1,
-                   "expected %zu fields as in the header, found %zu", n_header,
-                   rec->n_fields);
+            reject_note(&rc, REJECT_FIELD_COUNT, -1,
+                        "expected %zu fields as in the header, found %zu",
+                        n_header, rec->n_fields);
         else if (h.kind == M365_DETAIL)
             err = detail_row(&rd, rec, &rc, &ok);
         else

@@ -59,12 +59,6 @@ struct value {
     int32_t date; /* EXTRACT_DATE; KPI_NO_DATE when empty */
 };
 
-struct row_check {
-    enum reject_reason reason;
-    int column; /* schema column, -1 for none */
-    char message[512];
-};
-
 /* Quotes a value for a message: at most 40 bytes, cut on a character
  * boundary (values are valid UTF-8 by the time they are quoted). */
 static void quoted(char *out, size_t cap, const char *s, size_t len)
@@ -89,21 +83,6 @@ bool extract_parse_uint(const char *s, size_t len, int64_t *out)
     }
     *out = v;
     return true;
-}
-
-static bool reject(struct row_check *rc, enum reject_reason reason, int column,
-                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static bool reject(struct row_check *rc, enum reject_reason reason, int column,
-                   const char *fmt, ...)
-{
-    rc->reason = reason;
-    rc->column = column;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rc->message, sizeof(rc->message), fmt, ap);
-    va_end(ap);
-    return false;
 }
 
 /* Dates parsed lately: an extract holds few distinct dates (weekly
@@ -144,7 +123,7 @@ static bool cached_date(struct date_cache *dc, const char *s, size_t len,
  * first problem. */
 static bool check_columns(const struct extract_schema *sc, const int *map,
                           const struct csv_record *rec, struct value *val,
-                          struct date_cache *dc, struct row_check *rc)
+                          struct date_cache *dc, struct reject_note *rc)
 {
     for (int c = 0; c < sc->n; c++) {
         const struct column_spec *spec = &sc->col[c];
@@ -160,34 +139,37 @@ static bool check_columns(const struct extract_schema *sc, const int *map,
         int pos = map[c] + 1;
         size_t ok = rec->ascii ? len : utf8_valid_prefix(s, len);
         if (ok < len)
-            return reject(rc, REJECT_INVALID_UTF8, c,
-                          "%s (column %d): invalid UTF-8 at byte %zu (0x%02X)",
-                          spec->name, pos, ok + 1, (unsigned char)s[ok]);
+            return reject_note(
+                rc, REJECT_INVALID_UTF8, c,
+                "%s (column %d): invalid UTF-8 at byte %zu (0x%02X)",
+                spec->name, pos, ok + 1, (unsigned char)s[ok]);
         if (len > spec->max_len)
-            return reject(rc, REJECT_FIELD_TOO_LONG, c,
-                          "%s (column %d): %zu bytes, at most %zu", spec->name,
-                          pos, len, spec->max_len);
+            return reject_note(rc, REJECT_FIELD_TOO_LONG, c,
+                               "%s (column %d): %zu bytes, at most %zu",
+                               spec->name, pos, len, spec->max_len);
         if (len == 0) {
             if (spec->required)
-                return reject(rc, REJECT_MISSING_VALUE, c,
-                              "%s (column %d): required value is empty",
-                              spec->name, pos);
+                return reject_note(rc, REJECT_MISSING_VALUE, c,
+                                   "%s (column %d): required value is empty",
+                                   spec->name, pos);
             continue;
         }
         char q[64];
         if (spec->type == EXTRACT_INT && !extract_parse_uint(s, len, &v->num)) {
             quoted(q, sizeof(q), s, len);
-            return reject(rc, REJECT_BAD_INTEGER, c,
-                          "%s (column %d): %s is not a whole number: expected "
-                          "digits 0-9 only, at most 2000000000",
-                          spec->name, pos, q);
+            return reject_note(
+                rc, REJECT_BAD_INTEGER, c,
+                "%s (column %d): %s is not a whole number: expected "
+                "digits 0-9 only, at most 2000000000",
+                spec->name, pos, q);
         }
         if (spec->type == EXTRACT_DATE && !cached_date(dc, s, len, &v->date)) {
             quoted(q, sizeof(q), s, len);
-            return reject(rc, REJECT_BAD_DATE, c,
-                          "%s (column %d): %s is not a date: expected a real "
-                          "calendar date as YYYY-MM-DD",
-                          spec->name, pos, q);
+            return reject_note(
+                rc, REJECT_BAD_DATE, c,
+                "%s (column %d): %s is not a date: expected a real "
+                "calendar date as YYYY-MM-DD",
+                spec->name, pos, q);
         }
         v->s = s;
         v->len = len;
@@ -314,7 +296,7 @@ static int64_t cached_tenant(struct key_cache *kc, const struct store *st,
 }
 
 static enum ftk_error check_keys(struct store *st, enum extract_kind kind,
-                                 const struct value *v, struct row_check *rc,
+                                 const struct value *v, struct reject_note *rc,
                                  struct key_cache *kc, int *workload,
                                  int64_t *tenant, bool *ok)
 {
@@ -328,17 +310,17 @@ static enum ftk_error check_keys(struct store *st, enum extract_kind kind,
     *workload = cached_workload(kc, st->cfg, v[1].s, v[1].len);
     if (*workload < 0) {
         quoted(q, sizeof(q), v[1].s, v[1].len);
-        reject(rc, REJECT_UNKNOWN_WORKLOAD, 1,
-               "workload: %s is not a workload code or alias "
-               "(see [workloads] in the configuration)",
-               q);
+        reject_note(rc, REJECT_UNKNOWN_WORKLOAD, 1,
+                    "workload: %s is not a workload code or alias "
+                    "(see [workloads] in the configuration)",
+                    q);
         return FTK_OK;
     }
     *tenant = cached_tenant(kc, st, v[0].s, v[0].len);
     if (*tenant < 0) {
         quoted(q, sizeof(q), v[0].s, v[0].len);
-        reject(rc, REJECT_UNKNOWN_TENANT, 0,
-               "tenant_id: %s is not an accepted customer", q);
+        reject_note(rc, REJECT_UNKNOWN_TENANT, 0,
+                    "tenant_id: %s is not an accepted customer", q);
         return FTK_OK;
     }
     *ok = true;
@@ -346,7 +328,7 @@ static enum ftk_error check_keys(struct store *st, enum extract_kind kind,
 }
 
 static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
-                                 const struct value *v, struct row_check *rc,
+                                 const struct value *v, struct reject_note *rc,
                                  struct key_cache *kc, bool *ok)
 {
     int workload = -1;
@@ -365,8 +347,8 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
             char q[64];
             quoted(q, sizeof(q), v[CUSTOMERS_COL_TENANT].s,
                    v[CUSTOMERS_COL_TENANT].len);
-            reject(rc, REJECT_DUPLICATE_KEY, -1,
-                   "duplicate key: tenant_id %s was already accepted", q);
+            reject_note(rc, REJECT_DUPLICATE_KEY, -1,
+                        "duplicate key: tenant_id %s was already accepted", q);
         }
         break;
     case EXTRACT_ENTITLEMENTS: {
@@ -380,10 +362,11 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
         err = store_add_entitlement(st, (uint32_t)tenant, workload, &e, &added);
         if (err == FTK_OK && added == STORE_DUPLICATE) {
             kpi_date_format(e.as_of, day);
-            reject(rc, REJECT_DUPLICATE_KEY, -1,
-                   "duplicate key: an entitlement snapshot of this tenant_id "
-                   "for %s as_of %s was already accepted",
-                   code, day);
+            reject_note(
+                rc, REJECT_DUPLICATE_KEY, -1,
+                "duplicate key: an entitlement snapshot of this tenant_id "
+                "for %s as_of %s was already accepted",
+                code, day);
         }
         break;
     }
@@ -393,10 +376,11 @@ static enum ftk_error accept_row(struct store *st, enum extract_kind kind,
                               (uint32_t)v[USAGE_COL_AE].num, &added);
         if (err == FTK_OK && added == STORE_DUPLICATE) {
             kpi_date_format(v[USAGE_COL_DATE].date, day);
-            reject(rc, REJECT_DUPLICATE_KEY, -1,
-                   "duplicate key: a usage snapshot of this tenant_id for %s "
-                   "dated %s was already accepted",
-                   code, day);
+            reject_note(
+                rc, REJECT_DUPLICATE_KEY, -1,
+                "duplicate key: a usage snapshot of this tenant_id for %s "
+                "dated %s was already accepted",
+                code, day);
         }
         break;
     }
@@ -430,7 +414,7 @@ static enum ftk_error foreign_row(struct store *st, enum extract_kind kind,
                                   size_t n_header, struct value *val,
                                   struct date_cache *dc, struct key_cache *kc)
 {
-    struct row_check rc;
+    struct reject_note rc;
     if (kind == EXTRACT_ENTITLEMENTS || rec->n_fields != n_header ||
         !check_columns(sc, map, rec, val, dc, &rc))
         return FTK_OK;
@@ -518,12 +502,12 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
             continue;
         }
         stats->read++;
-        struct row_check rc;
+        struct reject_note rc;
         bool ok;
         if (rec->n_fields != n_header) {
-            reject(&rc, REJECT_FIELD_COUNT, -1,
-                   "expected %zu fields as in the header, found %zu", n_header,
-                   rec->n_fields);
+            reject_note(&rc, REJECT_FIELD_COUNT, -1,
+                        "expected %zu fields as in the header, found %zu",
+                        n_header, rec->n_fields);
             ok = false;
         } else {
             ok = check_columns(sc, map, rec, val, dc, &rc);

@@ -3,6 +3,7 @@
  */
 #include "rejects.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,4 +179,16 @@ void rejects_add(struct rejects *rj, const char *file, uint64_t line,
     csv_writer_end(&rj->out);
     if (rj->indexing)
         index_row(rj, start, line, reason, message);
+}
+
+bool reject_note(struct reject_note *n, enum reject_reason reason, int column,
+                 const char *fmt, ...)
+{
+    n->reason = reason;
+    n->column = column;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->message, sizeof(n->message), fmt, ap);
+    va_end(ap);
+    return false;
 }

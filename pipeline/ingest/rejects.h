@@ -9,6 +9,7 @@
 #ifndef FTK_REJECTS_H
 #define FTK_REJECTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -137,6 +138,20 @@ void rejects_index(struct rejects *rj, FILE *f);
  * (a merge copies the rows of rejects.csv as the shards wrote them). */
 void rejects_tally(struct rejects *rj, const char *file, uint64_t line,
                    enum reject_reason reason, const char *message);
+
+/* Why a row is rejected, as a row check finds it: the reason, the column
+ * (an index into the reader's own column list, -1 for none) and the
+ * message. */
+struct reject_note {
+    enum reject_reason reason;
+    int column;
+    char message[512];
+};
+
+/* Fills n (message formatted as printf does, cut to fit) and returns
+ * false, so that a check can end with `return reject_note(...)`. */
+bool reject_note(struct reject_note *n, enum reject_reason reason, int column,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Records one rejected row. column may be NULL. */
 void rejects_add(struct rejects *rj, const char *file, uint64_t line,
