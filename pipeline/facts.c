@@ -219,10 +219,11 @@ static int32_t build_day_of(const struct build *b, int32_t month, int day)
  * b->vals: each slot's AE with the QE of its latest snapshot day, as
  * slot_value gives it, found in one walk over the slots and the
  * entitlement snapshots together (both in date order) rather than a
- * search per month. Returns the number of slots; *backfilled is the last
- * one's, -1 when out of memory. */
+ * search per month. Slots of months before from are left out (their
+ * places in b->vals unset). Returns the number of slots; *backfilled is
+ * the last one's, -1 when out of memory. */
 static int64_t series_values(struct build *b, const struct store_series *s,
-                             bool *backfilled)
+                             int32_t from, bool *backfilled)
 {
     int32_t m = b->f->as_of_month, end = b->f->month_end;
     uint32_t n = s->n_month;
@@ -236,7 +237,10 @@ static int64_t series_values(struct build *b, const struct store_series *s,
     bool known = s->n_ent > 0 && s->ent[0].as_of <= end;
     uint32_t j = 0; /* snapshots with as_of <= the slot's day */
     *backfilled = false;
-    for (uint32_t i = 0; i < n; i++) {
+    uint32_t i = n;
+    while (i > 0 && s->month[i - 1].month >= from)
+        i--;
+    for (; i < n; i++) {
         const struct store_month *slot = &s->month[i];
         struct kpi_au v = {.has_value = true, .ae = slot->ae};
         if (known) {
@@ -286,7 +290,7 @@ static enum ftk_error workload_row(struct build *b,
     r->latest_entitlement = KPI_NO_DATE;
 
     bool backfilled;
-    int64_t n = series_values(b, s, &backfilled);
+    int64_t n = series_values(b, s, INT32_MIN, &backfilled);
     if (n < 0)
         return FTK_E_NOMEM;
     const struct kpi_au *vals = b->vals, none = {0};
@@ -440,10 +444,10 @@ static bool row_months(struct build *b, const struct fact_workload *r,
     memset(out, 0, FACTS_TREND_MONTHS * sizeof(*out));
     const struct store_series *s = r->series;
     bool backfilled;
-    int64_t n = series_values(b, s, &backfilled);
+    int32_t first = b->f->as_of_month - (FACTS_TREND_MONTHS - 1);
+    int64_t n = series_values(b, s, first, &backfilled);
     if (n < 0)
         return false;
-    int32_t first = b->f->as_of_month - (FACTS_TREND_MONTHS - 1);
     for (int64_t i = n - 1; i >= 0 && s->month[i].month >= first; i--)
         out[s->month[i].month - first] = b->vals[i];
     return true;
