@@ -5,9 +5,12 @@
  * errors that name the sheet. Workbooks are read back through a small zip
  * reader (zlib's inflate) and checked on their XML parts.
  */
+#include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -22,6 +25,7 @@
 #include "pipeline/report/report_books.h"
 #include "pipeline/report/report_xlsx.h"
 #include "pipeline/base/utf8.h"
+#include "pipeline/report/xlsx_threads.h"
 #include "tests/unit/scratch.h"
 
 #define LONG_NAME 40000
@@ -877,6 +881,60 @@ static void test_report_xlsx__portfolio_and_fm_books(void **state)
     done(fx);
 }
 
+/* libxlsxwriter's temporary files come from xlsx_threads.c's lxw_tmpfile
+ * (so the book threads need no lock): it counts them, and none is left in
+ * the folder. */
+static void test_report_xlsx__temporary_files_are_ours(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    struct ftk_diag diag = {{0}};
+    unsigned long before = xlsx_threads_tmpfiles();
+    assert_int_equal(write_book(fx, fx->path, 0, &diag), FTK_OK);
+    /* at least one per sheet (its rows) and one per XML part */
+    assert_true(xlsx_threads_tmpfiles() >= before + 20);
+    DIR *d = opendir(fx->dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        assert_null(strstr(e->d_name, "ftkpi-lxw"));
+    closedir(d);
+    done(fx);
+}
+
+struct other_gmtime {
+    time_t t;
+    struct tm *got;
+    int year;
+};
+
+static void *call_gmtime(void *arg)
+{
+    struct other_gmtime *o = arg;
+    o->got = gmtime(&o->t);
+    o->year = o->got->tm_year;
+    return NULL;
+}
+
+/* gmtime, which libxlsxwriter calls while it assembles a book, keeps its
+ * result per thread: another thread's call leaves this one's alone. */
+static void test_report_xlsx__gmtime_per_thread(void **state)
+{
+    (void)state;
+    time_t mine = 1719705600; /* 2024-06-30 */
+    struct tm *tm = gmtime(&mine);
+    assert_non_null(tm);
+    struct other_gmtime o = {.t = 946684800}; /* 2000-01-01 */
+    pthread_t tid;
+    assert_int_equal(pthread_create(&tid, NULL, call_gmtime, &o), 0);
+    assert_int_equal(pthread_join(tid, NULL), 0);
+    assert_ptr_not_equal(o.got, tm);
+    assert_int_equal(o.year, 100);
+    assert_int_equal(tm->tm_year, 124);
+    assert_int_equal(tm->tm_mon, 5);
+    assert_int_equal(tm->tm_mday, 30);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -893,6 +951,8 @@ int main(void)
         T(test_report_xlsx__error_names_the_file),
         T(test_report_xlsx__fixture_matches_the_csv),
         T(test_report_xlsx__portfolio_and_fm_books),
+        T(test_report_xlsx__temporary_files_are_ours),
+        cmocka_unit_test(test_report_xlsx__gmtime_per_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
