@@ -788,6 +788,32 @@ static void assert_same_file(const char *a, const char *b)
     test_free(y.data);
 }
 
+/* Jobs of report_books_write_with that note the order they ran in and
+ * whether the portfolio book (path in the log) was already written. */
+struct job_log {
+    int n;
+    int order[8];
+    int book_done[8];
+    const char *book;
+};
+
+struct job_arg {
+    struct job_log *log;
+    int id;
+    enum ftk_error result;
+};
+
+static enum ftk_error run_job(void *p, struct ftk_diag *diag)
+{
+    struct job_arg *a = p;
+    struct job_log *log = a->log;
+    log->book_done[log->n] = log->book && access(log->book, F_OK) == 0;
+    log->order[log->n++] = a->id;
+    if (a->result == FTK_OK)
+        return FTK_OK;
+    return ftk_fail(diag, a->result, "job %d failed", a->id);
+}
+
 /* The portfolio book and the FM books written by report_books_write: the
  * portfolio book has no Exec summaries sheet, an FM book has one (after
  * Next actions) and names its FM in its title; each book is the same
@@ -876,6 +902,28 @@ static void test_report_xlsx__portfolio_and_fm_books(void **state)
     assert_non_null(strstr(diag.msg, path[1]));
     assert_int_equal(books[0].err, FTK_OK);
     assert_int_equal(books[2].err, FTK_E_CANTCREAT);
+
+    /* with jobs: taken after the portfolio book, before the FM books;
+     * a failed job comes before any book in the order of errors */
+    remove(path[0]);
+    struct job_log log = {.n = 0, .book = path[0]};
+    struct job_arg arg[3] = {
+        {&log, 0, FTK_OK}, {&log, 1, FTK_E_IO}, {&log, 2, FTK_E_NOMEM}};
+    struct report_job jobs[3];
+    for (size_t i = 0; i < 3; i++)
+        jobs[i] = (struct report_job){.run = run_job, .arg = &arg[i]};
+    assert_int_equal(report_books_write_with(jobs, 3, books, 3, &in, 1, &diag),
+                     FTK_E_IO);
+    assert_string_equal(diag.msg, "job 1 failed");
+    assert_int_equal(jobs[0].err, FTK_OK);
+    /* one thread: what comes after the failure is not started */
+    assert_int_equal(log.n, 2);
+    assert_int_equal(log.order[0], 0);
+    assert_int_equal(log.order[1], 1);
+    assert_int_equal(jobs[2].err, FTK_OK);
+    /* the portfolio book was written before the jobs ran */
+    assert_int_equal(books[0].err, FTK_OK);
+    assert_int_equal(log.book_done[0], 1);
     fm_books_release(&plan);
     playbook_release(&pb);
     done(fx);
