@@ -98,6 +98,11 @@ double sheet_text_width_upto(const char *text, double limit)
     const unsigned char *p = (const unsigned char *)text;
     double w = 1.0; /* margin */
     while (*p && w < limit) {
+        if (*p < 0x80) { /* ASCII: one column, no decoding */
+            w += 1.0;
+            p++;
+            continue;
+        }
         size_t k = char_bytes(*p);
         uint32_t cp = k == 1 ? *p : (uint32_t)(*p & (0x7F >> k));
         for (size_t i = 1; i < k && p[i]; i++)
