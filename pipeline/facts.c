@@ -546,14 +546,16 @@ static enum ftk_error portfolio(struct build *b)
     struct facts *f = b->f;
     int nw = b->cfg->n_workloads;
     struct fact_portfolio *p = calloc((size_t)nw, sizeof(*p));
-    /* the measured values of one workload at a time, for its mean */
+    /* the measured values of each workload, for its mean: those of
+     * workload w at measured[start[w] .. start[w + 1]), in row order */
     struct kpi_au *measured =
         malloc((f->n_rows ? f->n_rows : 1) * sizeof(*measured));
+    size_t *start = calloc((size_t)nw + 1, sizeof(*start));
     uint64_t *meas_qe = calloc((size_t)nw, sizeof(*meas_qe));
     month_sums *trend = calloc((size_t)nw, sizeof(*trend));
     bool *present = calloc((size_t)nw, sizeof(*present));
     enum ftk_error err = FTK_E_NOMEM;
-    if (!p || !measured || !meas_qe || !trend || !present)
+    if (!p || !measured || !start || !meas_qe || !trend || !present)
         goto out;
     if ((err = series_months(b, trend)) != FTK_OK)
         goto out;
@@ -583,6 +585,17 @@ static enum ftk_error portfolio(struct build *b)
             (p[w].latest_usage == KPI_NO_DATE || last > p[w].latest_usage))
             p[w].latest_usage = last;
     }
+    for (size_t i = 0; i < f->n_rows; i++)
+        start[f->row[i].workload + 1] += f->row[i].au_defined;
+    for (int w = 0; w < nw; w++)
+        start[w + 1] += start[w];
+    for (size_t i = 0; i < f->n_rows; i++)
+        if (f->row[i].au_defined)
+            measured[start[f->row[i].workload]++] = f->row[i].value;
+    /* each start[w] has moved to the end of its run, start[w + 1]'s */
+    for (int w = nw; w > 0; w--)
+        start[w] = start[w - 1];
+    start[0] = 0;
     f->portfolio = calloc((size_t)nw, sizeof(*f->portfolio));
     if (!f->portfolio)
         goto out;
@@ -599,11 +612,8 @@ static enum ftk_error portfolio(struct build *b)
             o->pooled_au = kpi_pct_round((kpi_i128)o->ae, (kpi_i128)meas_qe[w]);
         o->pooled_health = kpi_ratio_health(o->ae, meas_qe[w],
                                             &f->st->cfg->workload[w].threshold);
-        size_t n = 0;
-        for (size_t k = 0; k < f->n_rows; k++)
-            if (f->row[k].workload == w && f->row[k].au_defined)
-                measured[n++] = f->row[k].value;
-        o->mean_defined = kpi_mean_au(measured, n, &o->mean_au);
+        o->mean_defined = kpi_mean_au(measured + start[w],
+                                      start[w + 1] - start[w], &o->mean_au);
         struct fact_months months;
         pooled_months(trend[w], &months);
         for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
@@ -622,6 +632,7 @@ static enum ftk_error portfolio(struct build *b)
 out:
     free(p);
     free(measured);
+    free(start);
     free(meas_qe);
     free(trend);
     free(present);
@@ -717,25 +728,35 @@ static const char *customer_detail(struct build *b,
                   (int)(f->month_end - t->engagement_start), s);
 }
 
-/* Candidates in the order of cohort_candidates.csv; ctx is the facts. */
+/* What candidate_cmp compares in place of bytes: the rank of each
+ * customer's region (facts_customer_ranks) and of each workload's code
+ * (its place in workload_order, which is by code); customers are in
+ * tenant_id order, so their indices order their ids. */
+struct candidate_order {
+    const struct facts *f;
+    const uint32_t *region;             /* by customer */
+    int code[CONFIG_MAX_WORKLOADS + 1]; /* by workload + 1; -1: none */
+};
+
+/* Candidates in the order of cohort_candidates.csv: region, users to goal
+ * (most first), tenant_id, area, workload code; ctx is a candidate_order. */
 static int candidate_cmp(const void *x, const void *y, void *ctx)
 {
     const struct fact_candidate *a = x, *b = y;
-    const struct facts *f = ctx;
-    const struct fact_customer *ca = &f->customer[a->customer];
-    const struct fact_customer *cb = &f->customer[b->customer];
-    const struct store_tenant *ta = &f->st->tenant[ca->tenant];
-    const struct store_tenant *tb = &f->st->tenant[cb->tenant];
-    int c = strcmp(ta->region, tb->region);
-    if (c)
-        return c;
+    const struct candidate_order *o = ctx;
+    const struct fact_customer *ca = &o->f->customer[a->customer];
+    const struct fact_customer *cb = &o->f->customer[b->customer];
+    uint32_t ra = o->region[a->customer], rb = o->region[b->customer];
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
     if (ca->users_to_goal != cb->users_to_goal)
         return ca->users_to_goal > cb->users_to_goal ? -1 : 1;
-    if ((c = strcmp(ta->id, tb->id)))
-        return c;
+    if (a->customer != b->customer)
+        return a->customer < b->customer ? -1 : 1;
     if (a->area != b->area)
         return a->area < b->area ? -1 : 1;
-    return strcmp(facts_code(f, a->workload), facts_code(f, b->workload));
+    int wa = o->code[a->workload + 1], wb = o->code[b->workload + 1];
+    return (wa > wb) - (wa < wb);
 }
 
 static enum ftk_error add_candidate(struct facts *f, size_t *cap,
@@ -792,8 +813,23 @@ static enum ftk_error candidates(struct build *b)
     }
     if (err != FTK_OK)
         return err;
+    struct candidate_order o = {.f = f};
+    uint32_t *region =
+        malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
+    if (!region)
+        return FTK_E_NOMEM;
+    if ((err = facts_customer_ranks(f, false, region)) != FTK_OK) {
+        free(region);
+        return err;
+    }
+    o.region = region;
+    /* no workload: the empty code, before every other */
+    o.code[0] = -1;
+    for (int k = 0; k < b->cfg->n_workloads; k++)
+        o.code[f->workload_order[k] + 1] = k;
     sort_array_r(f->candidate, f->n_candidates, sizeof(*f->candidate),
-                 candidate_cmp, f);
+                 candidate_cmp, &o);
+    free(region);
     return FTK_OK;
 }
 
@@ -954,6 +990,13 @@ static enum ftk_error velocity_lines(struct facts *f)
                 .row = row ? (int64_t)k : -1,
                 .focus = focus,
             };
+            /* here, in facts order, rather than after the sort: the
+             * candidates and rows are then read in order */
+            line[n].findings =
+                velocity_findings(f, head, next, (uint32_t)i,
+                                  row ? row->workload : -1, &findings);
+            if (!line[n].findings)
+                goto out;
             key[n] = (struct order_key){
                 focus ? 0 : 1, slow == INT64_MIN ? INT64_MAX : -slow, n};
             n++;
@@ -963,15 +1006,8 @@ static enum ftk_error velocity_lines(struct facts *f)
     f->velocity = malloc((n + 1) * sizeof(*f->velocity));
     if (!f->velocity)
         goto out;
-    for (uint32_t i = 0; i < n; i++) {
-        struct fact_velocity *v = &f->velocity[f->n_velocity++];
-        *v = line[key[i].index];
-        int w = v->row >= 0 ? f->row[v->row].workload : -1;
-        v->findings =
-            velocity_findings(f, head, next, v->customer, w, &findings);
-        if (!v->findings)
-            goto out;
-    }
+    for (uint32_t i = 0; i < n; i++)
+        f->velocity[f->n_velocity++] = line[key[i].index];
     err = FTK_OK;
 out:
     free(head);
