@@ -12,6 +12,7 @@
 #include "cmd/commands.h"
 #include "cmd/inputs.h"
 #include "cmd/outputs.h"
+#include "cmd/progress.h"
 #include "kpi/date.h"
 #include "pipeline/facts.h"
 #include "pipeline/publish.h"
@@ -260,7 +261,11 @@ static int run(struct inputs *in)
         rc = ftk_exit_code(FTK_E_DATA);
         goto out;
     }
+    r.st.progress =
+        progress_begin("run", "kpis", PROGRESS_SERIES, r.st.n_series);
     err = facts_build(&r.facts, &r.st, month, &diag);
+    progress_end(err == FTK_OK);
+    r.st.progress = NULL;
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;

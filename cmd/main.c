@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "cmd/progress.h"
 #include "cmd/terminal.h"
 #include "pipeline/base/ftk_error.h"
 #include "pipeline/base/version.h"
@@ -64,7 +65,9 @@ int main(int argc, char **argv)
         char name[64];
         snprintf(name, sizeof(name), "ftkpi %s", commands[i].name);
         argv[1] = name;
-        return commands[i].fn(argc - 1, argv + 1);
+        int rc = commands[i].fn(argc - 1, argv + 1);
+        progress_end(rc == 0); /* a stage a command left going */
+        return rc;
     }
     fprintf(stderr, "ftkpi: unknown command '%s'\ntry 'ftkpi --help'\n",
             argv[1]);
