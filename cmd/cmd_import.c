@@ -49,7 +49,7 @@ static const char usage[] =
     "  --out DIR            the output folder (created when missing)\n"
     "  --config FILE        configuration overriding the built-in defaults\n"
     "                       (the reject threshold, max_reject_pct)\n"
-    "  -q, --quiet          print only errors\n"
+    "  -q, --quiet          print only errors (no progress line)\n"
     "  -v, --verbose        also print each report's kind and counts\n"
     "  -h, --help           print this help\n"
     "\n"

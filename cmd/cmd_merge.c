@@ -30,7 +30,7 @@ static const char usage[] =
     "\n"
     "  --out DIR            the output folder (created when missing)\n"
     "  --books fm|none      write the FM books (fm, the default) or none\n"
-    "  -q, --quiet          print only errors\n"
+    "  -q, --quiet          print only errors (no progress line)\n"
     "  -v, --verbose        print timings per stage\n"
     "  -h, --help           print this help\n"
     "\n"
