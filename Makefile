@@ -166,10 +166,18 @@ fuzz-split: build/fuzz/fuzz_csv_split
 	build/fuzz/fuzz_csv_split -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-artifact_prefix=tests/fuzz/regressions_split/ build/fuzz/corpus_split
 
+# The program, its default configuration, the manual page (man/ftkpi.1)
+# and the bash completion (contrib/bash-completion/ftkpi).
+MANDIR ?= $(PREFIX)/share/man
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
 install: $(FTKPI)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ftkpi
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ftkpi \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASH_COMPLETION_DIR)
 	install -m 755 $(FTKPI) $(DESTDIR)$(PREFIX)/bin/ftkpi
 	install -m 644 templates/ftkpi.ini $(DESTDIR)$(PREFIX)/share/ftkpi/ftkpi.ini
+	install -m 644 man/ftkpi.1 $(DESTDIR)$(MANDIR)/man1/ftkpi.1
+	install -m 644 contrib/bash-completion/ftkpi \
+		$(DESTDIR)$(BASH_COMPLETION_DIR)/ftkpi
 
 # Regenerates the committed sample data set (samples/README.md).
 samples: $(FTKPI)

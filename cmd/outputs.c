@@ -11,6 +11,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "cmd/progress.h"
 #include "kpi/date.h"
 #include "pipeline/base/grow.h"
 #include "pipeline/ingest/source.h"
@@ -255,7 +256,12 @@ static int write_workbooks(struct outputs *o)
         .playbook = o->playbook,
         .max_list_rows = o->cfg->max_list_rows,
     };
+    uint64_t rows = o->facts->n_rows;
+    for (size_t i = 0; i < o->books.n; i++)
+        rows += o->books.book[i].n_rows;
+    in.progress = progress_begin(o->cmd, "books", PROGRESS_BOOKS, 2 * rows);
     err = report_books_write(book, n, &in, report_books_threads(), &diag);
+    progress_end(err == FTK_OK);
     if (err != FTK_OK) {
         size_t i = 0;
         while (i + 1 < n && book[i].err == FTK_OK)
