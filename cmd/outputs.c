@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/progress.h"
+#include "cmd/terminal.h"
 #include "kpi/date.h"
 #include "pipeline/base/grow.h"
 #include "pipeline/ingest/source.h"
@@ -25,6 +26,7 @@ static sigset_t stop_signals;
 static void on_stop_signal(int sig)
 {
     publish_remove_on_signal();
+    terminal_line_clear_on_signal();
     _exit(128 + sig);
 }
 

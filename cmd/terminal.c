@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,9 @@ static struct filter out_filter = {STDOUT_FILENO, {0}, 0};
  * the lock, erases the line and is written; the next tick draws it again
  * below the message. */
 static pthread_mutex_t line_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool line_drawn;
+/* written under line_lock; atomic (lock-free) so that a signal handler
+ * may read it too (terminal_line_clear_on_signal) */
+static atomic_bool line_drawn;
 
 /* Carriage return, then ECMA-48 "erase in line" (to its end). */
 static const char erase_line[] = "\r\033[K";
@@ -120,6 +123,12 @@ void terminal_line_draw(const char *text, bool last)
         write_all(STDERR_FILENO, "\n", 1);
     line_drawn = !last;
     pthread_mutex_unlock(&line_lock);
+}
+
+void terminal_line_clear_on_signal(void)
+{
+    if (atomic_load(&line_drawn))
+        write_all(STDERR_FILENO, erase_line, sizeof(erase_line) - 1);
 }
 
 void terminal_line_clear(void)

@@ -28,4 +28,9 @@ void terminal_line_draw(const char *text, bool last);
 /* Erases the progress line when one is drawn. */
 void terminal_line_clear(void);
 
+/* The same from a signal handler about to end the process: takes no lock
+ * and calls only write(2), so that a run stopped by a signal leaves no
+ * half-drawn line above the shell's prompt. */
+void terminal_line_clear_on_signal(void);
+
 #endif

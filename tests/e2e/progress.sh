@@ -101,6 +101,34 @@ check "the failed stage leaves no line drawn" \
     sh -c "tail -n 1 \"$T/fail.txt\" | grep -q 'csv syntax error' ||
         tail -c 3 \"$T/fail.txt.raw\" | od -c | grep -q '033   \\[   K'"
 
+# --- a run stopped by a signal while its line is drawn: the line is
+# erased, no half-drawn line is left above the prompt
+"$FTKPI" samples --tenants 3000 --months 24 --out "$T/big" >/dev/null 2>&1
+check "a larger set" test -s "$T/big/usage.csv"
+: >"$T/sig.raw"
+TERM=xterm script -qfec "sh -c 'echo \$\$ >\"$T/sig.pid\"; exec \"$FTKPI\" run --in \"$T/big\" --out \"$T/k\"'" \
+    /dev/null </dev/null >"$T/sig.raw" 2>&1 &
+_script=$!
+_n=0
+# wait until a line is drawn that is not finished (a % without " in ")
+while [ "$_n" -lt 400 ] &&
+    ! tr '\r' '\n' <"$T/sig.raw" 2>/dev/null | tail -n 1 | grep -q '%.*left'; do
+    sleep 0.05
+    _n=$((_n + 1))
+done
+kill -TERM "$(cat "$T/sig.pid")" 2>/dev/null
+wait "$_script"
+_rc=$?
+check "stopped by SIGTERM while drawing the line" grep -q '%.*left' "$T/sig.raw"
+check "the stopped run exits 128+15 ($_rc)" test "$_rc" -eq 143
+# after the last newline: nothing, or the erase sequence at the very end
+_last=$(tail -c 200 "$T/sig.raw" | tr '\n' '\001' | sed 's/.*\x01//' | od -An -c | tr -s ' \n' ' ')
+case $_last in
+" " | "" | *"033 [ K ") _ok=0 ;;
+*) _ok=1 ;;
+esac
+check "a run stopped by a signal leaves its line erased ($_last)" test "$_ok" -eq 0
+
 # --- validate, merge and import on a terminal
 TERM=xterm pty "$T/val.txt" "\"$FTKPI\" validate --in samples"
 check "validate on a terminal succeeds" test $? -eq 0
