@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "cmd/progress.h"
 #include "kpi/date.h"
 #include "pipeline/config.h"
 #include "pipeline/import/m365_extracts.h"
@@ -47,7 +49,7 @@ static const char usage[] =
     "  --out DIR            the output folder (created when missing)\n"
     "  --config FILE        configuration overriding the built-in defaults\n"
     "                       (the reject threshold, max_reject_pct)\n"
-    "  -q, --quiet          print only errors\n"
+    "  -q, --quiet          print only errors (no progress line)\n"
     "  -v, --verbose        also print each report's kind and counts\n"
     "  -h, --help           print this help\n"
     "\n"
@@ -146,11 +148,26 @@ static void print_file(const struct m365_file *f)
             (unsigned long long)f->accepted, (unsigned long long)f->rejected);
 }
 
+/* A file's size in bytes; 0 when it cannot be looked at (reading it
+ * fails anyway). */
+static uint64_t file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
 static int read_reports(struct import *im)
 {
     struct ftk_diag diag;
     bool progress = im->verbosity >= 0 && isatty(STDERR_FILENO);
-    for (size_t i = 0; i < im->scan.n_files; i++) {
+    /* the progress line: the reports' bytes, a file at a time */
+    uint64_t total = 0;
+    for (size_t i = 0; i < im->scan.n_files; i++)
+        total += file_size(im->scan.file[i].path);
+    struct progress *line =
+        progress_begin("import", "reports", PROGRESS_BYTES, total);
+    int rc = 0;
+    for (size_t i = 0; i < im->scan.n_files && rc == 0; i++) {
         const struct m365_scan_file *sf = &im->scan.file[i];
         struct m365_file *f = &im->file[i];
         if (progress && im->verbosity == 0)
@@ -158,8 +175,11 @@ static int read_reports(struct import *im)
         enum ftk_error err = m365_reader_read(sf->path, &im->rj, f, &diag);
         if (err == FTK_OK)
             err = m365_tally_add(&im->tally, sf->tenant, f, &diag);
-        if (err != FTK_OK)
-            return fail(err, &diag);
+        if (err != FTK_OK) {
+            rc = fail(err, &diag);
+            break;
+        }
+        progress_add(line, file_size(sf->path));
         if (im->verbosity > 0 && f->kind != M365_UNKNOWN)
             print_file(f);
         if (f->kind == M365_UNKNOWN && im->verbosity >= 0)
@@ -169,7 +189,8 @@ static int read_reports(struct import *im)
                     "skipped\n",
                     f->path, f->header);
     }
-    return 0;
+    progress_end(rc == 0);
+    return rc;
 }
 
 /* The extracts of every refresh date, then the commit. */
@@ -349,5 +370,6 @@ int cmd_import(int argc, char **argv)
         return usage_error("no reports folder: give --reports DIR", NULL);
     if (!im.out_dir)
         return usage_error("no output folder: give --out DIR", NULL);
+    progress_enable(im.verbosity >= 0);
     return import(&im);
 }

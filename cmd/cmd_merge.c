@@ -10,6 +10,7 @@
 #include "cmd/commands.h"
 #include "cmd/inputs.h"
 #include "cmd/outputs.h"
+#include "cmd/progress.h"
 #include "kpi/date.h"
 #include "pipeline/facts.h"
 #include "pipeline/playbook/playbook.h"
@@ -29,7 +30,7 @@ static const char usage[] =
     "\n"
     "  --out DIR            the output folder (created when missing)\n"
     "  --books fm|none      write the FM books (fm, the default) or none\n"
-    "  -q, --quiet          print only errors\n"
+    "  -q, --quiet          print only errors (no progress line)\n"
     "  -v, --verbose        print timings per stage\n"
     "  -h, --help           print this help\n"
     "\n"
@@ -54,6 +55,7 @@ struct merge {
     const char *out_dir;
     bool no_books;
     int verbosity;
+    struct progress *progress; /* the line of the shards' reading, or NULL */
     char **dir;
     size_t n_dirs;
     struct shard_dir *shard;
@@ -113,6 +115,7 @@ static int parse(struct merge *m, int argc, char **argv)
     }
     m->dir = argv + optind;
     m->n_dirs = (size_t)(argc - optind);
+    progress_enable(m->verbosity >= 0);
     return -1;
 }
 
@@ -151,6 +154,7 @@ static int gather(struct merge *m)
             shard_dir_open(&m->shard[m->n_open], m->dir[m->n_open], &diag);
         if (err != FTK_OK)
             return fail(err, &diag);
+        progress_add(m->progress, 1);
     }
     enum ftk_error err = shard_dir_check_set(m->shard, m->n_dirs, &diag);
     if (err == FTK_OK)
@@ -174,6 +178,7 @@ static int gather(struct merge *m)
     err = shard_dir_rejects(m->shard, m->n_dirs, &m->rj, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
+    progress_add(m->progress, 1);
     if (inputs_over_threshold("merge", &m->cfg, m->stats, n_stats, &m->rj)) {
         fprintf(stderr, "ftkpi merge: nothing published\n");
         return ftk_exit_code(FTK_E_REJECTS);
@@ -184,6 +189,7 @@ static int gather(struct merge *m)
     err = shard_dir_customers(m->shard, m->n_dirs, &m->st, &diag);
     if (err == FTK_OK)
         err = store_customers_done(&m->st);
+    progress_add(m->progress, 1);
     if (err == FTK_OK)
         err = shard_dir_rows(m->shard, m->n_dirs, &m->st, &m->rows, &diag);
     if (err != FTK_OK)
@@ -194,6 +200,7 @@ static int gather(struct merge *m)
                           m->rows.n_rows, &diag);
     if (err != FTK_OK)
         return fail(err, &diag);
+    progress_add(m->progress, 1);
     outputs_stage_done(&m->out, "kpis");
     return -1;
 }
@@ -205,7 +212,13 @@ static int merge(struct merge *m)
     m->out.verbosity = m->verbosity;
     m->out.no_books = m->no_books;
     outputs_start(&m->out);
+    /* the progress line: each folder opened, then the rejects, the
+     * customers, and the rows with the facts */
+    m->progress =
+        progress_begin("merge", "shards", PROGRESS_STEPS, m->n_dirs + 3);
     int rc = gather(m);
+    progress_end(rc < 0);
+    m->progress = NULL;
     if (rc >= 0)
         return rc;
     enum ftk_error err = playbook_init(&m->playbook, &m->facts, &diag);

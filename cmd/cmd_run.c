@@ -12,6 +12,7 @@
 #include "cmd/commands.h"
 #include "cmd/inputs.h"
 #include "cmd/outputs.h"
+#include "cmd/progress.h"
 #include "kpi/date.h"
 #include "pipeline/facts.h"
 #include "pipeline/publish.h"
@@ -46,7 +47,8 @@ static const char usage[] =
     "with one atomic exchange, so readers see the previous set or the new\n"
     "one. A failed or interrupted run leaves the previous set untouched;\n"
     "DIR may hold only files of the set its run.json lists. Two runs never\n"
-    "write to DIR at once.\n"
+    "write to DIR at once. On a terminal, each long stage (ingest, kpis,\n"
+    "books) shows a progress line: percent, rate, time left.\n"
     "\n"
     "  --customers FILE     customers extract (repeat for several files)\n"
     "  --entitlements FILE  entitlements extract (repeatable)\n"
@@ -66,7 +68,7 @@ static const char usage[] =
     "  --shard auto         I and N from SLURM_ARRAY_TASK_ID and\n"
     "                       SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX\n"
     "                       and FTKPI_SHARDS\n"
-    "  -q, --quiet          print only errors\n"
+    "  -q, --quiet          print only errors (no progress line)\n"
     "  -v, --verbose        print counts per file and timings per stage\n"
     "  -h, --help           print this help\n"
     "\n"
@@ -260,7 +262,11 @@ static int run(struct inputs *in)
         rc = ftk_exit_code(FTK_E_DATA);
         goto out;
     }
+    r.st.progress =
+        progress_begin("run", "kpis", PROGRESS_SERIES, r.st.n_series);
     err = facts_build(&r.facts, &r.st, month, &diag);
+    progress_end(err == FTK_OK);
+    r.st.progress = NULL;
     if (err != FTK_OK) {
         rc = fail(err, &diag);
         goto out;

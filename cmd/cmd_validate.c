@@ -27,7 +27,7 @@ static const char usage[] =
     "                       and usage*.csv[.gz] from DIR, in name order\n"
     "  --config FILE        configuration overriding the built-in defaults\n"
     "  --out DIR            write rejects.csv into DIR\n"
-    "  -q, --quiet          print only errors\n"
+    "  -q, --quiet          print only errors (no progress line)\n"
     "  -v, --verbose        also print each file's counts as it is read\n"
     "  -h, --help           print this help\n"
     "\n"

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/progress.h"
 #include "kpi/date.h"
 #include "pipeline/base/grow.h"
 #include "pipeline/base/sort.h"
@@ -215,6 +216,7 @@ static enum ftk_error finish(struct inputs *in, const char *cmd)
         }
     }
     in->progress = in->verbosity >= 0 && isatty(STDERR_FILENO);
+    progress_enable(in->verbosity >= 0);
     return FTK_OK;
 }
 
@@ -264,8 +266,9 @@ size_t inputs_count(const struct inputs *in)
     return in->n[0] + in->n[1] + in->n[2];
 }
 
-int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
-                  struct rejects *rj, struct extract_stats *stats)
+static int ingest_files(const struct inputs *in, const char *cmd,
+                        struct store *st, struct rejects *rj,
+                        struct extract_stats *stats)
 {
     struct ftk_diag diag;
     size_t at = 0;
@@ -303,6 +306,25 @@ int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
         }
     }
     return 0;
+}
+
+int inputs_ingest(const struct inputs *in, const char *cmd, struct store *st,
+                  struct rejects *rj, struct extract_stats *stats)
+{
+    /* the progress line counts raw bytes of the files' sizes (a file that
+     * cannot be read fails the stage anyway) */
+    uint64_t total = 0;
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < in->n[k]; i++) {
+            struct stat sb;
+            if (stat(in->files[k][i], &sb) == 0 && S_ISREG(sb.st_mode))
+                total += (uint64_t)sb.st_size;
+        }
+    st->progress = progress_begin(cmd, "ingest", PROGRESS_BYTES, total);
+    int rc = ingest_files(in, cmd, st, rj, stats);
+    progress_end(rc == 0);
+    st->progress = NULL;
+    return rc;
 }
 
 void inputs_print_table(FILE *f, const struct extract_stats *stats, size_t n)

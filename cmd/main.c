@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "cmd/progress.h"
 #include "cmd/terminal.h"
 #include "pipeline/base/ftk_error.h"
 #include "pipeline/base/version.h"
@@ -23,8 +24,13 @@ static const char usage[] =
     "  cohort     the regional leads' monthly review cohorts\n"
     "  import     turn Microsoft 365 usage reports into extracts\n"
     "\n"
-    "Run 'ftkpi COMMAND --help' for a command's options. Documentation:\n"
-    "docs/ in the source tree (README.md links every page).\n"
+    "Run 'ftkpi COMMAND --help' for a command's options, 'man ftkpi' for\n"
+    "all of them. Documentation: docs/ in the source tree (README.md links\n"
+    "every page).\n"
+    "\n"
+    "On a terminal, each long stage of run, validate, merge and import\n"
+    "shows a progress line (percent, rate, time left); -q turns it off, and\n"
+    "nothing of it is written to a file, a pipe or when TERM=dumb.\n"
     "\n"
     "Exit status: 0 success; 64 usage; 65 data error; 66 input missing;\n"
     "73 cannot create output; 74 I/O error; 75 another run holds the lock;\n"
@@ -64,7 +70,9 @@ int main(int argc, char **argv)
         char name[64];
         snprintf(name, sizeof(name), "ftkpi %s", commands[i].name);
         argv[1] = name;
-        return commands[i].fn(argc - 1, argv + 1);
+        int rc = commands[i].fn(argc - 1, argv + 1);
+        progress_end(rc == 0); /* a stage a command left going */
+        return rc;
     }
     fprintf(stderr, "ftkpi: unknown command '%s'\ntry 'ftkpi --help'\n",
             argv[1]);

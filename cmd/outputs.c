@@ -11,6 +11,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "cmd/progress.h"
+#include "cmd/terminal.h"
 #include "kpi/date.h"
 #include "pipeline/base/grow.h"
 #include "pipeline/ingest/source.h"
@@ -24,6 +26,7 @@ static sigset_t stop_signals;
 static void on_stop_signal(int sig)
 {
     publish_remove_on_signal();
+    terminal_line_clear_on_signal();
     _exit(128 + sig);
 }
 
@@ -275,9 +278,17 @@ static int write_books_and(struct outputs *o, struct report_job *job,
         .playbook = o->playbook,
         .max_list_rows = o->cfg->max_list_rows,
     };
+    uint64_t rows = 0;
+    if (books_err == FTK_OK) {
+        rows = o->facts->n_rows;
+        for (size_t i = 0; i < o->books.n; i++)
+            rows += o->books.book[i].n_rows;
+    }
+    in.progress = progress_begin(o->cmd, "books", PROGRESS_BOOKS, 2 * rows);
     enum ftk_error err =
         report_books_write_with(job, n_jobs, book, books_err == FTK_OK ? n : 0,
                                 &in, report_books_threads(), &diag);
+    progress_end(err == FTK_OK);
     int rc = 0;
     /* the CSV outputs, in order */
     for (size_t i = 0; i < n_jobs && rc == 0; i++) {

@@ -5,8 +5,12 @@
 #include "cmd/terminal.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -22,6 +26,17 @@ struct filter {
 
 static struct filter err_filter = {STDERR_FILENO, {0}, 0};
 static struct filter out_filter = {STDOUT_FILENO, {0}, 0};
+
+/* The progress line: whether one is drawn on stderr now. A message takes
+ * the lock, erases the line and is written; the next tick draws it again
+ * below the message. */
+static pthread_mutex_t line_lock = PTHREAD_MUTEX_INITIALIZER;
+/* written under line_lock; atomic (lock-free) so that a signal handler
+ * may read it too (terminal_line_clear_on_signal) */
+static atomic_bool line_drawn;
+
+/* Carriage return, then ECMA-48 "erase in line" (to its end). */
+static const char erase_line[] = "\r\033[K";
 
 static void write_all(int fd, const char *s, size_t n)
 {
@@ -42,6 +57,11 @@ static ssize_t filter_write(void *cookie, const char *buf, size_t n)
     struct filter *f = cookie;
     char in[CHUNK + sizeof(f->held)];
     char out[4 * sizeof(in) + 1];
+    pthread_mutex_lock(&line_lock);
+    if (line_drawn) {
+        write_all(STDERR_FILENO, erase_line, sizeof(erase_line) - 1);
+        line_drawn = false;
+    }
     for (size_t done = 0; done < n;) {
         size_t take = n - done < CHUNK ? n - done : CHUNK;
         memcpy(in, f->held, f->n_held);
@@ -54,6 +74,7 @@ static ssize_t filter_write(void *cookie, const char *buf, size_t n)
         write_all(f->fd, out,
                   utf8_escape(in, len - tail, true, out, sizeof(out)));
     }
+    pthread_mutex_unlock(&line_lock);
     return (ssize_t)n;
 }
 
@@ -76,4 +97,45 @@ void terminal_filter_streams(void)
         if (o)
             stdout = o;
     }
+}
+
+bool terminal_line_capable(void)
+{
+    const char *term = getenv("TERM");
+    return isatty(STDERR_FILENO) && term && *term && strcmp(term, "dumb") != 0;
+}
+
+void terminal_line_draw(const char *text, bool last)
+{
+    struct winsize ws;
+    size_t cols = 80;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+        cols = ws.ws_col;
+    /* one column short of the width: a full line would wrap the cursor
+     * onto the next, and the next \r would not come back to this one */
+    size_t n = strlen(text);
+    if (n > cols - 1)
+        n = cols - 1;
+    pthread_mutex_lock(&line_lock);
+    write_all(STDERR_FILENO, erase_line, sizeof(erase_line) - 1);
+    write_all(STDERR_FILENO, text, n);
+    if (last)
+        write_all(STDERR_FILENO, "\n", 1);
+    line_drawn = !last;
+    pthread_mutex_unlock(&line_lock);
+}
+
+void terminal_line_clear_on_signal(void)
+{
+    if (atomic_load(&line_drawn))
+        write_all(STDERR_FILENO, erase_line, sizeof(erase_line) - 1);
+}
+
+void terminal_line_clear(void)
+{
+    pthread_mutex_lock(&line_lock);
+    if (line_drawn)
+        write_all(STDERR_FILENO, erase_line, sizeof(erase_line) - 1);
+    line_drawn = false;
+    pthread_mutex_unlock(&line_lock);
 }

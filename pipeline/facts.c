@@ -1154,7 +1154,13 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
         goto out;
     }
 
+    /* series looked at, told to the progress line every 1024 tenants */
+    uint64_t seen = 0;
     for (uint32_t i = 0; i < st->n_tenants; i++) {
+        if (i % 1024 == 1023) {
+            progress_add(st->progress, seen);
+            seen = 0;
+        }
         const struct store_tenant *t = &st->tenant[order[i]];
         if (t->foreign)
             continue;
@@ -1164,6 +1170,7 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
         for (int k = 0; k < cfg->n_workloads; k++) {
             const struct store_series *s =
                 store_series_of(st, order[i], f->workload_order[k]);
+            seen += s != NULL;
             if (!s || !in_window(s, as_of_month, f->month_end))
                 continue;
             err = workload_row(&b, s, t, &f->row[f->n_rows++]);
@@ -1173,6 +1180,7 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
         c->n_rows = (uint32_t)f->n_rows - c->first_row;
         customer_row(&b, t, c);
     }
+    progress_add(st->progress, seen);
     err = aggregate(&b);
 out:
     free(order);

@@ -21,6 +21,7 @@
 
 #include "kpi/kpi.h"
 #include "pipeline/base/arena.h"
+#include "pipeline/base/progress.h"
 #include "pipeline/base/shard.h"
 #include "pipeline/config.h"
 #include "pipeline/base/ftk_error.h"
@@ -83,6 +84,10 @@ struct store {
     /* The part of a split run this store computes (docs/sharding.md); a
      * zeroed shard: the whole run. Set by the caller before loading. */
     struct shard shard;
+    /* Where loading (raw input bytes) and facts_build (series) count the
+     * work they have done for the progress line; NULL: nowhere. Set by the
+     * caller around each stage. */
+    struct progress *progress;
 };
 
 enum store_added { STORE_ADDED, STORE_DUPLICATE };

@@ -5,10 +5,15 @@
 # slurm-wlm (slurmctld, slurmd, sbatch, squeue, scontrol, scancel) and munge
 # (munged) are for tests/e2e/slurm.sh, which starts its own one-node
 # cluster; no service of theirs is configured or enabled here.
+# bsdutils (script: the progress line under a pseudo-terminal), groff-base
+# and man-db (the man page rendered without warnings) and systemd
+# (systemd-analyze verify of contrib/systemd; nothing is started) are for
+# tests/e2e/progress.sh, man.sh and schedule.sh.
 set -eu
 need="gcc make libc6-dev pkg-config libxlsxwriter-dev libcsv-dev zlib1g-dev
 libcmocka-dev libinih-dev libssl-dev libgmp-dev libmd-dev python3 python3-openpyxl
-strace clang-format libreoffice-calc-nogui poppler-utils time slurm-wlm munge"
+strace clang-format libreoffice-calc-nogui poppler-utils time slurm-wlm munge
+bsdutils groff-base man-db systemd"
 missing=""
 for p in $need; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

@@ -44,6 +44,7 @@
 struct slot {
     unsigned char *buf; /* SOURCE_CHUNK bytes */
     size_t len;         /* 0 at the end of the file */
+    uint64_t raw_end;   /* the source's raw bytes read once it was filled */
     enum ftk_error err;
     struct ftk_diag diag;
 };
@@ -67,6 +68,7 @@ struct csv_reader {
     bool sync_ready;
     unsigned char *chunk; /* slot[head].buf while held */
     size_t chunk_len, chunk_pos;
+    uint64_t raw_taken; /* raw bytes behind the chunks taken so far */
     bool eof, bom_checked, finished;
     uint64_t line;        /* physical line of the next byte fed */
     uint64_t line_offset; /* bytes of that line already fed */
@@ -175,6 +177,7 @@ static void *read_ahead(void *arg)
             break;
         struct slot *s = &r->slot[i];
         s->err = source_read(&r->src, s->buf, SOURCE_CHUNK, &s->len, &s->diag);
+        s->raw_end = r->src.bytes;
         pthread_mutex_lock(&r->lock);
         r->filled++;
         pthread_cond_signal(&r->more);
@@ -236,6 +239,7 @@ static enum ftk_error next_chunk(struct csv_reader *r, size_t *got,
     struct slot *s = &r->slot[r->head];
     r->held = true;
     r->chunk = s->buf;
+    r->raw_taken = s->raw_end;
     *got = s->len;
     if (s->err != FTK_OK || s->len == 0)
         stop_thread(r);
@@ -306,6 +310,11 @@ void csv_reader_use_libcsv_only(struct csv_reader *r, bool on)
 uint64_t csv_reader_lines_split(const struct csv_reader *r)
 {
     return r->lines_split;
+}
+
+uint64_t csv_reader_raw_taken(const struct csv_reader *r)
+{
+    return r->raw_taken;
 }
 
 struct source *csv_reader_source(struct csv_reader *r)

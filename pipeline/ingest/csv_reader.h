@@ -58,6 +58,11 @@ void csv_reader_use_libcsv_only(struct csv_reader *r, bool on);
 /* How many records the splitter gave, for the same tests. */
 uint64_t csv_reader_lines_split(const struct csv_reader *r);
 
+/* The raw bytes of the file (compressed, for gzip) behind the content the
+ * parser has taken so far, a chunk at a time: how far reading has got, for
+ * the progress line. Read-ahead chunks not yet taken are not counted. */
+uint64_t csv_reader_raw_taken(const struct csv_reader *r);
+
 /* The source under the reader: bytes read, checksum. Complete once
  * csv_reader_next has returned the end of the file. Called before that, it
  * stops the reading thread (the count then includes chunks read ahead) and

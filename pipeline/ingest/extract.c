@@ -464,6 +464,8 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
     enum ftk_error err = csv_reader_open(&r, path, diag);
     if (err != FTK_OK)
         return err;
+    /* raw bytes told to the progress line, every 1024 records */
+    uint64_t counted = 0;
     const struct csv_record *rec;
     int map[MAX_COLS];
     err = csv_reader_next(r, &rec, diag);
@@ -487,10 +489,15 @@ enum ftk_error extract_file(struct store *st, struct rejects *rj,
         err = ftk_fail(diag, FTK_E_NOMEM, "%s: out of memory", path);
         goto out;
     }
-    for (;;) {
+    for (uint32_t n_rec = 1;; n_rec++) {
         err = csv_reader_next(r, &rec, diag);
         if (err != FTK_OK || !rec)
             break;
+        if (st->progress && n_rec % 1024 == 0) {
+            uint64_t taken = csv_reader_raw_taken(r);
+            progress_add(st->progress, taken - counted);
+            counted = taken;
+        }
         if (!row_owned(st, map, rec)) {
             stats->skipped++;
             err = foreign_row(st, kind, sc, map, rec, n_header, val, dc, &kc);
@@ -536,6 +543,7 @@ out:
     if (err == FTK_OK) {
         struct source *src = csv_reader_source(r);
         stats->bytes = src->bytes;
+        progress_add(st->progress, src->bytes - counted);
         source_sha256(src, stats->sha256);
     }
     csv_reader_close(r);

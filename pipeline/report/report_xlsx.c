@@ -104,16 +104,30 @@ static void set_properties(struct sheet_book *x)
 /* The sheets of the workloads present (those with a portfolio row): the
  * core workloads first, in x->core's order, then the others by code (the
  * portfolio's order). Links find a sheet by its name, not its place. */
+/* A workload's sheet, then its facts rows told to the progress line
+ * (docs/running.md, "Progress": a book counts each of its facts rows
+ * twice, once on its workload's sheet and once when the book is closed). */
+static void workload_sheet(struct sheet_book *x, int w)
+{
+    sheet_workload_write(x, w);
+    if (!x->in->progress)
+        return;
+    uint64_t n = 0;
+    for (size_t i = 0; i < x->f->n_rows; i++)
+        n += x->f->row[i].workload == w;
+    progress_add(x->in->progress, n);
+}
+
 static void workload_sheets(struct sheet_book *x)
 {
     const struct facts *f = x->f;
     for (int k = 0; k < x->n_core; k++)
         for (size_t i = 0; i < f->n_portfolio && x->err == FTK_OK; i++)
             if (f->portfolio[i].workload == x->core[k])
-                sheet_workload_write(x, x->core[k]);
+                workload_sheet(x, x->core[k]);
     for (size_t i = 0; i < f->n_portfolio && x->err == FTK_OK; i++)
         if (!x->cfg->workload[f->portfolio[i].workload].core)
-            sheet_workload_write(x, f->portfolio[i].workload);
+            workload_sheet(x, f->portfolio[i].workload);
 }
 
 enum ftk_error report_xlsx_write(const char *path,
@@ -183,6 +197,7 @@ enum ftk_error report_xlsx_write(const char *path,
         /* assembling makes temporary files and formats the creation time,
          * both thread-safe (xlsx_threads.h), so books close in parallel */
         lxw_error e = workbook_close(x.wb);
+        progress_add(in->progress, x.f->n_rows);
         if (e != LXW_NO_ERROR)
             sheet_fail(&x, sheet_lxw_error(e), "%s: %s", path, lxw_strerror(e));
     } else {

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pipeline/base/progress.h"
 #include "pipeline/config.h"
 #include "pipeline/ingest/extract.h"
 #include "pipeline/facts.h"
@@ -70,6 +71,10 @@ struct report_xlsx_input {
      * are (docs/workbook.md, "Long lists"). 0: no cap. FM books are never
      * capped. */
     uint32_t max_list_rows;
+    /* Where the book counts its facts rows for the progress line: each
+     * row once as its workload's sheet is written, once more when the
+     * book is closed (2 x facts.n_rows in all). NULL: nowhere. */
+    struct progress *progress;
 };
 
 /* Writes the workbook to path. Books may be written by several threads at

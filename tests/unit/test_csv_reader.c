@@ -806,6 +806,40 @@ static void test_csv_reader__source_taken_early_stops_reading(void **state)
     close_reader(fx);
 }
 
+/* The progress line's count of raw bytes: nothing before the first
+ * chunk, a chunk at a time while records are read (never more than the
+ * file, never going back), and the whole file at the end, the same count
+ * as the source's. */
+static void test_csv_reader__raw_taken_counts_chunks(void **state)
+{
+    struct fixture *fx = *state;
+    size_t len;
+    char *text = repeat("T000123,EXO,2024-01-01,5\n", 100000, "", &len);
+    assert_true(len > 4 * SOURCE_CHUNK);
+    open_text(fx, text, len);
+    test_free(text);
+    assert_int_equal(csv_reader_raw_taken(fx->r), 0);
+    assert_non_null(next(fx));
+    uint64_t first = csv_reader_raw_taken(fx->r);
+    assert_int_equal(first, SOURCE_CHUNK);
+    uint64_t last = first, steps = 0;
+    const struct csv_record *rec;
+    struct ftk_diag diag = {{0}};
+    for (;;) {
+        assert_int_equal(csv_reader_next(fx->r, &rec, &diag), FTK_OK);
+        if (!rec)
+            break;
+        uint64_t now = csv_reader_raw_taken(fx->r);
+        assert_true(now >= last && now <= len);
+        steps += now != last;
+        last = now;
+    }
+    assert_int_equal(last, len);
+    assert_true(steps >= 4);
+    assert_int_equal(csv_reader_source(fx->r)->bytes, last);
+    close_reader(fx);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -839,6 +873,7 @@ int main(void)
         T(test_csv_reader__binary_file_is_not_a_text_csv),
         T(test_csv_reader__long_line_without_quotes_says_so),
         T(test_csv_reader__source_taken_early_stops_reading),
+        T(test_csv_reader__raw_taken_counts_chunks),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
