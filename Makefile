@@ -134,10 +134,10 @@ bench: deps $(FTKPI) $(BUILD)/tools/xlsx_floor
 # that fails lands in tests/fuzz/regressions, which every `make test`
 # replays (tests/unit/test_fuzz.c). Not part of CI: it runs until stopped.
 FUZZ_SECONDS ?= 60
-# The workbook (report_xlsx.c and its sheet engine and sheets, sheet*.c)
-# needs libxlsxwriter, which the harness does not link.
+# The workbook (report_xlsx.c and its sheet engine and sheets, sheet*.c,
+# and xlsx_threads.c) needs libxlsxwriter, which the harness does not link.
 FUZZ_SRCS := $(filter-out pipeline/cohort/%.c pipeline/report/report_xlsx.c \
-	pipeline/report/sheet%.c $(SAMPLEGEN),$(LIB_SRCS))
+	pipeline/report/sheet%.c pipeline/report/xlsx_threads.c $(SAMPLEGEN),$(LIB_SRCS))
 build/fuzz/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(FUZZ_SRCS) $(BUILD)/gen/default_config.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -I. -g -O1 \

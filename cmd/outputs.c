@@ -193,61 +193,81 @@ struct csv_output {
     bool (*from_playbook)(FILE *, const struct playbook *);
 };
 
-/* Writes one output through the publish and records its digest. */
-static int write_output(struct outputs *o, const struct csv_output *out)
-{
-    const char *name = out->name;
-    struct ftk_diag diag;
+/* A CSV output written by the books' pool, beside the workbooks: its file
+ * created beforehand (the publish is not shared between threads), then
+ * written, flushed and digested by whichever thread takes it. */
+struct csv_job {
+    const struct outputs *o;
+    const struct csv_output *out;
     FILE *f;
-    enum ftk_error err = publish_create(o->pub, name, &f, &diag);
-    if (err != FTK_OK)
-        return fail(o, err, &diag);
+    int errnum;        /* a write that failed: its errno */
+    bool write_failed; /* else a failed digest: the job's diag */
+    struct manifest_output result;
+};
+
+static enum ftk_error csv_job_run(void *arg, struct ftk_diag *diag)
+{
+    struct csv_job *j = arg;
+    const struct outputs *o = j->o;
     errno = 0;
-    bool written = out->from_facts ? out->from_facts(f, o->facts)
-                                   : out->from_playbook(f, o->playbook);
-    if (!written || fflush(f) != 0)
-        return write_failed(o, name, errno);
-    return record_output(o, name);
+    bool written = j->out->from_facts
+                       ? j->out->from_facts(j->f, o->facts)
+                       : j->out->from_playbook(j->f, o->playbook);
+    if (!written || fflush(j->f) != 0) {
+        j->errnum = errno;
+        j->write_failed = true;
+        return FTK_E_IO;
+    }
+    j->result.name = j->out->name;
+    return source_digest(publish_tmp_path(o->pub, j->out->name),
+                         &j->result.bytes, j->result.sha256, diag);
 }
 
 /* The workbooks: the portfolio workbook and, unless --books none, a book
- * per FM, written in parallel (report_books.h). libxlsxwriter writes each
- * at its temporary path itself; the publish's commit syncs and renames
- * whatever file is then at that path. run.json lists the portfolio
- * workbook, then the FM books in the By FM sheet's order. */
-static int write_workbooks(struct outputs *o)
+ * per FM, written in parallel (report_books.h) with the n_jobs CSV
+ * outputs; with books false (an output could not be created), the CSV
+ * outputs alone. libxlsxwriter writes each book at its temporary path
+ * itself; the publish's commit syncs and renames whatever file is then at
+ * that path. Errors are reported in the order of the outputs, as if each
+ * were written in turn: the CSV outputs, then the one that could not be
+ * created (create_err), rejects.csv, then the workbooks. run.json lists
+ * the CSV outputs, rejects.csv, the portfolio workbook, then the FM books
+ * in the By FM sheet's order. */
+static int write_books_and(struct outputs *o, struct report_job *job,
+                           struct csv_job *cj, size_t n_jobs,
+                           enum ftk_error create_err,
+                           const struct ftk_diag *create_diag)
 {
-    struct ftk_diag diag;
+    struct ftk_diag diag, books_diag;
     char month[8];
     kpi_month_format(o->facts->as_of_month, month);
     snprintf(o->workbook, sizeof(o->workbook), "kpi-%s.xlsx", month);
-    enum ftk_error err = FTK_OK;
-    if (!o->no_books)
-        err = fm_books_plan(&o->books, o->facts, &diag);
-    if (err != FTK_OK)
-        return fail(o, err, &diag);
+    /* planned and reserved only when every CSV output was created */
+    enum ftk_error books_err = create_err;
+    if (books_err == FTK_OK && !o->no_books)
+        books_err = fm_books_plan(&o->books, o->facts, &books_diag);
     size_t n = 1 + o->books.n;
     struct report_book *book = calloc(n, sizeof(*book));
     if (!book)
         return ftk_exit_code(FTK_E_NOMEM);
-    err = publish_reserve(o->pub, o->workbook, &diag);
-    for (size_t i = 0; i < o->books.n && err == FTK_OK; i++)
-        err = publish_reserve(o->pub, o->books.book[i].file, &diag);
-    if (err != FTK_OK) {
-        free(book);
-        return fail(o, err, &diag);
+    if (books_err == FTK_OK)
+        books_err = publish_reserve(o->pub, o->workbook, &books_diag);
+    for (size_t i = 0; i < o->books.n && books_err == FTK_OK; i++)
+        books_err = publish_reserve(o->pub, o->books.book[i].file, &books_diag);
+    if (books_err == FTK_OK) {
+        book[0].path = publish_tmp_path(o->pub, o->workbook);
+        for (size_t i = 0; i < o->books.n; i++) {
+            const struct fm_book *b = &o->books.book[i];
+            book[1 + i] = (struct report_book){
+                .path = publish_tmp_path(o->pub, b->file),
+                .customers = b->customer,
+                .n_customers = b->n_customers,
+                .fm = b->fm,
+                .size = b->n_rows,
+            };
+        }
     }
-    book[0].path = publish_tmp_path(o->pub, o->workbook);
-    for (size_t i = 0; i < o->books.n; i++) {
-        const struct fm_book *b = &o->books.book[i];
-        book[1 + i] = (struct report_book){
-            .path = publish_tmp_path(o->pub, b->file),
-            .customers = b->customer,
-            .n_customers = b->n_customers,
-            .fm = b->fm,
-            .size = b->n_rows,
-        };
-    }
+    outputs_stage_done(o, "write");
     struct report_xlsx_input in = {
         .kind = REPORT_XLSX_PORTFOLIO,
         .facts = o->facts,
@@ -258,13 +278,46 @@ static int write_workbooks(struct outputs *o)
         .playbook = o->playbook,
         .max_list_rows = o->cfg->max_list_rows,
     };
-    uint64_t rows = o->facts->n_rows;
-    for (size_t i = 0; i < o->books.n; i++)
-        rows += o->books.book[i].n_rows;
+    uint64_t rows = 0;
+    if (books_err == FTK_OK) {
+        rows = o->facts->n_rows;
+        for (size_t i = 0; i < o->books.n; i++)
+            rows += o->books.book[i].n_rows;
+    }
     in.progress = progress_begin(o->cmd, "books", PROGRESS_BOOKS, 2 * rows);
-    err = report_books_write(book, n, &in, report_books_threads(), &diag);
+    enum ftk_error err =
+        report_books_write_with(job, n_jobs, book, books_err == FTK_OK ? n : 0,
+                                &in, report_books_threads(), &diag);
     progress_end(err == FTK_OK);
-    if (err != FTK_OK) {
+    int rc = 0;
+    /* the CSV outputs, in order */
+    for (size_t i = 0; i < n_jobs && rc == 0; i++) {
+        if (job[i].err == FTK_OK) {
+            struct manifest_output *m = add_output(o, cj[i].out->name);
+            if (!m)
+                rc = ftk_exit_code(FTK_E_NOMEM);
+            else
+                *m = cj[i].result;
+        } else if (cj[i].write_failed) {
+            rc = write_failed(o, cj[i].out->name, cj[i].errnum);
+        } else {
+            rc = fail(o, job[i].err, &job[i].diag);
+        }
+    }
+    if (rc == 0 && create_err != FTK_OK)
+        rc = fail(o, create_err, create_diag);
+    if (rc == 0) {
+        /* rejects.csv has been written as the rows were read (or merged) */
+        FILE *rejects = o->rj->out.f;
+        errno = 0;
+        if (fflush(rejects) != 0 || csv_writer_error(&o->rj->out))
+            rc = write_failed(o, "rejects.csv", errno);
+        else
+            rc = record_output(o, "rejects.csv");
+    }
+    if (rc == 0 && books_err != FTK_OK)
+        rc = fail(o, books_err, &books_diag);
+    if (rc == 0 && err != FTK_OK) {
         size_t i = 0;
         while (i + 1 < n && book[i].err == FTK_OK)
             i++;
@@ -279,11 +332,11 @@ static int write_workbooks(struct outputs *o)
                         1e6);
         else
             fprintf(stderr, "ftkpi %s: %s: %s\n", o->cmd, name, diag.msg);
-        free(book);
-        return ftk_exit_code(err);
+        rc = ftk_exit_code(err);
     }
     free(book);
-    int rc = record_output(o, o->workbook);
+    if (rc == 0)
+        rc = record_output(o, o->workbook);
     for (size_t i = 0; i < o->books.n && rc == 0; i++)
         rc = record_output(o, o->books.book[i].file);
     return rc;
@@ -300,27 +353,30 @@ int outputs_publish(struct outputs *o)
         {"next_actions.csv", NULL, playbook_csv_next_actions},
         {"exec_summaries.csv", NULL, playbook_csv_exec_summaries},
     };
-    for (size_t i = 0; i < sizeof(csvs) / sizeof(csvs[0]); i++) {
-        int rc = write_output(o, &csvs[i]);
-        if (rc != 0)
-            return rc;
+#define N_CSVS (sizeof(csvs) / sizeof(csvs[0]))
+    struct csv_job cj[N_CSVS];
+    struct report_job job[N_CSVS];
+    size_t n_jobs = 0;
+    enum ftk_error err = FTK_OK;
+    struct ftk_diag create_diag;
+    for (size_t i = 0; i < N_CSVS && err == FTK_OK; i++) {
+        FILE *f;
+        err = publish_create(o->pub, csvs[i].name, &f, &create_diag);
+        if (err != FTK_OK)
+            break;
+        cj[n_jobs] = (struct csv_job){.o = o, .out = &csvs[i], .f = f};
+        job[n_jobs] =
+            (struct report_job){.run = csv_job_run, .arg = &cj[n_jobs]};
+        n_jobs++;
     }
-    /* rejects.csv has been written as the rows were read (or merged) */
-    FILE *rejects = o->rj->out.f;
-    errno = 0;
-    if (fflush(rejects) != 0 || csv_writer_error(&o->rj->out))
-        return write_failed(o, "rejects.csv", errno);
-    int rc = record_output(o, "rejects.csv");
-    if (rc != 0)
-        return rc;
-    outputs_stage_done(o, "write");
-    rc = write_workbooks(o);
+#undef N_CSVS
+    int rc = write_books_and(o, job, cj, n_jobs, err, &create_diag);
     if (rc != 0)
         return rc;
     outputs_stage_done(o, "workbook");
 
     FILE *f;
-    enum ftk_error err = publish_create(o->pub, "run.json", &f, &diag);
+    err = publish_create(o->pub, "run.json", &f, &diag);
     if (err != FTK_OK)
         return fail(o, err, &diag);
     struct manifest m = {

@@ -82,8 +82,11 @@ void outputs_start(struct outputs *o);
 /* Ends a stage: its time goes to run.json (and stderr when verbose). */
 void outputs_stage_done(struct outputs *o, const char *stage);
 
-/* Writes every output and commits the publish. Prints what failed and
- * returns the exit code; 0 when published. */
+/* Writes every output and commits the publish: the CSV facts are written
+ * by the workbooks' threads while they write the books (stages "write":
+ * creating the files and planning the books; "workbook": the books and
+ * the CSV facts). Prints what failed, the first output in order that
+ * failed, and returns the exit code; 0 when published. */
 int outputs_publish(struct outputs *o);
 
 /* Frees what the step kept. Safe on a zeroed struct. */

@@ -223,11 +223,16 @@ bool kpi_delta_at_most(const struct kpi_au *now, const struct kpi_au *then,
            delta_cmp(now, then, limit) <= 0;
 }
 
-/* |AU(x) - AU(anchor)| <= band pp; band >= 0, both AUs defined. */
+/* |AU(x) - AU(anchor)| <= band pp; band >= 0, both AUs defined: with
+ * d = 100 * num / den pp as in delta_cmp, -band <= d <= band, each side
+ * multiplied by den > 0, from one product each. */
 static bool within_band(const struct kpi_au *x, const struct kpi_au *anchor,
                         kpi_pct band)
 {
-    return delta_cmp(x, anchor, band) <= 0 && delta_cmp(x, anchor, -band) >= 0;
+    kpi_i128 num = (kpi_i128)x->ae * anchor->qe - (kpi_i128)anchor->ae * x->qe;
+    kpi_i128 lhs = num * PCT_UNIT;
+    kpi_i128 rhs = (kpi_i128)band * ((kpi_i128)x->qe * anchor->qe);
+    return lhs <= rhs && -lhs <= rhs;
 }
 
 int kpi_plateau_months(const struct kpi_au *vals, size_t n, kpi_pct band)

@@ -94,38 +94,20 @@ static bool in_window(const struct store_series *s, int32_t month,
            (s->n_month > 0 && s->month[0].month <= month);
 }
 
-/* The plateau: the values of the consecutive defined months ending at m,
- * handed to kpi_plateau_months. */
-static int plateau(const struct store_series *s, int32_t month,
-                   int32_t window_end, kpi_pct band, struct kpi_au **buf,
-                   size_t *cap, struct kpi_au *anchor)
+/* The plateau: the values of the consecutive defined months ending at
+ * slot last (vals[i] is slot i's value), handed to kpi_plateau_months. */
+static int plateau(const struct store_series *s, const struct kpi_au *vals,
+                   size_t last, kpi_pct band, struct kpi_au *anchor)
 {
-    const struct store_month *last = store_month_of(s, month);
-    if (!last)
+    if (!kpi_au_defined(&vals[last]))
         return 0;
-    size_t i = (size_t)(last - s->month), n = 0;
-    for (;;) {
-        struct kpi_au v = slot_value(s, &s->month[i], window_end, NULL);
-        if (!kpi_au_defined(&v))
-            break;
-        struct kpi_au *p = grow_array(*buf, cap, n + 1, sizeof(*p));
-        if (!p)
-            return -1;
-        *buf = p;
-        (*buf)[n++] = v;
-        if (i == 0 || s->month[i - 1].month != s->month[i].month - 1)
-            break;
-        i--;
-    }
-    /* buf holds m, m-1, ...; kpi_plateau_months wants oldest first */
-    for (size_t a = 0, b = n ? n - 1 : 0; a < b; a++, b--) {
-        struct kpi_au t = (*buf)[a];
-        (*buf)[a] = (*buf)[b];
-        (*buf)[b] = t;
-    }
-    int L = kpi_plateau_months(*buf, n, band);
+    size_t first = last;
+    while (first > 0 && kpi_au_defined(&vals[first - 1]) &&
+           s->month[first - 1].month == s->month[first].month - 1)
+        first--;
+    int L = kpi_plateau_months(vals + first, last - first + 1, band);
     if (L > 0)
-        *anchor = (*buf)[n - 1 - (size_t)L];
+        *anchor = vals[last - (size_t)L];
     return L;
 }
 
@@ -200,13 +182,91 @@ static int32_t latest_usage(const struct store_series *s, int32_t month)
     return KPI_NO_DATE;
 }
 
+/* Months whose first day a build keeps at hand: the as-of month and the
+ * FIRST_DAYS - 1 before it. */
+#define FIRST_DAYS 64
+
 struct build {
     struct facts *f;
     const struct config *cfg;
-    struct kpi_au *plateau_buf;
-    size_t plateau_cap;
+    /* the first days of the months up to the as-of month */
+    int32_t first_day[FIRST_DAYS];
+    struct kpi_au *vals; /* series_values' values of one series */
+    size_t vals_cap;
     char tags[4096];
 };
+
+static void build_start(struct build *b, struct facts *f,
+                        const struct config *cfg)
+{
+    memset(b, 0, sizeof(*b));
+    b->f = f;
+    b->cfg = cfg;
+    for (int k = 0; k < FIRST_DAYS; k++)
+        b->first_day[k] =
+            kpi_month_first_day(f->as_of_month - (FIRST_DAYS - 1) + k);
+}
+
+static int32_t build_day_of(const struct build *b, int32_t month, int day)
+{
+    int32_t k = month - (b->f->as_of_month - (FIRST_DAYS - 1));
+    if (k >= 0 && k < FIRST_DAYS)
+        return b->first_day[k] + day - 1;
+    return day_of(month, day);
+}
+
+/* The values of a series' slots up to the as-of month, oldest first, into
+ * b->vals: each slot's AE with the QE of its latest snapshot day, as
+ * slot_value gives it, found in one walk over the slots and the
+ * entitlement snapshots together (both in date order) rather than a
+ * search per month. Slots of months before from are left out (their
+ * places in b->vals unset). Returns the number of slots; *backfilled is
+ * the last one's, -1 when out of memory. */
+static int64_t series_values(struct build *b, const struct store_series *s,
+                             int32_t from, bool *backfilled)
+{
+    int32_t m = b->f->as_of_month, end = b->f->month_end;
+    uint32_t n = s->n_month;
+    while (n > 0 && s->month[n - 1].month > m)
+        n--;
+    struct kpi_au *vals =
+        grow_array(b->vals, &b->vals_cap, n ? n : 1, sizeof(*vals));
+    if (!vals)
+        return -1;
+    b->vals = vals;
+    bool known = s->n_ent > 0 && s->ent[0].as_of <= end;
+    uint32_t j = 0; /* snapshots with as_of <= the slot's day */
+    *backfilled = false;
+    uint32_t i = n;
+    while (i > 0 && s->month[i - 1].month >= from)
+        i--;
+    for (; i < n; i++) {
+        const struct store_month *slot = &s->month[i];
+        struct kpi_au v = {.has_value = true, .ae = slot->ae};
+        if (known) {
+            int32_t d =
+                build_day_of(b, slot->month, store_month_last_day(slot));
+            if (d > end)
+                d = end;
+            while (j < s->n_ent && s->ent[j].as_of <= d)
+                j++;
+            v.qe_known = true;
+            v.qe = s->ent[j ? j - 1 : 0].qe;
+            *backfilled = j == 0;
+        }
+        vals[i] = v;
+    }
+    return n;
+}
+
+/* The index of month's slot among the first n, or -1. */
+static int64_t slot_index(const struct store_series *s, uint32_t n,
+                          int32_t month)
+{
+    while (n > 0 && s->month[n - 1].month > month)
+        n--;
+    return n > 0 && s->month[n - 1].month == month ? (int64_t)n - 1 : -1;
+}
 
 static enum ftk_error workload_row(struct build *b,
                                    const struct store_series *s,
@@ -229,9 +289,15 @@ static enum ftk_error workload_row(struct build *b,
     r->latest_usage = latest_usage(s, m);
     r->latest_entitlement = KPI_NO_DATE;
 
-    const struct store_month *slot = store_month_of(s, m);
-    if (slot) {
-        r->value = slot_value(s, slot, end, &r->qe_backfilled);
+    bool backfilled;
+    int64_t n = series_values(b, s, INT32_MIN, &backfilled);
+    if (n < 0)
+        return FTK_E_NOMEM;
+    const struct kpi_au *vals = b->vals, none = {0};
+    int64_t at = slot_index(s, (uint32_t)n, m);
+    if (at >= 0) {
+        r->value = vals[at];
+        r->qe_backfilled = r->value.qe_known && backfilled;
         r->qe_known = r->value.qe_known;
         r->qe = r->value.qe;
     } else {
@@ -245,17 +311,18 @@ static enum ftk_error workload_row(struct build *b,
     if (strcmp(wl->code, "EXO") == 0)
         r->scenario = kpi_exo_scenario(&r->value);
 
-    struct kpi_au prev = month_value(s, m - 1, end);
-    r->value_3m_ago = month_value(s, m - 3, end);
+    int64_t k = slot_index(s, (uint32_t)n, m - 1);
+    struct kpi_au prev = k >= 0 ? vals[k] : none;
+    k = slot_index(s, (uint32_t)n, m - 3);
+    r->value_3m_ago = k >= 0 ? vals[k] : none;
     r->has_delta_1m = kpi_delta_pp(&r->value, &prev, &r->delta_1m);
     r->has_delta_3m = kpi_delta_pp(&r->value, &r->value_3m_ago, &r->delta_3m);
     r->loser = kpi_delta_at_most(&r->value, &r->value_3m_ago,
                                  cfg->focus.loser_delta_3m);
 
-    r->plateau_months = plateau(s, m, end, cfg->plateau_band, &b->plateau_buf,
-                                &b->plateau_cap, &r->plateau_anchor);
-    if (r->plateau_months < 0)
-        return FTK_E_NOMEM;
+    r->plateau_months = at < 0 ? 0
+                               : plateau(s, vals, (size_t)at, cfg->plateau_band,
+                                         &r->plateau_anchor);
     r->plateau = r->plateau_months > cfg->plateau_min_months &&
                  r->health != KPI_HEALTH_GREEN;
 
@@ -270,10 +337,10 @@ static enum ftk_error workload_row(struct build *b,
         r->status = e->status;
         r->notes = e->notes;
         r->latest_entitlement = e->as_of;
-        size_t n = kpi_notes_tags(e->notes, strlen(e->notes), b->tags,
-                                  sizeof(b->tags));
-        if (n > 0) {
-            r->tags = arena_strndup(&f->strings, b->tags, n);
+        size_t len = kpi_notes_tags(e->notes, strlen(e->notes), b->tags,
+                                    sizeof(b->tags));
+        if (len > 0) {
+            r->tags = arena_strndup(&f->strings, b->tags, len);
             if (!r->tags)
                 return FTK_E_NOMEM;
         }
@@ -364,6 +431,28 @@ static void pooled_months(month_sums sums, struct fact_months *out)
     }
 }
 
+/* A row's values of months m - 11 .. m, as facts_month_value gives them;
+ * false when out of memory. */
+static bool row_months(struct build *b, const struct fact_workload *r,
+                       struct kpi_au out[FACTS_TREND_MONTHS])
+{
+    if (r->trend) {
+        for (int k = 0; k < FACTS_TREND_MONTHS; k++)
+            out[k] = facts_month_value(b->f, r, k);
+        return true;
+    }
+    memset(out, 0, FACTS_TREND_MONTHS * sizeof(*out));
+    const struct store_series *s = r->series;
+    bool backfilled;
+    int32_t first = b->f->as_of_month - (FACTS_TREND_MONTHS - 1);
+    int64_t n = series_values(b, s, first, &backfilled);
+    if (n < 0)
+        return false;
+    for (int64_t i = n - 1; i >= 0 && s->month[i].month >= first; i--)
+        out[s->month[i].month - first] = b->vals[i];
+    return true;
+}
+
 /* The 12-month series (docs/kpis.md): each row's month values of m - 11
  * .. m are looked up once and go to the core row's AU months, the
  * customer's pooled core AU months and the workload's sums (trend). */
@@ -384,8 +473,11 @@ static enum ftk_error series_months(struct build *b, month_sums *trend)
             struct fact_months *am = NULL;
             if (r->core)
                 r->au_months = am = &f->au_months[f->n_au_months++];
+            struct kpi_au months[FACTS_TREND_MONTHS];
+            if (!row_months(b, r, months))
+                return FTK_E_NOMEM;
             for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
-                struct kpi_au v = facts_month_value(f, r, k);
+                const struct kpi_au v = months[k];
                 if (!kpi_au_defined(&v))
                     continue;
                 add_value(trend[r->workload], k, &v);
@@ -454,14 +546,16 @@ static enum ftk_error portfolio(struct build *b)
     struct facts *f = b->f;
     int nw = b->cfg->n_workloads;
     struct fact_portfolio *p = calloc((size_t)nw, sizeof(*p));
-    /* the measured values of one workload at a time, for its mean */
+    /* the measured values of each workload, for its mean: those of
+     * workload w at measured[start[w] .. start[w + 1]), in row order */
     struct kpi_au *measured =
         malloc((f->n_rows ? f->n_rows : 1) * sizeof(*measured));
+    size_t *start = calloc((size_t)nw + 1, sizeof(*start));
     uint64_t *meas_qe = calloc((size_t)nw, sizeof(*meas_qe));
     month_sums *trend = calloc((size_t)nw, sizeof(*trend));
     bool *present = calloc((size_t)nw, sizeof(*present));
     enum ftk_error err = FTK_E_NOMEM;
-    if (!p || !measured || !meas_qe || !trend || !present)
+    if (!p || !measured || !start || !meas_qe || !trend || !present)
         goto out;
     if ((err = series_months(b, trend)) != FTK_OK)
         goto out;
@@ -491,6 +585,17 @@ static enum ftk_error portfolio(struct build *b)
             (p[w].latest_usage == KPI_NO_DATE || last > p[w].latest_usage))
             p[w].latest_usage = last;
     }
+    for (size_t i = 0; i < f->n_rows; i++)
+        start[f->row[i].workload + 1] += f->row[i].au_defined;
+    for (int w = 0; w < nw; w++)
+        start[w + 1] += start[w];
+    for (size_t i = 0; i < f->n_rows; i++)
+        if (f->row[i].au_defined)
+            measured[start[f->row[i].workload]++] = f->row[i].value;
+    /* each start[w] has moved to the end of its run, start[w + 1]'s */
+    for (int w = nw; w > 0; w--)
+        start[w] = start[w - 1];
+    start[0] = 0;
     f->portfolio = calloc((size_t)nw, sizeof(*f->portfolio));
     if (!f->portfolio)
         goto out;
@@ -507,11 +612,8 @@ static enum ftk_error portfolio(struct build *b)
             o->pooled_au = kpi_pct_round((kpi_i128)o->ae, (kpi_i128)meas_qe[w]);
         o->pooled_health = kpi_ratio_health(o->ae, meas_qe[w],
                                             &f->st->cfg->workload[w].threshold);
-        size_t n = 0;
-        for (size_t k = 0; k < f->n_rows; k++)
-            if (f->row[k].workload == w && f->row[k].au_defined)
-                measured[n++] = f->row[k].value;
-        o->mean_defined = kpi_mean_au(measured, n, &o->mean_au);
+        o->mean_defined = kpi_mean_au(measured + start[w],
+                                      start[w + 1] - start[w], &o->mean_au);
         struct fact_months months;
         pooled_months(trend[w], &months);
         for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
@@ -530,6 +632,7 @@ static enum ftk_error portfolio(struct build *b)
 out:
     free(p);
     free(measured);
+    free(start);
     free(meas_qe);
     free(trend);
     free(present);
@@ -625,25 +728,35 @@ static const char *customer_detail(struct build *b,
                   (int)(f->month_end - t->engagement_start), s);
 }
 
-/* Candidates in the order of cohort_candidates.csv; ctx is the facts. */
+/* What candidate_cmp compares in place of bytes: the rank of each
+ * customer's region (facts_customer_ranks) and of each workload's code
+ * (its place in workload_order, which is by code); customers are in
+ * tenant_id order, so their indices order their ids. */
+struct candidate_order {
+    const struct facts *f;
+    const uint32_t *region;             /* by customer */
+    int code[CONFIG_MAX_WORKLOADS + 1]; /* by workload + 1; -1: none */
+};
+
+/* Candidates in the order of cohort_candidates.csv: region, users to goal
+ * (most first), tenant_id, area, workload code; ctx is a candidate_order. */
 static int candidate_cmp(const void *x, const void *y, void *ctx)
 {
     const struct fact_candidate *a = x, *b = y;
-    const struct facts *f = ctx;
-    const struct fact_customer *ca = &f->customer[a->customer];
-    const struct fact_customer *cb = &f->customer[b->customer];
-    const struct store_tenant *ta = &f->st->tenant[ca->tenant];
-    const struct store_tenant *tb = &f->st->tenant[cb->tenant];
-    int c = strcmp(ta->region, tb->region);
-    if (c)
-        return c;
+    const struct candidate_order *o = ctx;
+    const struct fact_customer *ca = &o->f->customer[a->customer];
+    const struct fact_customer *cb = &o->f->customer[b->customer];
+    uint32_t ra = o->region[a->customer], rb = o->region[b->customer];
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
     if (ca->users_to_goal != cb->users_to_goal)
         return ca->users_to_goal > cb->users_to_goal ? -1 : 1;
-    if ((c = strcmp(ta->id, tb->id)))
-        return c;
+    if (a->customer != b->customer)
+        return a->customer < b->customer ? -1 : 1;
     if (a->area != b->area)
         return a->area < b->area ? -1 : 1;
-    return strcmp(facts_code(f, a->workload), facts_code(f, b->workload));
+    int wa = o->code[a->workload + 1], wb = o->code[b->workload + 1];
+    return (wa > wb) - (wa < wb);
 }
 
 static enum ftk_error add_candidate(struct facts *f, size_t *cap,
@@ -700,8 +813,23 @@ static enum ftk_error candidates(struct build *b)
     }
     if (err != FTK_OK)
         return err;
+    struct candidate_order o = {.f = f};
+    uint32_t *region =
+        malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
+    if (!region)
+        return FTK_E_NOMEM;
+    if ((err = facts_customer_ranks(f, false, region)) != FTK_OK) {
+        free(region);
+        return err;
+    }
+    o.region = region;
+    /* no workload: the empty code, before every other */
+    o.code[0] = -1;
+    for (int k = 0; k < b->cfg->n_workloads; k++)
+        o.code[f->workload_order[k] + 1] = k;
     sort_array_r(f->candidate, f->n_candidates, sizeof(*f->candidate),
-                 candidate_cmp, f);
+                 candidate_cmp, &o);
+    free(region);
     return FTK_OK;
 }
 
@@ -862,6 +990,13 @@ static enum ftk_error velocity_lines(struct facts *f)
                 .row = row ? (int64_t)k : -1,
                 .focus = focus,
             };
+            /* here, in facts order, rather than after the sort: the
+             * candidates and rows are then read in order */
+            line[n].findings =
+                velocity_findings(f, head, next, (uint32_t)i,
+                                  row ? row->workload : -1, &findings);
+            if (!line[n].findings)
+                goto out;
             key[n] = (struct order_key){
                 focus ? 0 : 1, slow == INT64_MIN ? INT64_MAX : -slow, n};
             n++;
@@ -871,15 +1006,8 @@ static enum ftk_error velocity_lines(struct facts *f)
     f->velocity = malloc((n + 1) * sizeof(*f->velocity));
     if (!f->velocity)
         goto out;
-    for (uint32_t i = 0; i < n; i++) {
-        struct fact_velocity *v = &f->velocity[f->n_velocity++];
-        *v = line[key[i].index];
-        int w = v->row >= 0 ? f->row[v->row].workload : -1;
-        v->findings =
-            velocity_findings(f, head, next, v->customer, w, &findings);
-        if (!v->findings)
-            goto out;
-    }
+    for (uint32_t i = 0; i < n; i++)
+        f->velocity[f->n_velocity++] = line[key[i].index];
     err = FTK_OK;
 out:
     free(head);
@@ -1015,7 +1143,8 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
 {
     facts_start(f, st, as_of_month);
     const struct config *cfg = st->cfg;
-    struct build b = {.f = f, .cfg = cfg};
+    struct build b;
+    build_start(&b, f, cfg);
     uint32_t *order = NULL;
     enum ftk_error err = start_orders(f, st, &order);
     size_t row_cap = st->n_series ? st->n_series : 1;
@@ -1055,7 +1184,7 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
     err = aggregate(&b);
 out:
     free(order);
-    free(b.plateau_buf);
+    free(b.vals);
     if (err != FTK_OK) {
         facts_release(f);
         return ftk_fail(diag, err, "computing the KPIs: %s", ftk_strerror(err));
@@ -1070,7 +1199,8 @@ enum ftk_error facts_from_rows(struct facts *out, const struct store *st,
     facts_start(out, st, as_of_month);
     out->row = row;
     out->n_rows = n_rows;
-    struct build b = {.f = out, .cfg = st->cfg};
+    struct build b;
+    build_start(&b, out, st->cfg);
     uint32_t *order = NULL;
     size_t at = 0;
     enum ftk_error err = start_orders(out, st, &order);
@@ -1102,7 +1232,7 @@ enum ftk_error facts_from_rows(struct facts *out, const struct store *st,
                         at + 1, id);
     }
     err = aggregate(&b);
-    free(b.plateau_buf);
+    free(b.vals);
     if (err != FTK_OK) {
         facts_release(out);
         return ftk_fail(diag, err, "computing the KPIs: %s", ftk_strerror(err));
@@ -1116,7 +1246,8 @@ enum ftk_error facts_subset(struct facts *out, const struct facts *all,
 {
     facts_start(out, all->st, all->as_of_month);
     const struct config *cfg = all->st->cfg;
-    struct build b = {.f = out, .cfg = cfg};
+    struct build b;
+    build_start(&b, out, cfg);
     enum ftk_error err = FTK_E_NOMEM;
     size_t n_rows = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1152,7 +1283,7 @@ enum ftk_error facts_subset(struct facts *out, const struct facts *all,
     }
     err = aggregate(&b);
 out:
-    free(b.plateau_buf);
+    free(b.vals);
     if (err != FTK_OK) {
         facts_release(out);
         return ftk_fail(diag, err, "computing the KPIs of %zu customers: %s", n,

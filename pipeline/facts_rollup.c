@@ -18,27 +18,118 @@ static const struct store_tenant *tenant_of(const struct facts *f,
     return &f->st->tenant[f->customer[customer].tenant];
 }
 
-/* Customer indices by region bytes, then index; ctx is the facts. */
-static int region_cmp(const void *a, const void *b, void *ctx)
+static const char *customer_text(const struct facts *f, uint32_t i, bool fm)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    int c = strcmp(tenant_of(ctx, x)->region, tenant_of(ctx, y)->region);
-    return c ? c : (x > y) - (x < y);
+    const struct store_tenant *t = tenant_of(f, i);
+    return fm ? t->fm : t->region;
 }
 
-/* Customer indices by FM bytes with the empty FM last, then region, then
- * index (so each FM's regions come out sorted); ctx is the facts. */
-static int fm_cmp(const void *a, const void *b, void *ctx)
+static uint64_t text_hash(const char *s)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    const struct store_tenant *tx = tenant_of(ctx, x), *ty = tenant_of(ctx, y);
-    bool ex = !*tx->fm, ey = !*ty->fm;
-    if (ex != ey)
-        return ex ? 1 : -1;
-    int c = strcmp(tx->fm, ty->fm);
-    if (!c)
-        c = strcmp(tx->region, ty->region);
-    return c ? c : (x > y) - (x < y);
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* Distinct texts by bytes; ctx is the texts. */
+static int distinct_cmp(const void *a, const void *b, void *ctx)
+{
+    const char *const *text = ctx;
+    return strcmp(text[*(const uint32_t *)a], text[*(const uint32_t *)b]);
+}
+
+enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
+                                    uint32_t *rank)
+{
+    size_t n = f->n_customers, cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    /* slot: 1 + the distinct value's number, 0 empty */
+    uint32_t *slot = calloc(cap, sizeof(*slot));
+    const char **text = malloc((n ? n : 1) * sizeof(*text));
+    uint32_t *order = malloc((n ? n : 1) * sizeof(*order));
+    uint32_t *place = malloc((n ? n : 1) * sizeof(*place));
+    enum ftk_error err = FTK_E_NOMEM;
+    if (!slot || !text || !order || !place)
+        goto out;
+    uint32_t distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = customer_text(f, (uint32_t)i, fm);
+        size_t h = (size_t)text_hash(s) & (cap - 1);
+        while (slot[h] && strcmp(text[slot[h] - 1], s) != 0)
+            h = (h + 1) & (cap - 1);
+        if (!slot[h]) {
+            text[distinct] = s;
+            slot[h] = ++distinct;
+        }
+        rank[i] = slot[h] - 1; /* the distinct value, ranked below */
+    }
+    for (uint32_t d = 0; d < distinct; d++)
+        order[d] = d;
+    sort_array_r(order, distinct, sizeof(*order), distinct_cmp, text);
+    for (uint32_t k = 0; k < distinct; k++)
+        place[order[k]] = k;
+    for (size_t i = 0; i < n; i++)
+        rank[i] = place[rank[i]];
+    err = FTK_OK;
+out:
+    free(slot);
+    free(text);
+    free(order);
+    free(place);
+    return err;
+}
+
+/* A customer in the order of a group sort: key, then index. */
+struct group_key {
+    uint64_t key;
+    uint32_t index;
+};
+
+static int group_key_cmp(const void *a, const void *b)
+{
+    const struct group_key *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Customer indices in idx by region bytes, then index; by_fm: by FM bytes
+ * with the empty FM last, then region, then index (so each FM's regions
+ * come out sorted). Numbers from facts_customer_ranks stand for the
+ * bytes. */
+static enum ftk_error group_order(const struct facts *f, bool by_fm,
+                                  uint32_t *idx)
+{
+    size_t n = f->n_customers;
+    uint32_t *region = malloc((n ? n : 1) * sizeof(*region));
+    uint32_t *fm = by_fm ? malloc((n ? n : 1) * sizeof(*fm)) : NULL;
+    struct group_key *key = malloc((n ? n : 1) * sizeof(*key));
+    enum ftk_error err = FTK_E_NOMEM;
+    if (!region || (by_fm && !fm) || !key)
+        goto out;
+    if ((err = facts_customer_ranks(f, false, region)) != FTK_OK ||
+        (by_fm && (err = facts_customer_ranks(f, true, fm)) != FTK_OK))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = region[i];
+        if (by_fm) {
+            /* the empty FM, ranked first by its bytes, goes last */
+            uint64_t m = *customer_text(f, (uint32_t)i, true) ? (uint64_t)fm[i]
+                                                              : UINT32_MAX;
+            k |= m << 32;
+        }
+        key[i] = (struct group_key){k, (uint32_t)i};
+    }
+    sort_array(key, n, sizeof(*key), group_key_cmp);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = key[i].index;
+out:
+    free(region);
+    free(fm);
+    free(key);
+    return err;
 }
 
 static void add_customer(const struct facts *f, struct fact_group *g,
@@ -73,9 +164,9 @@ static enum ftk_error groups(struct facts *f, bool by_fm,
     *n_out = 0;
     if (!idx || !*out)
         goto out;
-    for (size_t i = 0; i < n; i++)
-        idx[i] = (uint32_t)i;
-    sort_array_r(idx, n, sizeof(*idx), by_fm ? fm_cmp : region_cmp, f);
+    if ((err = group_order(f, by_fm, idx)) != FTK_OK)
+        goto out;
+    err = FTK_E_NOMEM;
     const char *last_region = NULL;
     for (size_t i = 0; i <= n; i++) {
         const struct store_tenant *t = i < n ? tenant_of(f, idx[i]) : NULL;

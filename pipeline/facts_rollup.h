@@ -10,6 +10,13 @@
 
 #include "pipeline/facts.h"
 
+/* rank[i]: the place of customer i's region (fm: its FM) among the
+ * distinct values of all customers, in byte order (strcmp), from 0, so
+ * that sorts compare numbers rather than strings. rank has room for
+ * f->n_customers. */
+enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
+                                    uint32_t *rank);
+
 /* Fills f->region, f->fm and f->candidate_customer from the customers,
  * rows and sorted candidates already in f. On error what it took is left
  * in f for facts_release. */

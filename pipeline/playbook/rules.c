@@ -1057,7 +1057,9 @@ bool rules_apply(const struct rule *r, const struct rule_input *in, bool *alt,
     if (!r->enabled || !r->when.n ||
         !node_value(&ev, &r->when, r->when.root, val))
         return false;
-    struct parts ps = {.n = 0};
+    /* 8 KiB of parts: only the first n are ever read, so not zeroed */
+    struct parts ps;
+    ps.n = 0;
     explain(&ev, &r->when, r->when.root, val, &ps);
     if (r->alt_if.n) {
         *alt = node_value(&ev, &r->alt_if, r->alt_if.root, val);

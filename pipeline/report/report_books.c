@@ -36,26 +36,43 @@ unsigned report_books_threads(void)
     return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
+/* The jobs and the books are items 0 .. n - 1 of the pool: the jobs
+ * first, then the books, which is also the order of errors. */
 struct pool {
+    struct report_job *job;
+    size_t n_jobs;
     struct report_book *book;
-    size_t n;
+    size_t n; /* jobs and books */
     const struct report_xlsx_input *in;
-    size_t *order; /* the books in the order they are taken */
+    size_t *order; /* the items in the order they are taken */
     pthread_mutex_t lock;
     size_t next;         /* in order; under lock */
-    size_t first_failed; /* the lowest failed index in book; n: none */
+    size_t first_failed; /* the lowest failed item; n: none */
 };
 
-/* The portfolio book first, then the largest; ties in the array's order. */
+/* 0: the portfolio book, 1: a job, 2: an FM book. */
+static int item_rank(const struct pool *p, size_t i)
+{
+    if (i < p->n_jobs)
+        return 1;
+    return p->book[i - p->n_jobs].customers ? 2 : 0;
+}
+
+/* The portfolio book first, then the jobs, then the FM books, largest
+ * first; ties in the items' order. */
 static int order_cmp(const void *a, const void *b, void *ctx)
 {
-    const struct report_book *book = ctx;
+    const struct pool *p = ctx;
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    bool px = !book[x].customers, py = !book[y].customers;
-    if (px != py)
-        return px ? -1 : 1;
-    if (book[x].size != book[y].size)
-        return book[x].size > book[y].size ? -1 : 1;
+    int rx = item_rank(p, x), ry = item_rank(p, y);
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    if (rx != 1) {
+        const struct report_book *bx = &p->book[x - p->n_jobs],
+                                 *by = &p->book[y - p->n_jobs];
+        if (bx->size != by->size)
+            return bx->size > by->size ? -1 : 1;
+    }
     return (x > y) - (x < y);
 }
 
@@ -96,17 +113,24 @@ static void *worker(void *arg)
         if (i > p->first_failed)
             continue;
         pthread_mutex_unlock(&p->lock);
-        struct report_book *b = &p->book[i];
-        if (b->customers) {
-            b->err = write_fm_book(b, p->in);
+        enum ftk_error err;
+        if (i < p->n_jobs) {
+            struct report_job *j = &p->job[i];
+            err = j->err = j->run(j->arg, &j->diag);
         } else {
-            struct report_xlsx_input in = *p->in;
-            in.kind = REPORT_XLSX_PORTFOLIO;
-            in.fm = NULL;
-            b->err = report_xlsx_write(b->path, &in, &b->diag);
+            struct report_book *b = &p->book[i - p->n_jobs];
+            if (b->customers) {
+                b->err = write_fm_book(b, p->in);
+            } else {
+                struct report_xlsx_input in = *p->in;
+                in.kind = REPORT_XLSX_PORTFOLIO;
+                in.fm = NULL;
+                b->err = report_xlsx_write(b->path, &in, &b->diag);
+            }
+            err = b->err;
         }
         pthread_mutex_lock(&p->lock);
-        if (b->err != FTK_OK && i < p->first_failed)
+        if (err != FTK_OK && i < p->first_failed)
             p->first_failed = i;
     }
     pthread_mutex_unlock(&p->lock);
@@ -117,8 +141,26 @@ enum ftk_error report_books_write(struct report_book *book, size_t n,
                                   const struct report_xlsx_input *in,
                                   unsigned threads, struct ftk_diag *diag)
 {
-    struct pool p = {.book = book, .n = n, .in = in, .first_failed = n};
-    for (size_t i = 0; i < n; i++) {
+    return report_books_write_with(NULL, 0, book, n, in, threads, diag);
+}
+
+enum ftk_error report_books_write_with(struct report_job *job, size_t n_jobs,
+                                       struct report_book *book, size_t n_books,
+                                       const struct report_xlsx_input *in,
+                                       unsigned threads, struct ftk_diag *diag)
+{
+    size_t n = n_jobs + n_books;
+    struct pool p = {.job = job,
+                     .n_jobs = n_jobs,
+                     .book = book,
+                     .n = n,
+                     .in = in,
+                     .first_failed = n};
+    for (size_t i = 0; i < n_jobs; i++) {
+        job[i].err = FTK_OK;
+        job[i].diag.msg[0] = '\0';
+    }
+    for (size_t i = 0; i < n_books; i++) {
         book[i].err = FTK_OK;
         book[i].diag.msg[0] = '\0';
     }
@@ -131,7 +173,7 @@ enum ftk_error report_books_write(struct report_book *book, size_t n,
     }
     for (size_t i = 0; i < n; i++)
         p.order[i] = i;
-    sort_array_r(p.order, n, sizeof(*p.order), order_cmp, book);
+    sort_array_r(p.order, n, sizeof(*p.order), order_cmp, &p);
     pthread_mutex_init(&p.lock, NULL);
     size_t started = 0;
     /* this thread is one of them; a thread that cannot start leaves its
@@ -147,6 +189,10 @@ enum ftk_error report_books_write(struct report_book *book, size_t n,
     free(tid);
     if (p.first_failed == n)
         return FTK_OK;
-    const struct report_book *b = &book[p.first_failed];
+    if (p.first_failed < n_jobs) {
+        const struct report_job *j = &job[p.first_failed];
+        return ftk_fail(diag, j->err, "%s", j->diag.msg);
+    }
+    const struct report_book *b = &book[p.first_failed - n_jobs];
     return ftk_fail(diag, b->err, "%s", b->diag.msg);
 }

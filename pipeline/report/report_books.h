@@ -4,7 +4,9 @@
  * one book per thread, on every core.
  *
  * Each thread takes the next book from a shared index (the portfolio book
- * first, the largest; then the FM books by size, largest first), builds
+ * first, the largest; then any other jobs, such as the CSV facts
+ * (report_books_write_with); then the FM books by size, largest first),
+ * builds
  * an FM book's facts (facts_subset) and playbook (playbook_init) from the
  * run's, and writes the book with report_xlsx_write. Nothing a thread
  * writes depends on the others, so the files are the same bytes whatever
@@ -40,6 +42,16 @@ struct report_book {
  * value is ignored. */
 unsigned report_books_threads(void);
 
+/* Other work done by the pool beside the books: run(arg) returns its
+ * error, with its message in diag. */
+struct report_job {
+    enum ftk_error (*run)(void *arg, struct ftk_diag *diag);
+    void *arg;
+    /* results */
+    enum ftk_error err;
+    struct ftk_diag diag;
+};
+
 /* Writes the n books with `threads` threads (at most n are started; 0 or
  * 1: all in this thread). in is the portfolio book's input; an FM book
  * takes its cfg, stats, rejects and max_rows, and never caps its lists.
@@ -50,5 +62,15 @@ unsigned report_books_threads(void);
 enum ftk_error report_books_write(struct report_book *book, size_t n,
                                   const struct report_xlsx_input *in,
                                   unsigned threads, struct ftk_diag *diag);
+
+/* As report_books_write, with n_jobs jobs run by the same threads: taken
+ * after the portfolio book and before the FM books. In the order of
+ * errors the jobs come first, in their array's order, then the books:
+ * the first failed in that order gives the error returned and its
+ * message in diag, and what comes after it may be skipped. */
+enum ftk_error report_books_write_with(struct report_job *job, size_t n_jobs,
+                                       struct report_book *book, size_t n,
+                                       const struct report_xlsx_input *in,
+                                       unsigned threads, struct ftk_diag *diag);
 
 #endif

@@ -194,11 +194,9 @@ enum ftk_error report_xlsx_write(const char *path,
     sheet_definitions_write(&x);
 
     if (x.err == FTK_OK) {
-        /* assembling makes temporary files and formats the creation time
-         * (docs/decisions.md) */
-        sheet_lxw_lock();
+        /* assembling makes temporary files and formats the creation time,
+         * both thread-safe (xlsx_threads.h), so books close in parallel */
         lxw_error e = workbook_close(x.wb);
-        sheet_lxw_unlock();
         progress_add(in->progress, x.f->n_rows);
         if (e != LXW_NO_ERROR)
             sheet_fail(&x, sheet_lxw_error(e), "%s: %s", path, lxw_strerror(e));

@@ -5,7 +5,6 @@
 #include "sheet.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +98,11 @@ double sheet_text_width_upto(const char *text, double limit)
     const unsigned char *p = (const unsigned char *)text;
     double w = 1.0; /* margin */
     while (*p && w < limit) {
+        if (*p < 0x80) { /* ASCII: one column, no decoding */
+            w += 1.0;
+            p++;
+            continue;
+        }
         size_t k = char_bytes(*p);
         uint32_t cp = k == 1 ? *p : (uint32_t)(*p & (0x7F >> k));
         for (size_t i = 1; i < k && p[i]; i++)
@@ -177,18 +181,6 @@ void sheet_fail(struct sheet_book *x, enum ftk_error err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(x->diag->msg, sizeof(x->diag->msg), fmt, ap);
     va_end(ap);
-}
-
-static pthread_mutex_t lxw_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void sheet_lxw_lock(void)
-{
-    pthread_mutex_lock(&lxw_lock);
-}
-
-void sheet_lxw_unlock(void)
-{
-    pthread_mutex_unlock(&lxw_lock);
 }
 
 enum ftk_error sheet_lxw_error(lxw_error e)
@@ -351,10 +343,9 @@ static void part_open(struct sheet *s)
         sheet_fail(x, FTK_E_IO, "sheet '%s': %s", s->name, lxw_strerror(e));
         return;
     }
-    /* constant-memory mode makes the sheet's temporary file here */
-    sheet_lxw_lock();
+    /* constant-memory mode makes the sheet's temporary file here (thread-
+     * safe: xlsx_threads.h) */
     s->ws = workbook_add_worksheet(x->wb, s->name);
-    sheet_lxw_unlock();
     if (!s->ws) {
         sheet_fail(x, FTK_E_CANTCREAT,
                    "sheet '%s': cannot add it (out of memory, or no temporary "

@@ -268,15 +268,6 @@ enum ftk_error sheet_lxw_error(lxw_error e);
 /* True when e is LXW_NO_ERROR; else keeps it, naming the sheet and cell. */
 bool sheet_check(struct sheet *s, lxw_row_t r, lxw_col_t c, lxw_error e);
 
-/* Held around the libxlsxwriter calls that touch state shared by the
- * whole process, so that threads may write one book each at once
- * (docs/decisions.md): workbook_add_worksheet and workbook_close make
- * temporary files (tmpfileplus keeps a static seed for their names), and
- * workbook_close formats the creation time with gmtime (a static
- * buffer). */
-void sheet_lxw_lock(void);
-void sheet_lxw_unlock(void);
-
 /* ---- sheets ---- */
 
 /* Sets up a sheet of n_cols columns, opened with sheet_open; a list sheet

@@ -5,9 +5,12 @@
  * errors that name the sheet. Workbooks are read back through a small zip
  * reader (zlib's inflate) and checked on their XML parts.
  */
+#include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -22,6 +25,7 @@
 #include "pipeline/report/report_books.h"
 #include "pipeline/report/report_xlsx.h"
 #include "pipeline/base/utf8.h"
+#include "pipeline/report/xlsx_threads.h"
 #include "tests/unit/scratch.h"
 
 #define LONG_NAME 40000
@@ -784,6 +788,32 @@ static void assert_same_file(const char *a, const char *b)
     test_free(y.data);
 }
 
+/* Jobs of report_books_write_with that note the order they ran in and
+ * whether the portfolio book (path in the log) was already written. */
+struct job_log {
+    int n;
+    int order[8];
+    int book_done[8];
+    const char *book;
+};
+
+struct job_arg {
+    struct job_log *log;
+    int id;
+    enum ftk_error result;
+};
+
+static enum ftk_error run_job(void *p, struct ftk_diag *diag)
+{
+    struct job_arg *a = p;
+    struct job_log *log = a->log;
+    log->book_done[log->n] = log->book && access(log->book, F_OK) == 0;
+    log->order[log->n++] = a->id;
+    if (a->result == FTK_OK)
+        return FTK_OK;
+    return ftk_fail(diag, a->result, "job %d failed", a->id);
+}
+
 /* The portfolio book and the FM books written by report_books_write: the
  * portfolio book has no Exec summaries sheet, an FM book has one (after
  * Next actions) and names its FM in its title; each book is the same
@@ -872,9 +902,85 @@ static void test_report_xlsx__portfolio_and_fm_books(void **state)
     assert_non_null(strstr(diag.msg, path[1]));
     assert_int_equal(books[0].err, FTK_OK);
     assert_int_equal(books[2].err, FTK_E_CANTCREAT);
+
+    /* with jobs: taken after the portfolio book, before the FM books;
+     * a failed job comes before any book in the order of errors */
+    remove(path[0]);
+    struct job_log log = {.n = 0, .book = path[0]};
+    struct job_arg arg[3] = {
+        {&log, 0, FTK_OK}, {&log, 1, FTK_E_IO}, {&log, 2, FTK_E_NOMEM}};
+    struct report_job jobs[3];
+    for (size_t i = 0; i < 3; i++)
+        jobs[i] = (struct report_job){.run = run_job, .arg = &arg[i]};
+    assert_int_equal(report_books_write_with(jobs, 3, books, 3, &in, 1, &diag),
+                     FTK_E_IO);
+    assert_string_equal(diag.msg, "job 1 failed");
+    assert_int_equal(jobs[0].err, FTK_OK);
+    /* one thread: what comes after the failure is not started */
+    assert_int_equal(log.n, 2);
+    assert_int_equal(log.order[0], 0);
+    assert_int_equal(log.order[1], 1);
+    assert_int_equal(jobs[2].err, FTK_OK);
+    /* the portfolio book was written before the jobs ran */
+    assert_int_equal(books[0].err, FTK_OK);
+    assert_int_equal(log.book_done[0], 1);
     fm_books_release(&plan);
     playbook_release(&pb);
     done(fx);
+}
+
+/* libxlsxwriter's temporary files come from xlsx_threads.c's lxw_tmpfile
+ * (so the book threads need no lock): it counts them, and none is left in
+ * the folder. */
+static void test_report_xlsx__temporary_files_are_ours(void **state)
+{
+    struct fixture *fx = *state;
+    build_store(fx);
+    struct ftk_diag diag = {{0}};
+    unsigned long before = xlsx_threads_tmpfiles();
+    assert_int_equal(write_book(fx, fx->path, 0, &diag), FTK_OK);
+    /* at least one per sheet (its rows) and one per XML part */
+    assert_true(xlsx_threads_tmpfiles() >= before + 20);
+    DIR *d = opendir(fx->dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        assert_null(strstr(e->d_name, "ftkpi-lxw"));
+    closedir(d);
+    done(fx);
+}
+
+struct other_gmtime {
+    time_t t;
+    struct tm *got;
+    int year;
+};
+
+static void *call_gmtime(void *arg)
+{
+    struct other_gmtime *o = arg;
+    o->got = gmtime(&o->t);
+    o->year = o->got->tm_year;
+    return NULL;
+}
+
+/* gmtime, which libxlsxwriter calls while it assembles a book, keeps its
+ * result per thread: another thread's call leaves this one's alone. */
+static void test_report_xlsx__gmtime_per_thread(void **state)
+{
+    (void)state;
+    time_t mine = 1719705600; /* 2024-06-30 */
+    struct tm *tm = gmtime(&mine);
+    assert_non_null(tm);
+    struct other_gmtime o = {.t = 946684800}; /* 2000-01-01 */
+    pthread_t tid;
+    assert_int_equal(pthread_create(&tid, NULL, call_gmtime, &o), 0);
+    assert_int_equal(pthread_join(tid, NULL), 0);
+    assert_ptr_not_equal(o.got, tm);
+    assert_int_equal(o.year, 100);
+    assert_int_equal(tm->tm_year, 124);
+    assert_int_equal(tm->tm_mon, 5);
+    assert_int_equal(tm->tm_mday, 30);
 }
 
 int main(void)
@@ -893,6 +999,8 @@ int main(void)
         T(test_report_xlsx__error_names_the_file),
         T(test_report_xlsx__fixture_matches_the_csv),
         T(test_report_xlsx__portfolio_and_fm_books),
+        T(test_report_xlsx__temporary_files_are_ours),
+        cmocka_unit_test(test_report_xlsx__gmtime_per_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
