@@ -34,6 +34,9 @@ static pthread_mutex_t line_lock = PTHREAD_MUTEX_INITIALIZER;
 /* written under line_lock; atomic (lock-free) so that a signal handler
  * may read it too (terminal_line_clear_on_signal) */
 static atomic_bool line_drawn;
+/* set by terminal_line_clear_on_signal: the process is ending, nothing
+ * more is drawn (the ticker runs on while the process exits) */
+static atomic_bool line_frozen;
 
 /* Carriage return, then ECMA-48 "erase in line" (to its end). */
 static const char erase_line[] = "\r\033[K";
@@ -117,16 +120,19 @@ void terminal_line_draw(const char *text, bool last)
     if (n > cols - 1)
         n = cols - 1;
     pthread_mutex_lock(&line_lock);
-    write_all(STDERR_FILENO, erase_line, sizeof(erase_line) - 1);
-    write_all(STDERR_FILENO, text, n);
-    if (last)
-        write_all(STDERR_FILENO, "\n", 1);
-    line_drawn = !last;
+    if (!atomic_load(&line_frozen)) {
+        write_all(STDERR_FILENO, erase_line, sizeof(erase_line) - 1);
+        write_all(STDERR_FILENO, text, n);
+        if (last)
+            write_all(STDERR_FILENO, "\n", 1);
+        line_drawn = !last;
+    }
     pthread_mutex_unlock(&line_lock);
 }
 
 void terminal_line_clear_on_signal(void)
 {
+    atomic_store(&line_frozen, true);
     if (atomic_load(&line_drawn))
         write_all(STDERR_FILENO, erase_line, sizeof(erase_line) - 1);
 }
