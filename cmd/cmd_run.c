@@ -17,6 +17,7 @@
 #include "pipeline/facts.h"
 #include "pipeline/publish.h"
 #include "pipeline/playbook/playbook.h"
+#include "pipeline/report/report_books.h"
 #include "pipeline/shard/shard_dir.h"
 #include "pipeline/shard/tables.h"
 
@@ -264,7 +265,8 @@ static int run(struct inputs *in)
     }
     r.st.progress =
         progress_begin("run", "kpis", PROGRESS_SERIES, r.st.n_series);
-    err = facts_build(&r.facts, &r.st, month, &diag);
+    err = facts_build_threads(&r.facts, &r.st, month, report_books_threads(),
+                              &diag);
     progress_end(err == FTK_OK);
     r.st.progress = NULL;
     if (err != FTK_OK) {

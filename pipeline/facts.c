@@ -8,6 +8,7 @@
  */
 #include "facts.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,10 @@ struct build {
     struct kpi_au *vals; /* series_values' values of one series */
     size_t vals_cap;
     char tags[4096];
+    /* where the rows' tags go: f->strings, or a thread's own arena */
+    struct arena *strings;
+    /* threads for the per-customer walks (1 unless facts_build_threads) */
+    unsigned threads;
 };
 
 static void build_start(struct build *b, struct facts *f,
@@ -202,6 +207,8 @@ static void build_start(struct build *b, struct facts *f,
     memset(b, 0, sizeof(*b));
     b->f = f;
     b->cfg = cfg;
+    b->strings = &f->strings;
+    b->threads = 1;
     for (int k = 0; k < FIRST_DAYS; k++)
         b->first_day[k] =
             kpi_month_first_day(f->as_of_month - (FIRST_DAYS - 1) + k);
@@ -340,7 +347,7 @@ static enum ftk_error workload_row(struct build *b,
         size_t len = kpi_notes_tags(e->notes, strlen(e->notes), b->tags,
                                     sizeof(b->tags));
         if (len > 0) {
-            r->tags = arena_strndup(&f->strings, b->tags, len);
+            r->tags = arena_strndup(b->strings, b->tags, len);
             if (!r->tags)
                 return FTK_E_NOMEM;
         }
@@ -453,34 +460,74 @@ static bool row_months(struct build *b, const struct fact_workload *r,
     return true;
 }
 
-/* The 12-month series (docs/kpis.md): each row's month values of m - 11
- * .. m are looked up once and go to the core row's AU months, the
- * customer's pooled core AU months and the workload's sums (trend). */
-static enum ftk_error series_months(struct build *b, month_sums *trend)
+/* The most threads a build splits its customers over. */
+#define MAX_PARTS 16
+
+/* Runs work on parts 0 .. n - 1 (n <= MAX_PARTS; each part is size bytes
+ * and a thread's own): part 0 on this thread, the others on threads of
+ * their own; a part whose thread cannot start runs here after it. */
+static void run_parts(void *parts, size_t n, size_t size, void *(*work)(void *))
 {
+    pthread_t tid[MAX_PARTS];
+    bool started[MAX_PARTS] = {false};
+    char *at = parts;
+    for (size_t k = 1; k < n; k++)
+        started[k] = pthread_create(&tid[k], NULL, work, at + k * size) == 0;
+    work(parts);
+    for (size_t k = 1; k < n; k++) {
+        if (started[k])
+            pthread_join(tid[k], NULL);
+        else
+            work(at + k * size);
+    }
+}
+
+/* How many parts n items are split into with b's threads. */
+static size_t parts_of(const struct build *b, size_t n)
+{
+    size_t parts = b->threads < 1 ? 1 : b->threads;
+    if (parts > MAX_PARTS)
+        parts = MAX_PARTS;
+    if (parts > n)
+        parts = n ? n : 1;
+    return parts;
+}
+
+/* The 12-month series of customers from .. to - 1, on one thread: the
+ * core rows' AU months go to f->au_months from first_au on, the workloads'
+ * sums to trend (the part's own). */
+struct months_part {
+    struct build b; /* its own values buffer */
+    size_t from, to, first_au;
+    month_sums *trend;
+    enum ftk_error err;
+};
+
+static void *months_of_part(void *arg)
+{
+    struct months_part *p = arg;
+    struct build *b = &p->b;
     struct facts *f = b->f;
-    size_t n_core = 0;
-    for (size_t i = 0; i < f->n_rows; i++)
-        n_core += f->row[i].core;
-    f->au_months = calloc(n_core ? n_core : 1, sizeof(*f->au_months));
-    if (!f->au_months)
-        return FTK_E_NOMEM;
-    for (size_t i = 0; i < f->n_customers; i++) {
+    size_t au = p->first_au;
+    p->err = FTK_OK;
+    for (size_t i = p->from; i < p->to; i++) {
         struct fact_customer *c = &f->customer[i];
         month_sums core = {{0}};
         for (uint32_t j = c->first_row; j < c->first_row + c->n_rows; j++) {
             struct fact_workload *r = &f->row[j];
             struct fact_months *am = NULL;
             if (r->core)
-                r->au_months = am = &f->au_months[f->n_au_months++];
+                r->au_months = am = &f->au_months[au++];
             struct kpi_au months[FACTS_TREND_MONTHS];
-            if (!row_months(b, r, months))
-                return FTK_E_NOMEM;
+            if (!row_months(b, r, months)) {
+                p->err = FTK_E_NOMEM;
+                return NULL;
+            }
             for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
                 const struct kpi_au v = months[k];
                 if (!kpi_au_defined(&v))
                     continue;
-                add_value(trend[r->workload], k, &v);
+                add_value(p->trend[r->workload], k, &v);
                 if (!am)
                     continue;
                 am->defined[k] = true;
@@ -490,7 +537,70 @@ static enum ftk_error series_months(struct build *b, month_sums *trend)
         }
         pooled_months(core, &c->core_au_months);
     }
-    return FTK_OK;
+    return NULL;
+}
+
+/* The 12-month series (docs/kpis.md): each row's month values of m - 11
+ * .. m are looked up once and go to the core row's AU months, the
+ * customer's pooled core AU months and the workload's sums (trend). The
+ * customers are split into b->threads contiguous parts, each with sums of
+ * its own, added up in part order (integers: the same sums as one walk). */
+static enum ftk_error series_months(struct build *b, month_sums *trend)
+{
+    struct facts *f = b->f;
+    int nw = b->cfg->n_workloads;
+    size_t n_parts = parts_of(b, f->n_customers);
+    struct months_part part[MAX_PARTS];
+    memset(part, 0, n_parts * sizeof(*part));
+    for (size_t k = 0; k < n_parts; k++) {
+        part[k].from = f->n_customers * k / n_parts;
+        part[k].to = f->n_customers * (k + 1) / n_parts;
+        part[k].b = *b;
+        if (k > 0) {
+            part[k].b.vals = NULL;
+            part[k].b.vals_cap = 0;
+        }
+    }
+    /* the core rows before each part's first row */
+    size_t n_core = 0, k = 0;
+    for (size_t i = 0; i <= f->n_rows; i++) {
+        while (k < n_parts && (part[k].from < f->n_customers
+                                   ? f->customer[part[k].from].first_row
+                                   : f->n_rows) == i)
+            part[k++].first_au = n_core;
+        if (i < f->n_rows)
+            n_core += f->row[i].core;
+    }
+    f->au_months = calloc(n_core ? n_core : 1, sizeof(*f->au_months));
+    enum ftk_error err = f->au_months ? FTK_OK : FTK_E_NOMEM;
+    part[0].trend = trend;
+    for (k = 1; k < n_parts && err == FTK_OK; k++) {
+        part[k].trend = calloc((size_t)nw, sizeof(*part[k].trend));
+        if (!part[k].trend)
+            err = FTK_E_NOMEM;
+    }
+    if (err == FTK_OK)
+        run_parts(part, n_parts, sizeof(*part), months_of_part);
+    for (k = 0; k < n_parts; k++) {
+        if (err == FTK_OK)
+            err = part[k].err;
+        if (k == 0) {
+            /* part 0 may have grown b's values buffer */
+            b->vals = part[0].b.vals;
+            b->vals_cap = part[0].b.vals_cap;
+            continue;
+        }
+        free(part[k].b.vals);
+        for (int w = 0; w < nw && part[k].trend; w++)
+            for (int m = 0; m < FACTS_TREND_MONTHS; m++) {
+                trend[w][m][0] += part[k].trend[w][m][0];
+                trend[w][m][1] += part[k].trend[w][m][1];
+            }
+        free(part[k].trend);
+    }
+    if (err == FTK_OK)
+        f->n_au_months = n_core;
+    return err;
 }
 
 /* The Goals figures of a workload with a goal, from its portfolio entry
@@ -759,6 +869,73 @@ static int candidate_cmp(const void *x, const void *y, void *ctx)
     return (wa > wb) - (wa < wb);
 }
 
+/* A customer's run of candidates, placed by candidate_cmp's first keys. */
+struct candidate_run {
+    uint32_t region;
+    int64_t users_to_goal;
+    uint32_t first, n; /* its candidates in f->candidate */
+};
+
+static int candidate_run_cmp(const void *x, const void *y)
+{
+    const struct candidate_run *a = x, *b = y;
+    if (a->region != b->region)
+        return a->region < b->region ? -1 : 1;
+    if (a->users_to_goal != b->users_to_goal)
+        return a->users_to_goal > b->users_to_goal ? -1 : 1;
+    return (a->first > b->first) - (a->first < b->first);
+}
+
+/* Sorts f->candidate by candidate_cmp. They come in customer order, each
+ * customer's in area then workload code order (its rows are by code), so
+ * candidate_cmp's last keys already hold within each customer's run: only
+ * the runs are sorted, on keys at hand rather than through the customers.
+ * Candidates not made that way (a shard's rows out of code order) are
+ * sorted whole. */
+static enum ftk_error order_candidates(struct facts *f,
+                                       const struct candidate_order *o)
+{
+    size_t n = f->n_candidates;
+    struct candidate_run *run = malloc((n ? n : 1) * sizeof(*run));
+    struct fact_candidate *out = malloc((n ? n : 1) * sizeof(*out));
+    if (!run || !out) {
+        free(run);
+        free(out);
+        return FTK_E_NOMEM;
+    }
+    size_t n_runs = 0;
+    bool runs = true;
+    for (size_t i = 0; i < n && runs; i++) {
+        const struct fact_candidate *cd = &f->candidate[i];
+        if (i > 0 && cd->customer == cd[-1].customer) {
+            runs = candidate_cmp(cd - 1, cd, (void *)o) < 0;
+            run[n_runs - 1].n++;
+            continue;
+        }
+        runs = i == 0 || cd->customer > cd[-1].customer;
+        run[n_runs++] = (struct candidate_run){
+            o->region[cd->customer], f->customer[cd->customer].users_to_goal,
+            (uint32_t)i, 1};
+    }
+    if (!runs) {
+        sort_array_r(f->candidate, n, sizeof(*f->candidate), candidate_cmp,
+                     (void *)o);
+        free(run);
+        free(out);
+        return FTK_OK;
+    }
+    sort_array(run, n_runs, sizeof(*run), candidate_run_cmp);
+    size_t at = 0;
+    for (size_t r = 0; r < n_runs; r++) {
+        memcpy(&out[at], &f->candidate[run[r].first], run[r].n * sizeof(*out));
+        at += run[r].n;
+    }
+    free(run);
+    free(f->candidate);
+    f->candidate = out;
+    return FTK_OK;
+}
+
 static enum ftk_error add_candidate(struct facts *f, size_t *cap,
                                     uint32_t customer, enum kpi_focus area,
                                     int workload, const char *text)
@@ -827,10 +1004,9 @@ static enum ftk_error candidates(struct build *b)
     o.code[0] = -1;
     for (int k = 0; k < b->cfg->n_workloads; k++)
         o.code[f->workload_order[k] + 1] = k;
-    sort_array_r(f->candidate, f->n_candidates, sizeof(*f->candidate),
-                 candidate_cmp, &o);
+    err = order_candidates(f, &o);
     free(region);
-    return FTK_OK;
+    return err;
 }
 
 /* A place in a worst-first list: ascending k1, then k2, then index (so
@@ -1018,44 +1194,41 @@ out:
     return err;
 }
 
-/* The rows of an ordered list: *out gets the index of each row with a key
- * (keyed returns true), by key. */
-static enum ftk_error row_list(const struct facts *f,
-                               bool (*keyed)(const struct fact_workload *,
-                                             int64_t *),
-                               uint32_t **out, size_t *n_out)
+/* The plateau and loser lists (struct facts says how they are ordered),
+ * from one pass over the rows. */
+static enum ftk_error row_lists(struct facts *f)
 {
-    struct order_key *key = malloc((f->n_rows + 1) * sizeof(*key));
-    *out = malloc((f->n_rows + 1) * sizeof(**out));
-    if (!key || !*out) {
-        free(key);
-        return FTK_E_NOMEM;
+    size_t cap = f->n_rows + 1;
+    struct order_key *pk = malloc(cap * sizeof(*pk));
+    struct order_key *lk = malloc(cap * sizeof(*lk));
+    f->plateau = malloc(cap * sizeof(*f->plateau));
+    f->loser = malloc(cap * sizeof(*f->loser));
+    enum ftk_error err = FTK_E_NOMEM;
+    if (!pk || !lk || !f->plateau || !f->loser)
+        goto out;
+    uint32_t np = 0, nl = 0;
+    for (size_t i = 0; i < f->n_rows; i++) {
+        const struct fact_workload *r = &f->row[i];
+        /* plateau: longest first */
+        if (r->plateau)
+            pk[np++] = (struct order_key){-r->plateau_months, 0, (uint32_t)i};
+        /* biggest losers: the core LOSER rows, most negative delta first */
+        if (r->core && r->loser && r->has_delta_3m)
+            lk[nl++] = (struct order_key){r->delta_3m, 0, (uint32_t)i};
     }
-    uint32_t n = 0;
-    int64_t k1;
-    for (size_t i = 0; i < f->n_rows; i++)
-        if (keyed(&f->row[i], &k1))
-            key[n++] = (struct order_key){k1, 0, (uint32_t)i};
-    sort_array(key, n, sizeof(*key), order_cmp);
-    for (uint32_t i = 0; i < n; i++)
-        (*out)[i] = key[i].index;
-    *n_out = n;
-    free(key);
-    return FTK_OK;
-}
-
-/* Plateau: longest first. */
-static bool plateau_key(const struct fact_workload *r, int64_t *k1)
-{
-    *k1 = -r->plateau_months;
-    return r->plateau;
-}
-
-/* Biggest losers: the core LOSER rows, most negative delta first. */
-static bool loser_key(const struct fact_workload *r, int64_t *k1)
-{
-    *k1 = r->delta_3m;
-    return r->core && r->loser && r->has_delta_3m;
+    sort_array(pk, np, sizeof(*pk), order_cmp);
+    sort_array(lk, nl, sizeof(*lk), order_cmp);
+    for (uint32_t i = 0; i < np; i++)
+        f->plateau[i] = pk[i].index;
+    for (uint32_t i = 0; i < nl; i++)
+        f->loser[i] = lk[i].index;
+    f->n_plateau = np;
+    f->n_losers = nl;
+    err = FTK_OK;
+out:
+    free(pk);
+    free(lk);
+    return err;
 }
 
 /* The worst-first lists of struct facts: velocity, plateau, loser. */
@@ -1063,9 +1236,7 @@ static enum ftk_error worst_first(struct facts *f)
 {
     enum ftk_error err = velocity_lines(f);
     if (err == FTK_OK)
-        err = row_list(f, plateau_key, &f->plateau, &f->n_plateau);
-    if (err == FTK_OK)
-        err = row_list(f, loser_key, &f->loser, &f->n_losers);
+        err = row_lists(f);
     return err;
 }
 
@@ -1138,13 +1309,75 @@ static enum ftk_error start_orders(struct facts *f, const struct store *st,
     return FTK_OK;
 }
 
+/* The customer and workload rows of the tenants at order[from .. to), on
+ * one thread: its customers go to f->customer from first_customer on,
+ * its rows to f->row from first_row on (room for every series of its
+ * tenants), its rows' tags to its build's strings. */
+struct tenant_part {
+    struct build b;
+    struct arena strings; /* the build's strings, but for part 0's */
+    const uint32_t *order;
+    uint32_t from, to;
+    size_t first_customer, n_customers;
+    size_t first_row, n_rows;
+    enum ftk_error err;
+};
+
+static void *rows_of_part(void *arg)
+{
+    struct tenant_part *p = arg;
+    struct build *b = &p->b;
+    struct facts *f = b->f;
+    const struct store *st = f->st;
+    const struct config *cfg = b->cfg;
+    p->err = FTK_OK;
+    /* series looked at, told to the progress line every 1024 tenants */
+    uint64_t seen = 0;
+    for (uint32_t i = p->from; i < p->to; i++) {
+        if (i % 1024 == 1023) {
+            progress_add(st->progress, seen);
+            seen = 0;
+        }
+        uint32_t tenant = p->order[i];
+        const struct store_tenant *t = &st->tenant[tenant];
+        if (t->foreign)
+            continue;
+        struct fact_customer *c =
+            &f->customer[p->first_customer + p->n_customers++];
+        c->tenant = tenant;
+        c->first_row = (uint32_t)(p->first_row + p->n_rows);
+        for (int k = 0; k < cfg->n_workloads; k++) {
+            const struct store_series *s =
+                store_series_of(st, tenant, f->workload_order[k]);
+            seen += s != NULL;
+            if (!s || !in_window(s, f->as_of_month, f->month_end))
+                continue;
+            p->err = workload_row(b, s, t, &f->row[p->first_row + p->n_rows++]);
+            if (p->err != FTK_OK)
+                return NULL;
+        }
+        c->n_rows = (uint32_t)(p->first_row + p->n_rows) - c->first_row;
+        customer_row(b, t, c);
+    }
+    progress_add(st->progress, seen);
+    return NULL;
+}
+
 enum ftk_error facts_build(struct facts *f, const struct store *st,
                            int32_t as_of_month, struct ftk_diag *diag)
+{
+    return facts_build_threads(f, st, as_of_month, 1, diag);
+}
+
+enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
+                                   int32_t as_of_month, unsigned threads,
+                                   struct ftk_diag *diag)
 {
     facts_start(f, st, as_of_month);
     const struct config *cfg = st->cfg;
     struct build b;
     build_start(&b, f, cfg);
+    b.threads = threads;
     uint32_t *order = NULL;
     enum ftk_error err = start_orders(f, st, &order);
     size_t row_cap = st->n_series ? st->n_series : 1;
@@ -1154,34 +1387,56 @@ enum ftk_error facts_build(struct facts *f, const struct store *st,
         goto out;
     }
 
-    /* series looked at, told to the progress line every 1024 tenants */
-    uint64_t seen = 0;
-    for (uint32_t i = 0; i < st->n_tenants; i++) {
-        if (i % 1024 == 1023) {
-            progress_add(st->progress, seen);
-            seen = 0;
-        }
-        const struct store_tenant *t = &st->tenant[order[i]];
-        if (t->foreign)
-            continue;
-        struct fact_customer *c = &f->customer[f->n_customers++];
-        c->tenant = order[i];
-        c->first_row = (uint32_t)f->n_rows;
-        for (int k = 0; k < cfg->n_workloads; k++) {
-            const struct store_series *s =
-                store_series_of(st, order[i], f->workload_order[k]);
-            seen += s != NULL;
-            if (!s || !in_window(s, as_of_month, f->month_end))
+    /* The tenants in b.threads contiguous parts of order, each on a
+     * thread, then each part's rows moved up behind the last's: the rows
+     * and customers of one walk, in the same order. */
+    size_t n_parts = parts_of(&b, st->n_tenants);
+    struct tenant_part part[MAX_PARTS];
+    memset(part, 0, n_parts * sizeof(*part));
+    size_t customers = 0, rows = 0;
+    for (size_t k = 0; k < n_parts; k++) {
+        struct tenant_part *p = &part[k];
+        p->b = b;
+        arena_init(&p->strings);
+        if (k > 0)
+            p->b.strings = &p->strings;
+        p->order = order;
+        p->from = (uint32_t)(st->n_tenants * k / n_parts);
+        p->to = (uint32_t)(st->n_tenants * (k + 1) / n_parts);
+        p->first_customer = customers;
+        p->first_row = rows;
+        for (uint32_t i = p->from; i < p->to; i++) {
+            if (st->tenant[order[i]].foreign)
                 continue;
-            err = workload_row(&b, s, t, &f->row[f->n_rows++]);
-            if (err != FTK_OK)
-                goto out;
+            customers++;
+            for (int w = 0; w < cfg->n_workloads; w++)
+                rows += store_series_of(st, order[i], w) != NULL;
         }
-        c->n_rows = (uint32_t)f->n_rows - c->first_row;
-        customer_row(&b, t, c);
     }
-    progress_add(st->progress, seen);
-    err = aggregate(&b);
+    run_parts(part, n_parts, sizeof(*part), rows_of_part);
+    for (size_t k = 0; k < n_parts; k++) {
+        struct tenant_part *p = &part[k];
+        if (err == FTK_OK)
+            err = p->err;
+        if (k == 0)
+            b.vals = p->b.vals, b.vals_cap = p->b.vals_cap;
+        else
+            free(p->b.vals);
+        arena_adopt(&f->strings, &p->strings);
+        if (err != FTK_OK)
+            continue;
+        size_t shift = p->first_row - f->n_rows;
+        if (shift > 0) {
+            memmove(&f->row[f->n_rows], &f->row[p->first_row],
+                    p->n_rows * sizeof(*f->row));
+            for (size_t i = 0; i < p->n_customers; i++)
+                f->customer[p->first_customer + i].first_row -= (uint32_t)shift;
+        }
+        f->n_rows += p->n_rows;
+        f->n_customers += p->n_customers;
+    }
+    if (err == FTK_OK)
+        err = aggregate(&b);
 out:
     free(order);
     free(b.vals);

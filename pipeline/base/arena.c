@@ -40,6 +40,22 @@ char *arena_strndup(struct arena *a, const char *s, size_t len)
     return p;
 }
 
+void arena_adopt(struct arena *dst, struct arena *src)
+{
+    if (!src->head)
+        return;
+    if (!dst->head) {
+        *dst = *src;
+    } else {
+        struct arena_block *tail = src->head;
+        while (tail->next)
+            tail = tail->next;
+        tail->next = dst->head->next;
+        dst->head->next = src->head;
+    }
+    arena_init(src);
+}
+
 void arena_release(struct arena *a)
 {
     while (a->head) {

@@ -20,6 +20,11 @@ void arena_init(struct arena *a);
  * of memory. */
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 
+/* Moves every block of src into dst (src is then empty): the strings of
+ * both stay where they are and are freed with dst. dst keeps allocating
+ * from its own current block. */
+void arena_adopt(struct arena *dst, struct arena *src);
+
 /* Frees every block; the arena is then empty and usable again. Safe on a
  * zeroed struct and when called twice. */
 void arena_release(struct arena *a);

@@ -39,7 +39,8 @@ struct report_book {
  * process may run on (sched_getaffinity), at least 1, at most 256. The
  * environment variable FTKPI_BOOK_THREADS, a number from 1 to 256,
  * overrides it for tests and benchmarks (docs/running.md); any other
- * value is ignored. */
+ * value is ignored. `ftkpi run` computes the KPIs on as many threads
+ * (facts_build_threads). */
 unsigned report_books_threads(void);
 
 /* Other work done by the pool beside the books: run(arg) returns its

@@ -177,6 +177,43 @@ static void test_store__arena_release_safe_on_zeroed_and_twice(void **state)
     arena_release(&a);
 }
 
+/* Adopted strings stay where they were and are freed with the adopter
+ * (cmocka reports a leak otherwise); the adopter keeps allocating. */
+static void test_store__arena_adopt_keeps_strings(void **state)
+{
+    (void)state;
+    struct arena a, b, c;
+    arena_init(&a);
+    arena_init(&b);
+    arena_init(&c);
+    const char *x = arena_strndup(&a, "alpha", 5);
+    const char *y = arena_strndup(&b, "beta", 4);
+    /* a big string takes a block of its own in b */
+    static char big[70 * 1024];
+    memset(big, 'z', sizeof(big) - 1);
+    const char *z = arena_strndup(&b, big, sizeof(big) - 1);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_non_null(z);
+    arena_adopt(&a, &b);
+    assert_null(b.head);
+    arena_adopt(&a, &b); /* an empty src changes nothing */
+    const char *w = arena_strndup(&a, "gamma", 5);
+    assert_non_null(w);
+    assert_string_equal(x, "alpha");
+    assert_string_equal(y, "beta");
+    assert_int_equal(strlen(z), sizeof(big) - 1);
+    assert_string_equal(w, "gamma");
+    /* into an empty arena: it takes src as it is */
+    arena_adopt(&c, &a);
+    assert_null(a.head);
+    assert_string_equal(x, "alpha");
+    assert_string_equal(w, "gamma");
+    arena_release(&c);
+    arena_release(&b);
+    arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_store__release_safe_on_zeroed_and_twice),
         cmocka_unit_test(test_store__facts_release_safe_on_zeroed_and_twice),
         cmocka_unit_test(test_store__arena_release_safe_on_zeroed_and_twice),
+        cmocka_unit_test(test_store__arena_adopt_keeps_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
