@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline/base/shard.h"
 #include "pipeline/base/sort.h"
 #include "pipeline/base/text.h"
 #include "pipeline/base/testing.h"
@@ -22,14 +23,6 @@ static const char *customer_text(const struct facts *f, uint32_t i, bool fm)
 {
     const struct store_tenant *t = tenant_of(f, i);
     return fm ? t->fm : t->region;
-}
-
-static uint64_t text_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
 }
 
 /* Distinct texts by bytes; ctx is the texts. */
@@ -56,7 +49,7 @@ enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
     uint32_t distinct = 0;
     for (size_t i = 0; i < n; i++) {
         const char *s = customer_text(f, (uint32_t)i, fm);
-        size_t h = (size_t)text_hash(s) & (cap - 1);
+        size_t h = (size_t)shard_fnv1a64(s, strlen(s)) & (cap - 1);
         while (slot[h] && strcmp(text[slot[h] - 1], s) != 0)
             h = (h + 1) & (cap - 1);
         if (!slot[h]) {
