@@ -101,33 +101,30 @@ static void set_properties(struct sheet_book *x)
                    lxw_strerror(e));
 }
 
+/* A workload's sheet, then its facts rows told to the progress line
+ * (docs/running.md, "Progress": a book counts each of its facts rows
+ * twice, once on its workload's sheet and once when the book is closed).
+ * The workload's rows are those its portfolio entry counts by health. */
+static void workload_sheet(struct sheet_book *x, const struct fact_portfolio *p)
+{
+    sheet_workload_write(x, p->workload);
+    progress_add(x->in->progress,
+                 p->count[0] + p->count[1] + p->count[2] + p->count[3]);
+}
+
 /* The sheets of the workloads present (those with a portfolio row): the
  * core workloads first, in x->core's order, then the others by code (the
  * portfolio's order). Links find a sheet by its name, not its place. */
-/* A workload's sheet, then its facts rows told to the progress line
- * (docs/running.md, "Progress": a book counts each of its facts rows
- * twice, once on its workload's sheet and once when the book is closed). */
-static void workload_sheet(struct sheet_book *x, int w)
-{
-    sheet_workload_write(x, w);
-    if (!x->in->progress)
-        return;
-    uint64_t n = 0;
-    for (size_t i = 0; i < x->f->n_rows; i++)
-        n += x->f->row[i].workload == w;
-    progress_add(x->in->progress, n);
-}
-
 static void workload_sheets(struct sheet_book *x)
 {
     const struct facts *f = x->f;
     for (int k = 0; k < x->n_core; k++)
         for (size_t i = 0; i < f->n_portfolio && x->err == FTK_OK; i++)
             if (f->portfolio[i].workload == x->core[k])
-                workload_sheet(x, x->core[k]);
+                workload_sheet(x, &f->portfolio[i]);
     for (size_t i = 0; i < f->n_portfolio && x->err == FTK_OK; i++)
         if (!x->cfg->workload[f->portfolio[i].workload].core)
-            workload_sheet(x, f->portfolio[i].workload);
+            workload_sheet(x, &f->portfolio[i]);
 }
 
 enum ftk_error report_xlsx_write(const char *path,
