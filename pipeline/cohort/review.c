@@ -14,6 +14,7 @@
 #include "pipeline/base/sort.h"
 #include "pipeline/cohort/columns.h"
 #include "pipeline/cohort/common.h"
+#include "pipeline/report/xlsx_threads.h"
 
 #include "pipeline/base/testing.h"
 
@@ -330,6 +331,8 @@ enum ftk_error cohort_review_write_xlsx(const char *path,
     int n_wl = r->st->n_workloads;
     const char *wl[COHORT_MAX_WORKLOADS];
     cohort_state_workloads(r->st, wl);
+    /* this thread's temporary files start with no error (xlsx_threads.h) */
+    (void)xlsx_threads_tmp_error();
     lxw_workbook *wb = workbook_new(path);
     if (!wb)
         return ftk_fail(diag, FTK_E_CANTCREAT, "%s: cannot create workbook",
@@ -396,7 +399,11 @@ enum ftk_error cohort_review_write_xlsx(const char *path,
         }
     }
     lxw_error closed = workbook_close(wb);
+    int tmp_err = xlsx_threads_tmp_error();
     if (e == LXW_NO_ERROR)
         e = closed;
+    if (e == LXW_NO_ERROR && tmp_err)
+        return ftk_fail(diag, FTK_E_IO, "%s: a temporary file failed: %s", path,
+                        strerror(tmp_err));
     return e == LXW_NO_ERROR ? FTK_OK : xlsx_fail(e, path, diag);
 }

@@ -15,6 +15,7 @@
 #include "pipeline/base/testing.h"
 #include "pipeline/base/version.h"
 #include "pipeline/report/sheets.h"
+#include "pipeline/report/xlsx_threads.h"
 
 char *report_xlsx_cell_text(const char *s, size_t n)
 {
@@ -165,6 +166,8 @@ enum ftk_error report_xlsx_write(const char *path,
     } else {
         strcpy(tmpdir, ".");
     }
+    /* this thread's temporary files start with no error (xlsx_threads.h) */
+    (void)xlsx_threads_tmp_error();
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = tmpdir};
     x.wb = workbook_new_opt(path, &opt);
     if (!x.wb) {
@@ -194,9 +197,13 @@ enum ftk_error report_xlsx_write(const char *path,
         /* assembling makes temporary files and formats the creation time,
          * both thread-safe (xlsx_threads.h), so books close in parallel */
         lxw_error e = workbook_close(x.wb);
+        int tmp_err = xlsx_threads_tmp_error();
         progress_add(in->progress, x.f->n_rows);
         if (e != LXW_NO_ERROR)
             sheet_fail(&x, sheet_lxw_error(e), "%s: %s", path, lxw_strerror(e));
+        else if (tmp_err)
+            sheet_fail(&x, FTK_E_IO, "%s: a temporary file failed: %s", path,
+                       strerror(tmp_err));
     } else {
         /* nothing of a failed workbook is worth assembling */
         lxw_workbook_free(x.wb);

@@ -17,4 +17,12 @@
  * with it that the library's calls reach this lxw_tmpfile. */
 unsigned long xlsx_threads_tmpfiles(void);
 
+/* The first error (an errno) that a read or write of a temporary file on
+ * this thread has met since the last call, 0 if none; the call clears it.
+ * libxlsxwriter does not see these errors (it rewinds the file, which
+ * clears the stream's error flag), so a book whose temporary file lost
+ * bytes would be closed without complaint: each book asks after
+ * workbook_close. A book is written by one thread from start to close. */
+int xlsx_threads_tmp_error(void);
+
 #endif

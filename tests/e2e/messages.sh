@@ -54,6 +54,17 @@ if strace -o /dev/null true 2>/dev/null; then
     contains "$T/err.txt" "kpi-2026-10.xlsx in $T/o:" "workbook failure names file and folder"
     contains "$T/err.txt" "the workbook needs temporary space of several times its size" "says the workbook needs room"
     check "workbook disk full: previous set intact" diff -r "$T/before" "$T/o"
+
+    # and in one of libxlsxwriter's temporary files, which the library
+    # itself does not check: the book is not published with a hole in it
+    k=$(grep '^[0-9]* *write(' "$T/calls" | grep -n 'ftkpi-lxw-' | sed -n 3p | cut -d: -f1)
+    $TRACE -f -qq -o /dev/null -e trace=write -e inject=write:error=ENOSPC:when="$k" \
+        "$FTKPI" run -q --in "$S" --out "$T/o" 2>"$T/err.txt"
+    rc=$?
+    check "temporary file disk full: exit 74 ($rc)" test "$rc" -eq 74
+    contains "$T/err.txt" "kpi-2026-10.xlsx in $T/o:" "temporary file failure names the book and folder"
+    contains "$T/err.txt" "a temporary file failed: No space left on device" "temporary file failure says why"
+    check "temporary file disk full: previous set intact" diff -r "$T/before" "$T/o"
 else
     not_ok "strace cannot run here: install it (scripts/deps.sh) and allow ptrace"
 fi

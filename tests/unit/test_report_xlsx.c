@@ -6,12 +6,16 @@
  * reader (zlib's inflate) and checked on their XML parts.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 #include <zlib.h>
 
 #include <stdarg.h>
@@ -950,6 +954,72 @@ static void test_report_xlsx__temporary_files_are_ours(void **state)
     done(fx);
 }
 
+/* The pattern byte at offset i of the temporary-stream tests. */
+static int pattern_at(long i)
+{
+    return 'a' + (int)((i * 7 + i / 1000) % 26);
+}
+
+/* A temporary file of lxw_tmpfile holds what was written across many
+ * buffers: it reads back whole after a rewind, from the middle after a
+ * seek, and takes more at its end, as the library uses it. */
+static void test_report_xlsx__temporary_stream_round_trip(void **state)
+{
+    struct fixture *fx = *state;
+    enum { N = 700001 };
+    FILE *f = lxw_tmpfile(fx->dir);
+    assert_non_null(f);
+    for (long i = 0; i < N; i++)
+        assert_int_equal(fputc(pattern_at(i), f), pattern_at(i));
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    assert_int_equal(ftell(f), N);
+    rewind(f);
+    char *back = malloc(N + 1);
+    assert_non_null(back);
+    assert_int_equal(fread(back, 1, N + 1, f), N);
+    for (long i = 0; i < N; i++)
+        if (back[i] != pattern_at(i))
+            fail_msg("byte %ld reads %d, not %d", i, back[i], pattern_at(i));
+    assert_int_equal(fseek(f, 300007, SEEK_SET), 0);
+    assert_int_equal(fgetc(f), pattern_at(300007));
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    assert_int_equal(fputs("end", f), 1);
+    rewind(f);
+    assert_int_equal(fseek(f, N, SEEK_SET), 0);
+    assert_int_equal(fread(back, 1, 4, f), 3);
+    assert_memory_equal(back, "end", 3);
+    free(back);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(xlsx_threads_tmp_error(), 0);
+    done(fx);
+}
+
+/* A temporary file that cannot be written (here past a file-size limit,
+ * as on a full disk) leaves its error for xlsx_threads_tmp_error, once. */
+static void test_report_xlsx__temporary_stream_errors_are_kept(void **state)
+{
+    struct fixture *fx = *state;
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    low = old;
+    low.rlim_cur = 100000;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &low), 0);
+    assert_int_equal(xlsx_threads_tmp_error(), 0);
+    FILE *f = lxw_tmpfile(fx->dir);
+    assert_non_null(f);
+    for (long i = 0; i < 600000; i++)
+        fputc(pattern_at(i), f);
+    rewind(f); /* as libxlsxwriter does: the stream forgets the error */
+    assert_int_equal(ferror(f), 0);
+    fclose(f);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, was);
+    assert_int_equal(xlsx_threads_tmp_error(), EFBIG);
+    assert_int_equal(xlsx_threads_tmp_error(), 0);
+    done(fx);
+}
+
 struct other_gmtime {
     time_t t;
     struct tm *got;
@@ -1000,6 +1070,8 @@ int main(void)
         T(test_report_xlsx__fixture_matches_the_csv),
         T(test_report_xlsx__portfolio_and_fm_books),
         T(test_report_xlsx__temporary_files_are_ours),
+        T(test_report_xlsx__temporary_stream_round_trip),
+        T(test_report_xlsx__temporary_stream_errors_are_kept),
         cmocka_unit_test(test_report_xlsx__gmtime_per_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
