@@ -11,7 +11,7 @@
 # tests/e2e/progress.sh, man.sh and schedule.sh.
 set -eu
 need="gcc make libc6-dev pkg-config libxlsxwriter-dev libcsv-dev zlib1g-dev
-libcmocka-dev libinih-dev libssl-dev libgmp-dev libmd-dev python3 python3-openpyxl
+libcmocka-dev libinih-dev libssl-dev libgmp-dev libmd-dev libmimalloc-dev python3 python3-openpyxl
 strace clang-format libreoffice-calc-nogui poppler-utils time slurm-wlm munge
 bsdutils groff-base man-db systemd"
 missing=""

@@ -90,4 +90,12 @@ run_status 0 "no usage but --as-of given" run --in "$T/nousage" --out "$T/n" --a
 run_status 64 "no --out" run --in "$fx"
 run_status 0 "help" run --help
 contains "$T/out.txt" "usage: ftkpi run" "help text"
+
+# the allocator: mimalloc takes malloc for the whole program, libraries
+# included (docs/decisions.md); a sanitizer build keeps its own, so only
+# the plain build is asked
+if ! ldd "$FTKPI" | grep -q 'lib[at]san'; then
+    MIMALLOC_VERBOSE=1 "$FTKPI" --version >/dev/null 2>"$T/malloc.txt"
+    contains "$T/malloc.txt" "mimalloc: " "mimalloc is the program's allocator"
+fi
 finish
