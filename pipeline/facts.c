@@ -187,6 +187,8 @@ static int32_t latest_usage(const struct store_series *s, int32_t month)
  * FIRST_DAYS - 1 before it. */
 #define FIRST_DAYS 64
 
+struct part_lists;
+
 struct build {
     struct facts *f;
     const struct config *cfg;
@@ -199,6 +201,10 @@ struct build {
     struct arena *strings;
     /* threads for the per-customer walks (1 unless facts_build_threads) */
     unsigned threads;
+    /* the lists the parts of facts_build_threads made (n_parts 0: none,
+     * aggregate makes them) */
+    const struct part_lists *parts;
+    size_t n_parts;
 };
 
 static void build_start(struct build *b, struct facts *f,
@@ -750,10 +756,10 @@ out:
 }
 
 /* Details name the figures that put a customer in a focus area. */
-static const char *detail(struct facts *f, const char *fmt, ...)
+static const char *detail(struct arena *strings, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static const char *detail(struct facts *f, const char *fmt, ...)
+static const char *detail(struct arena *strings, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -764,7 +770,7 @@ static const char *detail(struct facts *f, const char *fmt, ...)
         n = 0;
     if ((size_t)n >= sizeof(buf))
         n = sizeof(buf) - 1;
-    return arena_strndup(&f->strings, buf, (size_t)n);
+    return arena_strndup(strings, buf, (size_t)n);
 }
 
 static const char *pct_text(kpi_centi v, char out[32])
@@ -783,21 +789,21 @@ static const char *row_detail(struct build *b, const struct fact_workload *r,
     case KPI_FOCUS_PLATEAU:
         kpi_pct_format(cfg->plateau_band, lim);
         return detail(
-            f, "AU %s%% within %s pp of %s%% for %d months", pct_text(r->au, a),
-            lim,
+            b->strings, "AU %s%% within %s pp of %s%% for %d months",
+            pct_text(r->au, a), lim,
             pct_text(kpi_au_centi(r->plateau_anchor.ae, r->plateau_anchor.qe),
                      c),
             r->plateau_months);
     case KPI_FOCUS_LOSER:
         return detail(
-            f, "AU %s%% to %s%% in 3 months (%s pp)",
+            b->strings, "AU %s%% to %s%% in 3 months (%s pp)",
             pct_text(kpi_au_centi(r->value_3m_ago.ae, r->value_3m_ago.qe), a),
             pct_text(r->au, c), pct_text(r->delta_3m, d));
     case KPI_FOCUS_SLOW_ENABLE: {
         char k[11];
         kpi_date_format(t->kickoff_date, k);
-        return detail(f, "QE %u not enabled %d days after kickoff %s", r->qe,
-                      (int)(f->month_end - t->kickoff_date), k);
+        return detail(b->strings, "QE %u not enabled %d days after kickoff %s",
+                      r->qe, (int)(f->month_end - t->kickoff_date), k);
     }
     case KPI_FOCUS_SLOW_RAMP: {
         char e[11], missed[64] = "";
@@ -807,8 +813,8 @@ static const char *row_detail(struct build *b, const struct fact_workload *r,
                 snprintf(missed + strlen(missed),
                          sizeof(missed) - strlen(missed), "%s%d%%",
                          missed[0] ? ", " : "", kpi_milestone_pct[k]);
-        return detail(f, "enabled %s, %d days ago; not yet reached %s", e,
-                      (int)(f->month_end - r->enabled_date), missed);
+        return detail(b->strings, "enabled %s, %d days ago; not yet reached %s",
+                      e, (int)(f->month_end - r->enabled_date), missed);
     }
     default:
         return "";
@@ -825,16 +831,16 @@ static const char *customer_detail(struct build *b,
     if (area == KPI_FOCUS_LARGE_POOR) {
         kpi_pct_format(b->cfg->focus.large_poor_below, lim);
         if (t->seats >= 0)
-            return detail(f, "core AE/QE %s%% below %s%%; seats %lld",
+            return detail(b->strings, "core AE/QE %s%% below %s%%; seats %lld",
                           pct_text(c->core_au, a), lim, (long long)t->seats);
-        return detail(f,
+        return detail(b->strings,
                       "core AE/QE %s%% below %s%%; no seats, largest QE "
                       "at least %lld",
                       pct_text(c->core_au, a), lim,
                       (long long)b->cfg->focus.large_seats);
     }
     kpi_date_format(t->engagement_start, s);
-    return detail(f, "no kickoff %d days after engagement start %s",
+    return detail(b->strings, "no kickoff %d days after engagement start %s",
                   (int)(f->month_end - t->engagement_start), s);
 }
 
@@ -936,66 +942,75 @@ static enum ftk_error order_candidates(struct facts *f,
     return FTK_OK;
 }
 
-static enum ftk_error add_candidate(struct facts *f, size_t *cap,
-                                    uint32_t customer, enum kpi_focus area,
-                                    int workload, const char *text)
+/* Candidates being made: p[0 .. n), room for cap. */
+struct candidate_list {
+    struct fact_candidate *p;
+    size_t n, cap;
+};
+
+static enum ftk_error add_candidate(struct candidate_list *l, uint32_t customer,
+                                    enum kpi_focus area, int workload,
+                                    const char *text)
 {
     if (!text)
         return FTK_E_NOMEM;
-    struct fact_candidate *p =
-        grow_array(f->candidate, cap, f->n_candidates + 1, sizeof(*p));
+    struct fact_candidate *p = grow_array(l->p, &l->cap, l->n + 1, sizeof(*p));
     if (!p)
         return FTK_E_NOMEM;
-    f->candidate = p;
-    f->candidate[f->n_candidates++] =
-        (struct fact_candidate){.customer = customer,
-                                .area = area,
-                                .workload = workload,
-                                .detail = text};
+    l->p = p;
+    l->p[l->n++] = (struct fact_candidate){.customer = customer,
+                                           .area = area,
+                                           .workload = workload,
+                                           .detail = text};
     return FTK_OK;
 }
 
-static enum ftk_error candidates(struct build *b)
+/* The candidates of customer i (its rows where its first_row says), added
+ * to l in facts order: by focus area, then in row (code) order. Their
+ * details go to b->strings. */
+static enum ftk_error customer_candidates(struct build *b, uint32_t i,
+                                          struct candidate_list *l)
 {
     struct facts *f = b->f;
-    size_t cap = 0;
+    const struct fact_customer *c = &f->customer[i];
+    const struct store_tenant *t = &f->st->tenant[c->tenant];
     enum ftk_error err = FTK_OK;
-    for (uint32_t i = 0; i < f->n_customers && err == FTK_OK; i++) {
-        const struct fact_customer *c = &f->customer[i];
-        const struct store_tenant *t = &f->st->tenant[c->tenant];
-        for (int area = 0; area < KPI_FOCUS_COUNT && err == FTK_OK; area++) {
-            if (!(c->focus & (1u << area)))
-                continue;
-            if (area == KPI_FOCUS_LARGE_POOR ||
-                area == KPI_FOCUS_SLOW_KICKOFF) {
-                err = add_candidate(
-                    f, &cap, i, (enum kpi_focus)area, -1,
-                    customer_detail(b, c, t, (enum kpi_focus)area));
-                continue;
-            }
-            for (uint32_t k = c->first_row;
-                 k < c->first_row + c->n_rows && err == FTK_OK; k++) {
-                const struct fact_workload *r = &f->row[k];
-                bool hit = r->core &&
-                           ((area == KPI_FOCUS_PLATEAU && r->plateau) ||
+    for (int area = 0; area < KPI_FOCUS_COUNT && err == FTK_OK; area++) {
+        if (!(c->focus & (1u << area)))
+            continue;
+        if (area == KPI_FOCUS_LARGE_POOR || area == KPI_FOCUS_SLOW_KICKOFF) {
+            err = add_candidate(l, i, (enum kpi_focus)area, -1,
+                                customer_detail(b, c, t, (enum kpi_focus)area));
+            continue;
+        }
+        for (uint32_t k = c->first_row;
+             k < c->first_row + c->n_rows && err == FTK_OK; k++) {
+            const struct fact_workload *r = &f->row[k];
+            bool hit =
+                r->core && ((area == KPI_FOCUS_PLATEAU && r->plateau) ||
                             (area == KPI_FOCUS_LOSER && r->loser) ||
                             (area == KPI_FOCUS_SLOW_ENABLE && r->slow_enable) ||
                             (area == KPI_FOCUS_SLOW_RAMP && r->slow_ramp));
-                if (hit)
-                    err = add_candidate(
-                        f, &cap, i, (enum kpi_focus)area, r->workload,
-                        row_detail(b, r, t, (enum kpi_focus)area));
-            }
+            if (hit)
+                err = add_candidate(l, i, (enum kpi_focus)area, r->workload,
+                                    row_detail(b, r, t, (enum kpi_focus)area));
         }
     }
-    if (err != FTK_OK)
-        return err;
+    return err;
+}
+
+/* Sorts f->candidate, each customer's contiguous and in facts order, in
+ * cohort_candidates.csv's order (candidate_cmp). */
+static enum ftk_error rank_candidates(struct build *b)
+{
+    struct facts *f = b->f;
     struct candidate_order o = {.f = f};
     uint32_t *region =
         malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
     if (!region)
         return FTK_E_NOMEM;
-    if ((err = facts_customer_ranks(f, false, region)) != FTK_OK) {
+    enum ftk_error err = facts_customer_ranks(f, false, region);
+    if (err != FTK_OK) {
         free(region);
         return err;
     }
@@ -1089,21 +1104,21 @@ static bool join_add(struct join *j, const char *s)
 }
 
 /* The findings of a velocity line (struct fact_velocity): the details of
- * the velocity candidates of customer `customer` (listed by head and next,
- * in facts order) whose workload is w or none. One detail is shared with
- * its candidate; several are joined in f->strings. NULL when out of
- * memory. */
-static const char *velocity_findings(struct facts *f, const int64_t *head,
-                                     const int64_t *next, uint32_t customer,
-                                     int w, struct join *j)
+ * the velocity candidates among cand[0 .. n) (one customer's, in facts
+ * order) whose workload is w or none. One detail is shared with its
+ * candidate; several are joined in strings. NULL when out of memory. */
+static const char *velocity_findings(struct arena *strings,
+                                     const struct fact_candidate *cand,
+                                     size_t n, int w, struct join *j)
 {
     const char *first = "";
     size_t found = 0;
     bool ok = true;
     j->len = 0;
-    for (int64_t k = head[customer]; ok && k >= 0; k = next[k]) {
-        const struct fact_candidate *cd = &f->candidate[k];
-        if (cd->workload >= 0 && cd->workload != w)
+    for (size_t k = 0; ok && k < n; k++) {
+        const struct fact_candidate *cd = &cand[k];
+        if (!(velocity_areas & (1u << cd->area)) ||
+            (cd->workload >= 0 && cd->workload != w))
             continue;
         if (found++ == 0) {
             first = cd->detail;
@@ -1115,126 +1130,324 @@ static const char *velocity_findings(struct facts *f, const int64_t *head,
     }
     if (!ok)
         return NULL;
-    return found < 2 ? first : arena_strndup(&f->strings, j->p, j->len);
+    return found < 2 ? first : arena_strndup(strings, j->p, j->len);
 }
 
-/* The Velocity sheet's lines, ordered (struct facts says how). */
+/* Velocity lines being made, line[0 .. n), each with its place in the
+ * order, key[k] for line k (index: k). */
+struct velocity_list {
+    struct fact_velocity *line;
+    struct order_key *key;
+    size_t n, cap_line, cap_key;
+    struct join findings; /* scratch */
+};
+
+static void velocity_list_release(struct velocity_list *l)
+{
+    free(l->line);
+    free(l->key);
+    free(l->findings.p);
+    memset(l, 0, sizeof(*l));
+}
+
+/* The velocity lines of customer i (its rows where its first_row says;
+ * row: the index into f->row), added to l in facts order, with the
+ * findings from its candidates cand[0 .. n_cand) in facts order; findings
+ * of several details are joined in strings. */
+static enum ftk_error customer_velocity(const struct facts *f,
+                                        struct arena *strings, uint32_t i,
+                                        const struct fact_candidate *cand,
+                                        size_t n_cand, struct velocity_list *l)
+{
+    const struct fact_customer *c = &f->customer[i];
+    size_t need = l->n + c->n_rows + 1;
+    struct fact_velocity *line =
+        grow_array(l->line, &l->cap_line, need, sizeof(*line));
+    if (line)
+        l->line = line;
+    struct order_key *key = grow_array(l->key, &l->cap_key, need, sizeof(*key));
+    if (key)
+        l->key = key;
+    if (!line || !key)
+        return FTK_E_NOMEM;
+    bool any = false;
+    /* k == first_row + n_rows: the customer alone, when no row made a
+     * line */
+    for (uint32_t k = c->first_row; k <= c->first_row + c->n_rows; k++) {
+        const struct fact_workload *row = NULL;
+        if (k < c->first_row + c->n_rows) {
+            row = &f->row[k];
+            if (!row->core || (!row->slow_enable && !row->slow_ramp &&
+                               row_slowest(row) == INT64_MIN))
+                continue;
+            any = true;
+        } else if (any) {
+            break;
+        }
+        unsigned focus = velocity_focus(c, row);
+        int64_t slow = slowest(c, row);
+        if (!focus && slow == INT64_MIN)
+            continue;
+        size_t n = l->n;
+        line[n] = (struct fact_velocity){
+            .customer = i,
+            .row = row ? (int64_t)k : -1,
+            .focus = focus,
+        };
+        line[n].findings = velocity_findings(
+            strings, cand, n_cand, row ? row->workload : -1, &l->findings);
+        if (!line[n].findings)
+            return FTK_E_NOMEM;
+        key[n] = (struct order_key){
+            focus ? 0 : 1, slow == INT64_MIN ? INT64_MAX : -slow, (uint32_t)n};
+        l->n++;
+    }
+    return FTK_OK;
+}
+
+/* The Velocity sheet's lines, ordered (struct facts says how), from the
+ * customers and their candidates already in f (sorted: each customer's
+ * contiguous, in facts order). */
 static enum ftk_error velocity_lines(struct facts *f)
 {
-    size_t cap = f->n_rows + f->n_customers + 1;
-    int64_t *head = malloc((f->n_customers + 1) * sizeof(*head));
-    int64_t *next = malloc((f->n_candidates + 1) * sizeof(*next));
-    struct fact_velocity *line = malloc(cap * sizeof(*line));
-    struct order_key *key = malloc(cap * sizeof(*key));
-    struct join findings = {NULL, 0, 0};
+    size_t n_cust = f->n_customers ? f->n_customers : 1;
+    uint32_t *first = malloc(n_cust * sizeof(*first));
+    uint32_t *count = calloc(n_cust, sizeof(*count));
+    struct velocity_list l = {0};
     enum ftk_error err = FTK_E_NOMEM;
-    if (!head || !next || !line || !key)
+    if (!first || !count)
         goto out;
-    /* each customer's velocity candidates, in facts order */
-    for (size_t i = 0; i < f->n_customers; i++)
-        head[i] = -1;
-    for (size_t i = f->n_candidates; i-- > 0;) {
-        const struct fact_candidate *cd = &f->candidate[i];
-        if (!(velocity_areas & (1u << cd->area)))
-            continue;
-        next[i] = head[cd->customer];
-        head[cd->customer] = (int64_t)i;
-    }
-    uint32_t n = 0;
-    for (size_t i = 0; i < f->n_customers; i++) {
-        const struct fact_customer *c = &f->customer[i];
-        bool any = false;
-        /* k == first_row + n_rows: the customer alone, when no row made a
-         * line */
-        for (uint32_t k = c->first_row; k <= c->first_row + c->n_rows; k++) {
-            const struct fact_workload *row = NULL;
-            if (k < c->first_row + c->n_rows) {
-                row = &f->row[k];
-                if (!row->core || (!row->slow_enable && !row->slow_ramp &&
-                                   row_slowest(row) == INT64_MIN))
-                    continue;
-                any = true;
-            } else if (any) {
-                break;
-            }
-            unsigned focus = velocity_focus(c, row);
-            int64_t slow = slowest(c, row);
-            if (!focus && slow == INT64_MIN)
-                continue;
-            line[n] = (struct fact_velocity){
-                .customer = (uint32_t)i,
-                .row = row ? (int64_t)k : -1,
-                .focus = focus,
-            };
-            /* here, in facts order, rather than after the sort: the
-             * candidates and rows are then read in order */
-            line[n].findings =
-                velocity_findings(f, head, next, (uint32_t)i,
-                                  row ? row->workload : -1, &findings);
-            if (!line[n].findings)
-                goto out;
-            key[n] = (struct order_key){
-                focus ? 0 : 1, slow == INT64_MIN ? INT64_MAX : -slow, n};
-            n++;
-        }
-    }
-    sort_array(key, n, sizeof(*key), order_cmp);
-    f->velocity = malloc((n + 1) * sizeof(*f->velocity));
+    for (size_t k = 0; k < f->n_candidates; k++)
+        if (count[f->candidate[k].customer]++ == 0)
+            first[f->candidate[k].customer] = (uint32_t)k;
+    err = FTK_OK;
+    for (uint32_t i = 0; i < f->n_customers && err == FTK_OK; i++)
+        err = customer_velocity(f, &f->strings, i,
+                                count[i] ? &f->candidate[first[i]] : NULL,
+                                count[i], &l);
+    if (err != FTK_OK)
+        goto out;
+    err = FTK_E_NOMEM;
+    sort_array(l.key, l.n, sizeof(*l.key), order_cmp);
+    f->velocity = malloc((l.n + 1) * sizeof(*f->velocity));
     if (!f->velocity)
         goto out;
-    for (uint32_t i = 0; i < n; i++)
-        f->velocity[f->n_velocity++] = line[key[i].index];
+    for (size_t i = 0; i < l.n; i++)
+        f->velocity[f->n_velocity++] = l.line[l.key[i].index];
     err = FTK_OK;
 out:
-    free(head);
-    free(next);
-    free(line);
-    free(key);
-    free(findings.p);
+    free(first);
+    free(count);
+    velocity_list_release(&l);
     return err;
 }
 
-/* The plateau and loser lists (struct facts says how they are ordered),
- * from one pass over the rows. */
+/* The places of rows in the plateau and loser lists (struct facts says
+ * how they are ordered; index: the row's in f->row), room for cap each. */
+struct row_keys {
+    struct order_key *plateau, *loser;
+    size_t n_plateau, n_losers;
+};
+
+static void row_keys_release(struct row_keys *k)
+{
+    free(k->plateau);
+    free(k->loser);
+    memset(k, 0, sizeof(*k));
+}
+
+/* Room for n rows' keys in k (empty); false when out of memory. */
+static bool row_keys_start(struct row_keys *k, size_t n)
+{
+    k->plateau = malloc((n ? n : 1) * sizeof(*k->plateau));
+    k->loser = malloc((n ? n : 1) * sizeof(*k->loser));
+    k->n_plateau = k->n_losers = 0;
+    return k->plateau && k->loser;
+}
+
+static void add_row_keys(struct row_keys *k, const struct fact_workload *r,
+                         uint32_t index)
+{
+    /* plateau: longest first */
+    if (r->plateau)
+        k->plateau[k->n_plateau++] =
+            (struct order_key){-r->plateau_months, 0, index};
+    /* biggest losers: the core LOSER rows, most negative delta first */
+    if (r->core && r->loser && r->has_delta_3m)
+        k->loser[k->n_losers++] = (struct order_key){r->delta_3m, 0, index};
+}
+
+static void sort_row_keys(struct row_keys *k)
+{
+    sort_array(k->plateau, k->n_plateau, sizeof(*k->plateau), order_cmp);
+    sort_array(k->loser, k->n_losers, sizeof(*k->loser), order_cmp);
+}
+
+/* The plateau and loser lists of f from its rows' keys, sorted. */
+static enum ftk_error row_lists_from(struct facts *f, const struct row_keys *k)
+{
+    f->plateau = malloc((k->n_plateau + 1) * sizeof(*f->plateau));
+    f->loser = malloc((k->n_losers + 1) * sizeof(*f->loser));
+    if (!f->plateau || !f->loser)
+        return FTK_E_NOMEM;
+    for (size_t i = 0; i < k->n_plateau; i++)
+        f->plateau[i] = k->plateau[i].index;
+    for (size_t i = 0; i < k->n_losers; i++)
+        f->loser[i] = k->loser[i].index;
+    f->n_plateau = k->n_plateau;
+    f->n_losers = k->n_losers;
+    return FTK_OK;
+}
+
+/* The plateau and loser lists, from one pass over the rows. */
 static enum ftk_error row_lists(struct facts *f)
 {
-    size_t cap = f->n_rows + 1;
-    struct order_key *pk = malloc(cap * sizeof(*pk));
-    struct order_key *lk = malloc(cap * sizeof(*lk));
-    f->plateau = malloc(cap * sizeof(*f->plateau));
-    f->loser = malloc(cap * sizeof(*f->loser));
+    struct row_keys k;
     enum ftk_error err = FTK_E_NOMEM;
-    if (!pk || !lk || !f->plateau || !f->loser)
-        goto out;
-    uint32_t np = 0, nl = 0;
-    for (size_t i = 0; i < f->n_rows; i++) {
-        const struct fact_workload *r = &f->row[i];
-        /* plateau: longest first */
-        if (r->plateau)
-            pk[np++] = (struct order_key){-r->plateau_months, 0, (uint32_t)i};
-        /* biggest losers: the core LOSER rows, most negative delta first */
-        if (r->core && r->loser && r->has_delta_3m)
-            lk[nl++] = (struct order_key){r->delta_3m, 0, (uint32_t)i};
+    if (row_keys_start(&k, f->n_rows)) {
+        for (size_t i = 0; i < f->n_rows; i++)
+            add_row_keys(&k, &f->row[i], (uint32_t)i);
+        sort_row_keys(&k);
+        err = row_lists_from(f, &k);
     }
-    sort_array(pk, np, sizeof(*pk), order_cmp);
-    sort_array(lk, nl, sizeof(*lk), order_cmp);
-    for (uint32_t i = 0; i < np; i++)
-        f->plateau[i] = pk[i].index;
-    for (uint32_t i = 0; i < nl; i++)
-        f->loser[i] = lk[i].index;
-    f->n_plateau = np;
-    f->n_losers = nl;
-    err = FTK_OK;
-out:
-    free(pk);
-    free(lk);
+    row_keys_release(&k);
     return err;
 }
 
-/* The worst-first lists of struct facts: velocity, plateau, loser. */
-static enum ftk_error worst_first(struct facts *f)
+/* What one part of the tenants (facts_build_threads) adds to the lists
+ * of struct facts, made on its thread: its customers' candidates in facts
+ * order, their velocity lines and the plateau and loser places of their
+ * rows, each list of keys sorted there. Rows are named by their place in
+ * f->row before the join moved the part's rows up by shift. */
+struct part_lists {
+    struct candidate_list candidates;
+    struct velocity_list velocity;
+    struct row_keys rows;
+    size_t shift;
+};
+
+static void part_lists_release(struct part_lists *l)
 {
-    enum ftk_error err = velocity_lines(f);
+    free(l->candidates.p);
+    velocity_list_release(&l->velocity);
+    row_keys_release(&l->rows);
+}
+
+/* Part k's keys from[k][0 .. n[k]) to keys behind the last part's
+ * (start[k] .. start[k + 1]), each index moved by delta[k], then merged
+ * into out in the order of one sort of them all. */
+static void merge_keys(struct order_key *keys, size_t *start,
+                       struct order_key *const *from, const size_t *n,
+                       const int64_t *delta, size_t n_parts,
+                       struct order_key *out)
+{
+    start[0] = 0;
+    for (size_t k = 0; k < n_parts; k++) {
+        for (size_t i = 0; i < n[k]; i++) {
+            keys[start[k] + i] = from[k][i];
+            keys[start[k] + i].index =
+                (uint32_t)((int64_t)from[k][i].index + delta[k]);
+        }
+        start[k + 1] = start[k] + n[k];
+    }
+    sort_merge_runs(keys, start, n_parts, sizeof(*keys), order_cmp, out);
+}
+
+/* The candidates (not yet ranked), velocity lines, plateaus and losers of
+ * f from its parts' lists, joined in part order: the lists of one walk
+ * over all the customers. */
+static enum ftk_error join_lists(struct facts *f, const struct part_lists *l,
+                                 size_t n_parts)
+{
+    size_t n_cand = 0, n_lines = 0, n_plateau = 0, n_losers = 0;
+    for (size_t k = 0; k < n_parts; k++) {
+        n_cand += l[k].candidates.n;
+        n_lines += l[k].velocity.n;
+        n_plateau += l[k].rows.n_plateau;
+        n_losers += l[k].rows.n_losers;
+    }
+    size_t most = n_lines > n_plateau ? n_lines : n_plateau;
+    most = (most > n_losers ? most : n_losers) + 1;
+    struct order_key *keys = malloc(most * sizeof(*keys));
+    struct order_key *merged = malloc(most * sizeof(*merged));
+    struct fact_velocity *line = malloc((n_lines + 1) * sizeof(*line));
+    f->candidate = malloc((n_cand + 1) * sizeof(*f->candidate));
+    f->velocity = malloc((n_lines + 1) * sizeof(*f->velocity));
+    f->plateau = malloc((n_plateau + 1) * sizeof(*f->plateau));
+    f->loser = malloc((n_losers + 1) * sizeof(*f->loser));
+    enum ftk_error err = FTK_E_NOMEM;
+    if (!keys || !merged || !line || !f->candidate || !f->velocity ||
+        !f->plateau || !f->loser)
+        goto out;
+    size_t start[MAX_PARTS + 1], n[MAX_PARTS] = {0};
+    struct order_key *from[MAX_PARTS] = {NULL};
+    int64_t line_at[MAX_PARTS] = {0}, row_shift[MAX_PARTS] = {0};
+    size_t at = 0;
+    for (size_t k = 0; k < n_parts; k++) {
+        memcpy(&f->candidate[f->n_candidates], l[k].candidates.p,
+               l[k].candidates.n * sizeof(*f->candidate));
+        f->n_candidates += l[k].candidates.n;
+        /* velocity: each part's lines behind the last's, rows moved up */
+        const struct velocity_list *v = &l[k].velocity;
+        line_at[k] = (int64_t)at;
+        row_shift[k] = -(int64_t)l[k].shift;
+        for (size_t i = 0; i < v->n; i++, at++) {
+            line[at] = v->line[i];
+            if (line[at].row >= 0)
+                line[at].row += row_shift[k];
+        }
+        from[k] = v->key;
+        n[k] = v->n;
+    }
+    merge_keys(keys, start, from, n, line_at, n_parts, merged);
+    for (size_t i = 0; i < n_lines; i++)
+        f->velocity[i] = line[merged[i].index];
+    f->n_velocity = n_lines;
+    /* plateaus, then losers: row indices */
+    for (size_t k = 0; k < n_parts; k++) {
+        from[k] = l[k].rows.plateau;
+        n[k] = l[k].rows.n_plateau;
+    }
+    merge_keys(keys, start, from, n, row_shift, n_parts, merged);
+    for (size_t i = 0; i < n_plateau; i++)
+        f->plateau[i] = merged[i].index;
+    f->n_plateau = n_plateau;
+    for (size_t k = 0; k < n_parts; k++) {
+        from[k] = l[k].rows.loser;
+        n[k] = l[k].rows.n_losers;
+    }
+    merge_keys(keys, start, from, n, row_shift, n_parts, merged);
+    for (size_t i = 0; i < n_losers; i++)
+        f->loser[i] = merged[i].index;
+    f->n_losers = n_losers;
+    err = FTK_OK;
+out:
+    free(keys);
+    free(merged);
+    free(line);
+    return err;
+}
+
+/* The candidates and the worst-first lists of struct facts: from the
+ * parts' lists when b has them (facts_build_threads), else made here from
+ * the customers and rows in f. */
+static enum ftk_error lists(struct build *b)
+{
+    struct facts *f = b->f;
+    enum ftk_error err = FTK_OK;
+    if (b->n_parts > 0) {
+        err = join_lists(f, b->parts, b->n_parts);
+        return err == FTK_OK ? rank_candidates(b) : err;
+    }
+    struct candidate_list l = {0};
+    for (uint32_t i = 0; i < f->n_customers && err == FTK_OK; i++)
+        err = customer_candidates(b, i, &l);
+    f->candidate = l.p;
+    f->n_candidates = l.n;
+    if (err == FTK_OK)
+        err = rank_candidates(b);
+    if (err == FTK_OK)
+        err = velocity_lines(f);
     if (err == FTK_OK)
         err = row_lists(f);
     return err;
@@ -1276,9 +1489,7 @@ static enum ftk_error aggregate(struct build *b)
     }
     enum ftk_error err = portfolio(b);
     if (err == FTK_OK)
-        err = candidates(b);
-    if (err == FTK_OK)
-        err = worst_first(f);
+        err = lists(b);
     if (err == FTK_OK)
         err = facts_rollup_build(f);
     return err;
@@ -1312,16 +1523,35 @@ static enum ftk_error start_orders(struct facts *f, const struct store *st,
 /* The customer and workload rows of the tenants at order[from .. to), on
  * one thread: its customers go to f->customer from first_customer on,
  * its rows to f->row from first_row on (room for every series of its
- * tenants), its rows' tags to its build's strings. */
+ * tenants: row_room), its rows' tags and its candidates' details to its
+ * build's strings, its customers' candidates and worst-first places to
+ * lists. */
 struct tenant_part {
     struct build b;
     struct arena strings; /* the build's strings, but for part 0's */
     const uint32_t *order;
     uint32_t from, to;
     size_t first_customer, n_customers;
-    size_t first_row, n_rows;
+    size_t first_row, n_rows, row_room;
+    struct part_lists *lists;
     enum ftk_error err;
 };
+
+/* The lists of a part's customer c (index i), its rows just made. */
+static enum ftk_error customer_lists(struct tenant_part *p, uint32_t i,
+                                     const struct fact_customer *c)
+{
+    struct build *b = &p->b;
+    struct part_lists *l = p->lists;
+    size_t first = l->candidates.n;
+    enum ftk_error err = customer_candidates(b, i, &l->candidates);
+    if (err == FTK_OK)
+        err = customer_velocity(b->f, b->strings, i, l->candidates.p + first,
+                                l->candidates.n - first, &l->velocity);
+    for (uint32_t k = c->first_row; k < c->first_row + c->n_rows; k++)
+        add_row_keys(&l->rows, &b->f->row[k], k);
+    return err;
+}
 
 static void *rows_of_part(void *arg)
 {
@@ -1331,6 +1561,10 @@ static void *rows_of_part(void *arg)
     const struct store *st = f->st;
     const struct config *cfg = b->cfg;
     p->err = FTK_OK;
+    if (!row_keys_start(&p->lists->rows, p->row_room)) {
+        p->err = FTK_E_NOMEM;
+        return NULL;
+    }
     /* series looked at, told to the progress line every 1024 tenants */
     uint64_t seen = 0;
     for (uint32_t i = p->from; i < p->to; i++) {
@@ -1358,8 +1592,14 @@ static void *rows_of_part(void *arg)
         }
         c->n_rows = (uint32_t)(p->first_row + p->n_rows) - c->first_row;
         customer_row(b, t, c);
+        p->err = customer_lists(p, (uint32_t)(c - f->customer), c);
+        if (p->err != FTK_OK)
+            return NULL;
     }
     progress_add(st->progress, seen);
+    sort_array(p->lists->velocity.key, p->lists->velocity.n,
+               sizeof(*p->lists->velocity.key), order_cmp);
+    sort_row_keys(&p->lists->rows);
     return NULL;
 }
 
@@ -1392,7 +1632,9 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
      * and customers of one walk, in the same order. */
     size_t n_parts = parts_of(&b, st->n_tenants);
     struct tenant_part part[MAX_PARTS];
+    struct part_lists lists[MAX_PARTS];
     memset(part, 0, n_parts * sizeof(*part));
+    memset(lists, 0, n_parts * sizeof(*lists));
     size_t customers = 0, rows = 0;
     for (size_t k = 0; k < n_parts; k++) {
         struct tenant_part *p = &part[k];
@@ -1401,6 +1643,7 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
         if (k > 0)
             p->b.strings = &p->strings;
         p->order = order;
+        p->lists = &lists[k];
         p->from = (uint32_t)(st->n_tenants * k / n_parts);
         p->to = (uint32_t)(st->n_tenants * (k + 1) / n_parts);
         p->first_customer = customers;
@@ -1412,6 +1655,7 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
             for (int w = 0; w < cfg->n_workloads; w++)
                 rows += store_series_of(st, order[i], w) != NULL;
         }
+        p->row_room = rows - p->first_row;
     }
     run_parts(part, n_parts, sizeof(*part), rows_of_part);
     for (size_t k = 0; k < n_parts; k++) {
@@ -1426,6 +1670,7 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
         if (err != FTK_OK)
             continue;
         size_t shift = p->first_row - f->n_rows;
+        lists[k].shift = shift;
         if (shift > 0) {
             memmove(&f->row[f->n_rows], &f->row[p->first_row],
                     p->n_rows * sizeof(*f->row));
@@ -1435,8 +1680,12 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
         f->n_rows += p->n_rows;
         f->n_customers += p->n_customers;
     }
+    b.parts = lists;
+    b.n_parts = n_parts;
     if (err == FTK_OK)
         err = aggregate(&b);
+    for (size_t k = 0; k < n_parts; k++)
+        part_lists_release(&lists[k]);
 out:
     free(order);
     free(b.vals);
