@@ -20,14 +20,6 @@
 #include "pipeline/facts_rollup.h"
 #include "pipeline/base/testing.h"
 
-/* Tenant indices by tenant_id bytes; ctx is the store. */
-static int tenant_cmp(const void *a, const void *b, void *ctx)
-{
-    const struct store *st = ctx;
-    return strcmp(st->tenant[*(const uint32_t *)a].id,
-                  st->tenant[*(const uint32_t *)b].id);
-}
-
 /* Workload indices by code bytes; ctx is the store. */
 static int code_cmp(const void *a, const void *b, void *ctx)
 {
@@ -1495,10 +1487,102 @@ static enum ftk_error aggregate(struct build *b)
     return err;
 }
 
-/* The store's tenants by tenant_id bytes (*order, owned by the caller),
- * the workloads by code, and room for a customer row per tenant. */
+/* A tenant in tenant_id byte order: key holds the id's bytes skip ..
+ * skip + 7 (those past its end 0), big-endian, so that comparing keys
+ * compares those bytes as strcmp does; rest is the id past them, NULL when
+ * the id ends within them (then equal keys are equal ids). */
+struct tenant_key {
+    uint64_t key;
+    const char *rest;
+    uint32_t tenant;
+};
+
+static int tenant_key_cmp(const void *a, const void *b)
+{
+    const struct tenant_key *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    int c = x->rest && y->rest ? strcmp(x->rest, y->rest) : 0;
+    if (c != 0)
+        return c;
+    return (x->tenant > y->tenant) - (x->tenant < y->tenant);
+}
+
+/* The tenants from .. to - 1 of a store, keyed and sorted on one thread. */
+struct order_part {
+    const struct store *st;
+    size_t skip; /* bytes every id starts with */
+    struct tenant_key *key;
+    size_t from, to;
+};
+
+static void *order_of_part(void *arg)
+{
+    struct order_part *p = arg;
+    for (size_t i = p->from; i < p->to; i++) {
+        const char *id = p->st->tenant[i].id + p->skip;
+        uint64_t k = 0;
+        size_t n = 0;
+        while (n < 8 && id[n])
+            k |= (uint64_t)(unsigned char)id[n] << (56 - 8 * n), n++;
+        p->key[i] = (struct tenant_key){k, n == 8 ? id + 8 : NULL, (uint32_t)i};
+    }
+    sort_array(p->key + p->from, p->to - p->from, sizeof(*p->key),
+               tenant_key_cmp);
+    return NULL;
+}
+
+/* The store's tenants by tenant_id bytes, as strcmp orders them, into
+ * order: keys made of the bytes after the prefix all ids share, sorted in
+ * up to `threads` parts on threads of their own, then merged. */
+static enum ftk_error tenant_order(const struct store *st, unsigned threads,
+                                   uint32_t *order)
+{
+    size_t n = st->n_tenants;
+    struct tenant_key *key = malloc((n ? n : 1) * sizeof(*key));
+    struct tenant_key *merged = malloc((n ? n : 1) * sizeof(*merged));
+    if (!key || !merged) {
+        free(key);
+        free(merged);
+        return FTK_E_NOMEM;
+    }
+    /* the prefix every id shares, so that the keys hold the bytes that
+     * tell ids apart (UUID-like ids may share their first bytes) */
+    size_t skip = n ? strlen(st->tenant[0].id) : 0;
+    for (size_t i = 1; i < n && skip > 0; i++) {
+        const char *a = st->tenant[0].id, *b = st->tenant[i].id;
+        size_t k = 0;
+        while (k < skip && a[k] == b[k])
+            k++;
+        skip = k;
+    }
+    size_t n_parts = threads < 1 ? 1 : threads;
+    if (n_parts > MAX_PARTS)
+        n_parts = MAX_PARTS;
+    if (n_parts > n)
+        n_parts = n ? n : 1;
+    struct order_part part[MAX_PARTS];
+    size_t start[MAX_PARTS + 1];
+    for (size_t k = 0; k < n_parts; k++) {
+        part[k] = (struct order_part){st, skip, key, n * k / n_parts,
+                                      n * (k + 1) / n_parts};
+        start[k] = part[k].from;
+    }
+    start[n_parts] = n;
+    run_parts(part, n_parts, sizeof(*part), order_of_part);
+    sort_merge_runs(key, start, n_parts, sizeof(*key), tenant_key_cmp, merged);
+    for (size_t i = 0; i < n; i++)
+        order[i] = merged[i].tenant;
+    free(key);
+    free(merged);
+    return FTK_OK;
+}
+
+/* The store's tenants by tenant_id bytes (*order, owned by the caller;
+ * sorted on up to `threads` threads), the workloads by code, and room for
+ * a customer row per tenant. */
 static enum ftk_error start_orders(struct facts *f, const struct store *st,
-                                   uint32_t **order)
+                                   unsigned threads, uint32_t **order)
 {
     const struct config *cfg = st->cfg;
     *order = malloc((st->n_tenants ? st->n_tenants : 1) * sizeof(**order));
@@ -1508,16 +1592,12 @@ static enum ftk_error start_orders(struct facts *f, const struct store *st,
         calloc(st->n_tenants ? st->n_tenants : 1, sizeof(*f->customer));
     if (!*order || !f->workload_order || !f->customer)
         return FTK_E_NOMEM;
-    for (uint32_t i = 0; i < st->n_tenants; i++)
-        (*order)[i] = i;
     for (int w = 0; w < cfg->n_workloads; w++)
         f->workload_order[w] = w;
-    /* qsort_r's context is not const: the comparators only read it */
-    void *ctx = (void *)st;
-    sort_array_r(*order, st->n_tenants, sizeof(**order), tenant_cmp, ctx);
+    /* qsort_r's context is not const: the comparator only reads it */
     sort_array_r(f->workload_order, (size_t)cfg->n_workloads,
-                 sizeof(*f->workload_order), code_cmp, ctx);
-    return FTK_OK;
+                 sizeof(*f->workload_order), code_cmp, (void *)st);
+    return tenant_order(st, threads, *order);
 }
 
 /* The customer and workload rows of the tenants at order[from .. to), on
@@ -1619,7 +1699,7 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
     build_start(&b, f, cfg);
     b.threads = threads;
     uint32_t *order = NULL;
-    enum ftk_error err = start_orders(f, st, &order);
+    enum ftk_error err = start_orders(f, st, threads, &order);
     size_t row_cap = st->n_series ? st->n_series : 1;
     f->row = malloc(row_cap * sizeof(*f->row));
     if (err != FTK_OK || !f->row) {
@@ -1707,7 +1787,7 @@ enum ftk_error facts_from_rows(struct facts *out, const struct store *st,
     build_start(&b, out, st->cfg);
     uint32_t *order = NULL;
     size_t at = 0;
-    enum ftk_error err = start_orders(out, st, &order);
+    enum ftk_error err = start_orders(out, st, 1, &order);
     for (uint32_t i = 0; i < st->n_tenants && err == FTK_OK; i++) {
         const struct store_tenant *t = &st->tenant[order[i]];
         if (t->foreign)

@@ -756,6 +756,59 @@ static void test_facts__empty_store_has_empty_lists(void **state)
     done(fx);
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The customers come in tenant_id byte order, as strcmp orders the ids,
+ * whatever the ids share: facts_build compares keys of eight bytes taken
+ * after the prefix every id shares, then the bytes after them. */
+static void test_facts__customers_in_strcmp_order(void **state)
+{
+    struct fixture *fx = *state;
+    /* sets[k]: ids in store order; the first names the shared prefix */
+    static const char *const set0[] = {
+        "tenant-0000-b",         "tenant-0000-a",
+        "tenant-0000-abcdefgh",  "tenant-0000-abcdefg",
+        "tenant-0000-abcdefghi", "tenant-0000-abcdefgh\xC3\xA9",
+        "tenant-0000-abcdefgz",  "tenant-0000-\xC3\xA9",
+        "tenant-0000-",          "tenant-0000-abcdefgha",
+        "tenant-0000-abcdefghZ", "tenant-0000-B"};
+    static const char *const set1[] = {"ab",
+                                       "abd",
+                                       "abc",
+                                       "ab\x7F",
+                                       "ab\x80",
+                                       "abcdefghijklmnop",
+                                       "abcdefghijklmnoo",
+                                       "abcdefgh",
+                                       "abcdefghi"};
+    static const char *const set2[] = {"T0000002", "T0000010",    "T0000001",
+                                       "1c9a-4",   "T00000011",   "T000000",
+                                       "ff",       "T0000001\x01"};
+    const char *const *sets[] = {set0, set1, set2};
+    const size_t sizes[] = {sizeof(set0) / sizeof(*set0),
+                            sizeof(set1) / sizeof(*set1),
+                            sizeof(set2) / sizeof(*set2)};
+    for (size_t k = 0; k < 3; k++) {
+        const char *want[16];
+        for (size_t i = 0; i < sizes[k]; i++) {
+            add_customer(fx, sets[k][i], "EMEA", "");
+            want[i] = sets[k][i];
+        }
+        qsort(want, sizes[k], sizeof(*want), str_cmp);
+        assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+        store_entitlements_done(&fx->st);
+        build(fx, "2024-06");
+        assert_int_equal(fx->facts.n_customers, sizes[k]);
+        for (size_t i = 0; i < sizes[k]; i++)
+            assert_string_equal(tenant_id(&fx->facts, (uint32_t)i), want[i]);
+        done(fx);
+        store_init(&fx->st, &fx->cfg);
+    }
+}
+
 /* ---- facts_subset: the facts of one FM's customers ---- */
 
 /* The end of the CSV record at s (after its line end; quoted fields may
@@ -1188,6 +1241,7 @@ int main(void)
         T(test_facts__velocity_of_the_fixture),
         T(test_facts__worst_first_order),
         T(test_facts__empty_store_has_empty_lists),
+        T(test_facts__customers_in_strcmp_order),
         T(test_facts__twelve_month_series),
         T(test_facts__portfolio_change_coverage_goals),
         T(test_facts__rollups_by_region_and_fm),
