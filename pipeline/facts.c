@@ -992,28 +992,17 @@ static enum ftk_error customer_candidates(struct build *b, uint32_t i,
 }
 
 /* Sorts f->candidate, each customer's contiguous and in facts order, in
- * cohort_candidates.csv's order (candidate_cmp). */
-static enum ftk_error rank_candidates(struct build *b)
+ * cohort_candidates.csv's order (candidate_cmp); region: each customer's
+ * region rank. */
+static enum ftk_error rank_candidates(struct build *b, const uint32_t *region)
 {
     struct facts *f = b->f;
-    struct candidate_order o = {.f = f};
-    uint32_t *region =
-        malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
-    if (!region)
-        return FTK_E_NOMEM;
-    enum ftk_error err = facts_customer_ranks(f, false, region);
-    if (err != FTK_OK) {
-        free(region);
-        return err;
-    }
-    o.region = region;
+    struct candidate_order o = {.f = f, .region = region};
     /* no workload: the empty code, before every other */
     o.code[0] = -1;
     for (int k = 0; k < b->cfg->n_workloads; k++)
         o.code[f->workload_order[k] + 1] = k;
-    err = order_candidates(f, &o);
-    free(region);
-    return err;
+    return order_candidates(f, &o);
 }
 
 /* A place in a worst-first list: ascending k1, then k2, then index (so
@@ -1422,14 +1411,14 @@ out:
 
 /* The candidates and the worst-first lists of struct facts: from the
  * parts' lists when b has them (facts_build_threads), else made here from
- * the customers and rows in f. */
-static enum ftk_error lists(struct build *b)
+ * the customers and rows in f. region: each customer's region rank. */
+static enum ftk_error lists(struct build *b, const uint32_t *region)
 {
     struct facts *f = b->f;
     enum ftk_error err = FTK_OK;
     if (b->n_parts > 0) {
         err = join_lists(f, b->parts, b->n_parts);
-        return err == FTK_OK ? rank_candidates(b) : err;
+        return err == FTK_OK ? rank_candidates(b, region) : err;
     }
     struct candidate_list l = {0};
     for (uint32_t i = 0; i < f->n_customers && err == FTK_OK; i++)
@@ -1437,7 +1426,7 @@ static enum ftk_error lists(struct build *b)
     f->candidate = l.p;
     f->n_candidates = l.n;
     if (err == FTK_OK)
-        err = rank_candidates(b);
+        err = rank_candidates(b, region);
     if (err == FTK_OK)
         err = velocity_lines(f);
     if (err == FTK_OK)
@@ -1479,11 +1468,19 @@ static enum ftk_error aggregate(struct build *b)
                                    ent > f->latest_entitlement))
             f->latest_entitlement = ent;
     }
-    enum ftk_error err = portfolio(b);
+    /* each customer's region by rank, for the candidates' order and the
+     * roll-ups */
+    uint32_t *region =
+        malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
+    enum ftk_error err =
+        region ? facts_customer_ranks(f, false, region) : FTK_E_NOMEM;
     if (err == FTK_OK)
-        err = lists(b);
+        err = portfolio(b);
     if (err == FTK_OK)
-        err = facts_rollup_build(f);
+        err = lists(b, region);
+    if (err == FTK_OK)
+        err = facts_rollup_build(f, region);
+    free(region);
     return err;
 }
 

@@ -18,8 +18,9 @@ enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
                                     uint32_t *rank);
 
 /* Fills f->region, f->fm and f->candidate_customer from the customers,
- * rows and sorted candidates already in f. On error what it took is left
- * in f for facts_release. */
-enum ftk_error facts_rollup_build(struct facts *f);
+ * rows and sorted candidates already in f; region holds each customer's
+ * region rank (facts_customer_ranks). On error what it took is left in f
+ * for facts_release. */
+enum ftk_error facts_rollup_build(struct facts *f, const uint32_t *region);
 
 #endif
