@@ -195,7 +195,7 @@ struct build {
     unsigned threads;
     /* the lists the parts of facts_build_threads made (n_parts 0: none,
      * aggregate makes them) */
-    const struct part_lists *parts;
+    struct part_lists *parts;
     size_t n_parts;
 };
 
@@ -649,79 +649,164 @@ static enum ftk_error goals(struct build *b)
     return FTK_OK;
 }
 
-static enum ftk_error portfolio(struct build *b)
+/* What some customers and their rows add up to: the portfolio's counts and
+ * sums by workload index (those fields of struct fact_portfolio), the
+ * measured values of each workload in row order (for its mean AU), and the
+ * facts' health counts and freshness dates. One part's in
+ * facts_build_threads (made on its thread), or all the customers'. */
+struct tally {
+    int nw;
+    struct fact_portfolio *p; /* by workload index */
+    uint64_t *measured_qe;    /* Σ QE of the measured rows, by workload */
+    bool *present;            /* the workload has a row */
+    struct kpi_au **vals;     /* by workload: the measured values */
+    size_t *n_vals, *cap_vals;
+    uint64_t health_count[4];
+    int32_t latest_snapshot, latest_entitlement;
+};
+
+static void tally_release(struct tally *t)
+{
+    for (int w = 0; t->vals && w < t->nw; w++)
+        free(t->vals[w]);
+    free(t->vals);
+    free(t->n_vals);
+    free(t->cap_vals);
+    free(t->p);
+    free(t->measured_qe);
+    free(t->present);
+    memset(t, 0, sizeof(*t));
+}
+
+static bool tally_start(struct tally *t, int nw)
+{
+    memset(t, 0, sizeof(*t));
+    t->nw = nw;
+    size_t n = (size_t)nw;
+    t->p = calloc(n, sizeof(*t->p));
+    t->measured_qe = calloc(n, sizeof(*t->measured_qe));
+    t->present = calloc(n, sizeof(*t->present));
+    t->vals = calloc(n, sizeof(*t->vals));
+    t->n_vals = calloc(n, sizeof(*t->n_vals));
+    t->cap_vals = calloc(n, sizeof(*t->cap_vals));
+    t->latest_snapshot = t->latest_entitlement = KPI_NO_DATE;
+    for (int w = 0; t->p && w < nw; w++)
+        t->p[w].latest_usage = KPI_NO_DATE;
+    return t->p && t->measured_qe && t->present && t->vals && t->n_vals &&
+           t->cap_vals;
+}
+
+/* The later of two dates, either of them KPI_NO_DATE. */
+static int32_t later_date(int32_t a, int32_t b)
+{
+    return a == KPI_NO_DATE || (b != KPI_NO_DATE && b > a) ? b : a;
+}
+
+/* Customer c and its rows added to t; false when out of memory. */
+static bool tally_customer(struct tally *t, const struct facts *f,
+                           const struct fact_customer *c)
+{
+    t->health_count[c->health]++;
+    for (uint32_t i = c->first_row; i < c->first_row + c->n_rows; i++) {
+        const struct fact_workload *r = &f->row[i];
+        int w = r->workload;
+        struct fact_portfolio *p = &t->p[w];
+        t->latest_snapshot = later_date(t->latest_snapshot, r->latest_usage);
+        t->latest_entitlement =
+            later_date(t->latest_entitlement, r->latest_entitlement);
+        t->present[w] = true;
+        p->count[r->health]++;
+        if (r->qe_known && r->qe > 0) {
+            p->customers++;
+            p->qe += r->qe;
+            if (!r->value.has_value) {
+                p->no_usage++;
+                p->no_usage_qe += r->qe;
+            }
+        }
+        if (r->au_defined) {
+            p->measured++;
+            p->ae += r->value.ae;
+            t->measured_qe[w] += r->value.qe;
+            struct kpi_au *v = grow_array(t->vals[w], &t->cap_vals[w],
+                                          t->n_vals[w] + 1, sizeof(*v));
+            if (!v)
+                return false;
+            t->vals[w] = v;
+            v[t->n_vals[w]++] = r->value;
+        }
+        p->latest_usage = later_date(p->latest_usage, r->latest_usage);
+    }
+    return true;
+}
+
+/* Part k's tally added into t[0] (k > 0), in part order: its measured
+ * values behind those of the parts before. */
+static bool tally_join(struct tally *t, const struct tally *k)
+{
+    for (int w = 0; w < t->nw; w++) {
+        struct fact_portfolio *p = &t->p[w];
+        const struct fact_portfolio *q = &k->p[w];
+        for (int h = 0; h < 4; h++)
+            p->count[h] += q->count[h];
+        p->customers += q->customers;
+        p->qe += q->qe;
+        p->no_usage += q->no_usage;
+        p->no_usage_qe += q->no_usage_qe;
+        p->measured += q->measured;
+        p->ae += q->ae;
+        p->latest_usage = later_date(p->latest_usage, q->latest_usage);
+        t->measured_qe[w] += k->measured_qe[w];
+        t->present[w] = t->present[w] || k->present[w];
+        if (k->n_vals[w] == 0)
+            continue;
+        struct kpi_au *v = grow_array(t->vals[w], &t->cap_vals[w],
+                                      t->n_vals[w] + k->n_vals[w], sizeof(*v));
+        if (!v)
+            return false;
+        t->vals[w] = v;
+        memcpy(v + t->n_vals[w], k->vals[w], k->n_vals[w] * sizeof(*v));
+        t->n_vals[w] += k->n_vals[w];
+    }
+    for (int h = 0; h < 4; h++)
+        t->health_count[h] += k->health_count[h];
+    t->latest_snapshot = later_date(t->latest_snapshot, k->latest_snapshot);
+    t->latest_entitlement =
+        later_date(t->latest_entitlement, k->latest_entitlement);
+    return true;
+}
+
+/* The portfolio (by workload code, the workloads with a row), its
+ * 12-month series and the goals, from the customers' tally t. */
+static enum ftk_error portfolio(struct build *b, const struct tally *t)
 {
     struct facts *f = b->f;
     int nw = b->cfg->n_workloads;
-    struct fact_portfolio *p = calloc((size_t)nw, sizeof(*p));
-    /* the measured values of each workload, for its mean: those of
-     * workload w at measured[start[w] .. start[w + 1]), in row order */
-    struct kpi_au *measured =
-        malloc((f->n_rows ? f->n_rows : 1) * sizeof(*measured));
-    size_t *start = calloc((size_t)nw + 1, sizeof(*start));
-    uint64_t *meas_qe = calloc((size_t)nw, sizeof(*meas_qe));
     month_sums *trend = calloc((size_t)nw, sizeof(*trend));
-    bool *present = calloc((size_t)nw, sizeof(*present));
     enum ftk_error err = FTK_E_NOMEM;
-    if (!p || !measured || !start || !meas_qe || !trend || !present)
+    if (!trend)
         goto out;
     if ((err = series_months(b, trend)) != FTK_OK)
         goto out;
     err = FTK_E_NOMEM;
-    for (int w = 0; w < nw; w++)
-        p[w].latest_usage = KPI_NO_DATE;
-    for (size_t i = 0; i < f->n_rows; i++) {
-        const struct fact_workload *r = &f->row[i];
-        int w = r->workload;
-        present[w] = true;
-        p[w].count[r->health]++;
-        if (r->qe_known && r->qe > 0) {
-            p[w].customers++;
-            p[w].qe += r->qe;
-            if (!r->value.has_value) {
-                p[w].no_usage++;
-                p[w].no_usage_qe += r->qe;
-            }
-        }
-        if (r->au_defined) {
-            p[w].measured++;
-            p[w].ae += r->value.ae;
-            meas_qe[w] += r->value.qe;
-        }
-        int32_t last = r->latest_usage;
-        if (last != KPI_NO_DATE &&
-            (p[w].latest_usage == KPI_NO_DATE || last > p[w].latest_usage))
-            p[w].latest_usage = last;
-    }
-    for (size_t i = 0; i < f->n_rows; i++)
-        start[f->row[i].workload + 1] += f->row[i].au_defined;
-    for (int w = 0; w < nw; w++)
-        start[w + 1] += start[w];
-    for (size_t i = 0; i < f->n_rows; i++)
-        if (f->row[i].au_defined)
-            measured[start[f->row[i].workload]++] = f->row[i].value;
-    /* each start[w] has moved to the end of its run, start[w + 1]'s */
-    for (int w = nw; w > 0; w--)
-        start[w] = start[w - 1];
-    start[0] = 0;
     f->portfolio = calloc((size_t)nw, sizeof(*f->portfolio));
     if (!f->portfolio)
         goto out;
     for (int i = 0; i < nw; i++) {
         int w = f->workload_order[i];
-        if (!present[w])
+        if (!t->present[w])
             continue;
         struct fact_portfolio *o = &f->portfolio[f->n_portfolio++];
-        *o = p[w];
+        *o = t->p[w];
         o->workload = w;
-        o->measured_qe = meas_qe[w];
-        o->pooled_defined = meas_qe[w] > 0;
+        o->measured_qe = t->measured_qe[w];
+        o->pooled_defined = o->measured_qe > 0;
         if (o->pooled_defined)
-            o->pooled_au = kpi_pct_round((kpi_i128)o->ae, (kpi_i128)meas_qe[w]);
-        o->pooled_health = kpi_ratio_health(o->ae, meas_qe[w],
+            o->pooled_au =
+                kpi_pct_round((kpi_i128)o->ae, (kpi_i128)o->measured_qe);
+        o->pooled_health = kpi_ratio_health(o->ae, o->measured_qe,
                                             &f->st->cfg->workload[w].threshold);
-        o->mean_defined = kpi_mean_au(measured + start[w],
-                                      start[w + 1] - start[w], &o->mean_au);
+        o->mean_defined = kpi_mean_au(t->vals[w], t->n_vals[w], &o->mean_au);
         struct fact_months months;
         pooled_months(trend[w], &months);
         for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
@@ -738,12 +823,7 @@ static enum ftk_error portfolio(struct build *b)
     }
     err = goals(b);
 out:
-    free(p);
-    free(measured);
-    free(start);
-    free(meas_qe);
     free(trend);
-    free(present);
     return err;
 }
 
@@ -1304,11 +1384,13 @@ struct part_lists {
     struct candidate_list candidates;
     struct velocity_list velocity;
     struct row_keys rows;
+    struct tally tally;
     size_t shift;
 };
 
 static void part_lists_release(struct part_lists *l)
 {
+    tally_release(&l->tally);
     free(l->candidates.p);
     velocity_list_release(&l->velocity);
     row_keys_release(&l->rows);
@@ -1456,31 +1538,37 @@ static void facts_start(struct facts *f, const struct store *st,
 static enum ftk_error aggregate(struct build *b)
 {
     struct facts *f = b->f;
-    for (size_t i = 0; i < f->n_customers; i++)
-        f->health_count[f->customer[i].health]++;
-    for (size_t i = 0; i < f->n_rows; i++) {
-        int32_t last = f->row[i].latest_usage;
-        if (last != KPI_NO_DATE &&
-            (f->latest_snapshot == KPI_NO_DATE || last > f->latest_snapshot))
-            f->latest_snapshot = last;
-        int32_t ent = f->row[i].latest_entitlement;
-        if (ent != KPI_NO_DATE && (f->latest_entitlement == KPI_NO_DATE ||
-                                   ent > f->latest_entitlement))
-            f->latest_entitlement = ent;
+    struct tally all;
+    bool ok;
+    if (b->n_parts > 0) {
+        /* part 0's tally, the others' added behind it */
+        all = b->parts[0].tally;
+        memset(&b->parts[0].tally, 0, sizeof(all));
+        ok = true;
+        for (size_t k = 1; k < b->n_parts && ok; k++)
+            ok = tally_join(&all, &b->parts[k].tally);
+    } else {
+        ok = tally_start(&all, b->cfg->n_workloads);
+        for (size_t i = 0; i < f->n_customers && ok; i++)
+            ok = tally_customer(&all, f, &f->customer[i]);
     }
+    memcpy(f->health_count, all.health_count, sizeof(f->health_count));
+    f->latest_snapshot = all.latest_snapshot;
+    f->latest_entitlement = all.latest_entitlement;
     /* each customer's region by rank, for the candidates' order and the
      * roll-ups */
     uint32_t *region =
         malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
     enum ftk_error err =
-        region ? facts_customer_ranks(f, false, region) : FTK_E_NOMEM;
+        region && ok ? facts_customer_ranks(f, false, region) : FTK_E_NOMEM;
     if (err == FTK_OK)
-        err = portfolio(b);
+        err = portfolio(b, &all);
     if (err == FTK_OK)
         err = lists(b, region);
     if (err == FTK_OK)
         err = facts_rollup_build(f, region);
     free(region);
+    tally_release(&all);
     return err;
 }
 
@@ -1638,7 +1726,8 @@ static void *rows_of_part(void *arg)
     const struct store *st = f->st;
     const struct config *cfg = b->cfg;
     p->err = FTK_OK;
-    if (!row_keys_start(&p->lists->rows, p->row_room)) {
+    if (!row_keys_start(&p->lists->rows, p->row_room) ||
+        !tally_start(&p->lists->tally, cfg->n_workloads)) {
         p->err = FTK_E_NOMEM;
         return NULL;
     }
@@ -1669,6 +1758,10 @@ static void *rows_of_part(void *arg)
         }
         c->n_rows = (uint32_t)(p->first_row + p->n_rows) - c->first_row;
         customer_row(b, t, c);
+        if (!tally_customer(&p->lists->tally, f, c)) {
+            p->err = FTK_E_NOMEM;
+            return NULL;
+        }
         p->err = customer_lists(p, (uint32_t)(c - f->customer), c);
         if (p->err != FTK_OK)
             return NULL;
