@@ -197,6 +197,9 @@ struct build {
      * aggregate makes them) */
     struct part_lists *parts;
     size_t n_parts;
+    /* each customer's region rank (facts_customer_ranks) when known
+     * before the parts start, else NULL */
+    const uint32_t *region;
 };
 
 static void build_start(struct build *b, struct facts *f,
@@ -951,7 +954,10 @@ static int candidate_cmp(const void *x, const void *y, void *ctx)
 struct candidate_run {
     uint32_t region;
     int64_t users_to_goal;
-    uint32_t first, n; /* its candidates in f->candidate */
+    uint32_t customer;
+    /* its candidates: list[at .. at + n) */
+    uint32_t at, n;
+    const struct fact_candidate *list;
 };
 
 static int candidate_run_cmp(const void *x, const void *y)
@@ -961,7 +967,7 @@ static int candidate_run_cmp(const void *x, const void *y)
         return a->region < b->region ? -1 : 1;
     if (a->users_to_goal != b->users_to_goal)
         return a->users_to_goal > b->users_to_goal ? -1 : 1;
-    return (a->first > b->first) - (a->first < b->first);
+    return (a->customer > b->customer) - (a->customer < b->customer);
 }
 
 /* Sorts f->candidate by candidate_cmp. They come in customer order, each
@@ -991,9 +997,13 @@ static enum ftk_error order_candidates(struct facts *f,
             continue;
         }
         runs = i == 0 || cd->customer > cd[-1].customer;
-        run[n_runs++] = (struct candidate_run){
-            o->region[cd->customer], f->customer[cd->customer].users_to_goal,
-            (uint32_t)i, 1};
+        run[n_runs++] =
+            (struct candidate_run){o->region[cd->customer],
+                                   f->customer[cd->customer].users_to_goal,
+                                   cd->customer,
+                                   (uint32_t)i,
+                                   1,
+                                   f->candidate};
     }
     if (!runs) {
         sort_array_r(f->candidate, n, sizeof(*f->candidate), candidate_cmp,
@@ -1005,7 +1015,7 @@ static enum ftk_error order_candidates(struct facts *f,
     sort_array(run, n_runs, sizeof(*run), candidate_run_cmp);
     size_t at = 0;
     for (size_t r = 0; r < n_runs; r++) {
-        memcpy(&out[at], &f->candidate[run[r].first], run[r].n * sizeof(*out));
+        memcpy(&out[at], run[r].list + run[r].at, run[r].n * sizeof(*out));
         at += run[r].n;
     }
     free(run);
@@ -1382,6 +1392,9 @@ static enum ftk_error row_lists(struct facts *f)
  * f->row before the join moved the part's rows up by shift. */
 struct part_lists {
     struct candidate_list candidates;
+    /* its customers' runs of candidates, sorted (candidate_run_cmp) */
+    struct candidate_run *runs;
+    size_t n_runs, cap_runs;
     struct velocity_list velocity;
     struct row_keys rows;
     struct tally tally;
@@ -1392,6 +1405,7 @@ static void part_lists_release(struct part_lists *l)
 {
     tally_release(&l->tally);
     free(l->candidates.p);
+    free(l->runs);
     velocity_list_release(&l->velocity);
     row_keys_release(&l->rows);
 }
@@ -1416,15 +1430,16 @@ static void merge_keys(struct order_key *keys, size_t *start,
     sort_merge_runs(keys, start, n_parts, sizeof(*keys), order_cmp, out);
 }
 
-/* The candidates (not yet ranked), velocity lines, plateaus and losers of
- * f from its parts' lists, joined in part order: the lists of one walk
- * over all the customers. */
+/* The candidates (in their order), velocity lines, plateaus and losers of
+ * f from its parts' lists, joined in part order and their sorted runs and
+ * keys merged: the lists of one walk over all the customers. */
 static enum ftk_error join_lists(struct facts *f, const struct part_lists *l,
                                  size_t n_parts)
 {
-    size_t n_cand = 0, n_lines = 0, n_plateau = 0, n_losers = 0;
+    size_t n_cand = 0, n_runs = 0, n_lines = 0, n_plateau = 0, n_losers = 0;
     for (size_t k = 0; k < n_parts; k++) {
         n_cand += l[k].candidates.n;
+        n_runs += l[k].n_runs;
         n_lines += l[k].velocity.n;
         n_plateau += l[k].rows.n_plateau;
         n_losers += l[k].rows.n_losers;
@@ -1433,40 +1448,51 @@ static enum ftk_error join_lists(struct facts *f, const struct part_lists *l,
     most = (most > n_losers ? most : n_losers) + 1;
     struct order_key *keys = malloc(most * sizeof(*keys));
     struct order_key *merged = malloc(most * sizeof(*merged));
-    struct fact_velocity *line = malloc((n_lines + 1) * sizeof(*line));
+    struct candidate_run *runs = malloc((n_runs + 1) * sizeof(*runs));
+    struct candidate_run *ranked = malloc((n_runs + 1) * sizeof(*ranked));
     f->candidate = malloc((n_cand + 1) * sizeof(*f->candidate));
     f->velocity = malloc((n_lines + 1) * sizeof(*f->velocity));
     f->plateau = malloc((n_plateau + 1) * sizeof(*f->plateau));
     f->loser = malloc((n_losers + 1) * sizeof(*f->loser));
     enum ftk_error err = FTK_E_NOMEM;
-    if (!keys || !merged || !line || !f->candidate || !f->velocity ||
+    if (!keys || !merged || !runs || !ranked || !f->candidate || !f->velocity ||
         !f->plateau || !f->loser)
         goto out;
     size_t start[MAX_PARTS + 1], n[MAX_PARTS] = {0};
     struct order_key *from[MAX_PARTS] = {NULL};
-    int64_t line_at[MAX_PARTS] = {0}, row_shift[MAX_PARTS] = {0};
-    size_t at = 0;
+    int64_t line_at[MAX_PARTS + 1] = {0}, row_shift[MAX_PARTS] = {0};
+    /* candidates: the parts' runs merged, then copied in that order */
+    start[0] = 0;
     for (size_t k = 0; k < n_parts; k++) {
-        memcpy(&f->candidate[f->n_candidates], l[k].candidates.p,
-               l[k].candidates.n * sizeof(*f->candidate));
-        f->n_candidates += l[k].candidates.n;
-        /* velocity: each part's lines behind the last's, rows moved up */
-        const struct velocity_list *v = &l[k].velocity;
-        line_at[k] = (int64_t)at;
+        memcpy(&runs[start[k]], l[k].runs, l[k].n_runs * sizeof(*runs));
+        start[k + 1] = start[k] + l[k].n_runs;
+    }
+    sort_merge_runs(runs, start, n_parts, sizeof(*runs), candidate_run_cmp,
+                    ranked);
+    for (size_t r = 0; r < n_runs; r++) {
+        memcpy(&f->candidate[f->n_candidates], ranked[r].list + ranked[r].at,
+               ranked[r].n * sizeof(*f->candidate));
+        f->n_candidates += ranked[r].n;
+    }
+    /* velocity: each part's lines numbered behind the last's */
+    for (size_t k = 0; k < n_parts; k++) {
+        line_at[k + 1] = line_at[k] + (int64_t)l[k].velocity.n;
         row_shift[k] = -(int64_t)l[k].shift;
-        for (size_t i = 0; i < v->n; i++, at++) {
-            line[at] = v->line[i];
-            if (line[at].row >= 0)
-                line[at].row += row_shift[k];
-        }
-        from[k] = v->key;
-        n[k] = v->n;
+        from[k] = l[k].velocity.key;
+        n[k] = l[k].velocity.n;
     }
     merge_keys(keys, start, from, n, line_at, n_parts, merged);
-    for (size_t i = 0; i < n_lines; i++)
-        f->velocity[i] = line[merged[i].index];
+    for (size_t i = 0, k = 0; i < n_lines; i++) {
+        int64_t at = merged[i].index;
+        for (k = 0; at >= line_at[k + 1]; k++)
+            ;
+        struct fact_velocity *v = &f->velocity[i];
+        *v = l[k].velocity.line[at - line_at[k]];
+        if (v->row >= 0)
+            v->row += row_shift[k];
+    }
     f->n_velocity = n_lines;
-    /* plateaus, then losers: row indices */
+    /* plateaus, then losers: row indices, moved up with their rows */
     for (size_t k = 0; k < n_parts; k++) {
         from[k] = l[k].rows.plateau;
         n[k] = l[k].rows.n_plateau;
@@ -1487,7 +1513,8 @@ static enum ftk_error join_lists(struct facts *f, const struct part_lists *l,
 out:
     free(keys);
     free(merged);
-    free(line);
+    free(runs);
+    free(ranked);
     return err;
 }
 
@@ -1499,8 +1526,8 @@ static enum ftk_error lists(struct build *b, const uint32_t *region)
     struct facts *f = b->f;
     enum ftk_error err = FTK_OK;
     if (b->n_parts > 0) {
-        err = join_lists(f, b->parts, b->n_parts);
-        return err == FTK_OK ? rank_candidates(b, region) : err;
+        /* the parts ranked their candidates' runs by region */
+        return join_lists(f, b->parts, b->n_parts);
     }
     struct candidate_list l = {0};
     for (uint32_t i = 0; i < f->n_customers && err == FTK_OK; i++)
@@ -1557,17 +1584,21 @@ static enum ftk_error aggregate(struct build *b)
     f->latest_entitlement = all.latest_entitlement;
     /* each customer's region by rank, for the candidates' order and the
      * roll-ups */
-    uint32_t *region =
-        malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
-    enum ftk_error err =
-        region && ok ? facts_customer_ranks(f, false, region) : FTK_E_NOMEM;
+    uint32_t *own = NULL;
+    const uint32_t *region = b->region;
+    enum ftk_error err = ok ? FTK_OK : FTK_E_NOMEM;
+    if (!region && err == FTK_OK) {
+        own = malloc((f->n_customers ? f->n_customers : 1) * sizeof(*own));
+        err = own ? facts_customer_ranks(f, false, own) : FTK_E_NOMEM;
+        region = own;
+    }
     if (err == FTK_OK)
         err = portfolio(b, &all);
     if (err == FTK_OK)
         err = lists(b, region);
     if (err == FTK_OK)
         err = facts_rollup_build(f, region);
-    free(region);
+    free(own);
     tally_release(&all);
     return err;
 }
@@ -1710,9 +1741,21 @@ static enum ftk_error customer_lists(struct tenant_part *p, uint32_t i,
     struct part_lists *l = p->lists;
     size_t first = l->candidates.n;
     enum ftk_error err = customer_candidates(b, i, &l->candidates);
+    size_t n = l->candidates.n - first;
+    if (err == FTK_OK && n > 0) {
+        struct candidate_run *r =
+            grow_array(l->runs, &l->cap_runs, l->n_runs + 1, sizeof(*r));
+        if (!r)
+            return FTK_E_NOMEM;
+        l->runs = r;
+        /* list: set when the part's candidates stop moving */
+        r[l->n_runs++] =
+            (struct candidate_run){b->region[i],    c->users_to_goal, i,
+                                   (uint32_t)first, (uint32_t)n,      NULL};
+    }
     if (err == FTK_OK)
-        err = customer_velocity(b->f, b->strings, i, l->candidates.p + first,
-                                l->candidates.n - first, &l->velocity);
+        err = customer_velocity(b->f, b->strings, i, l->candidates.p + first, n,
+                                &l->velocity);
     for (uint32_t k = c->first_row; k < c->first_row + c->n_rows; k++)
         add_row_keys(&l->rows, &b->f->row[k], k);
     return err;
@@ -1767,6 +1810,10 @@ static void *rows_of_part(void *arg)
             return NULL;
     }
     progress_add(st->progress, seen);
+    struct part_lists *l = p->lists;
+    for (size_t k = 0; k < l->n_runs; k++)
+        l->runs[k].list = l->candidates.p;
+    sort_array(l->runs, l->n_runs, sizeof(*l->runs), candidate_run_cmp);
     sort_array(p->lists->velocity.key, p->lists->velocity.n,
                sizeof(*p->lists->velocity.key), order_cmp);
     sort_row_keys(&p->lists->rows);
@@ -1788,7 +1835,7 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
     struct build b;
     build_start(&b, f, cfg);
     b.threads = threads;
-    uint32_t *order = NULL;
+    uint32_t *order = NULL, *region = NULL;
     enum ftk_error err = start_orders(f, st, threads, &order);
     size_t row_cap = st->n_series ? st->n_series : 1;
     f->row = malloc(row_cap * sizeof(*f->row));
@@ -1821,12 +1868,24 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
         for (uint32_t i = p->from; i < p->to; i++) {
             if (st->tenant[order[i]].foreign)
                 continue;
+            /* as rows_of_part will, for the region ranks below */
+            f->customer[customers].tenant = order[i];
             customers++;
             for (int w = 0; w < cfg->n_workloads; w++)
                 rows += store_series_of(st, order[i], w) != NULL;
         }
         p->row_room = rows - p->first_row;
     }
+    /* the customers' region ranks, for the parts' candidate order */
+    region = malloc((customers ? customers : 1) * sizeof(*region));
+    f->n_customers = customers;
+    err = region ? facts_customer_ranks(f, false, region) : FTK_E_NOMEM;
+    f->n_customers = 0;
+    if (err != FTK_OK)
+        goto out;
+    for (size_t k = 0; k < n_parts; k++)
+        part[k].b.region = region;
+    b.region = region;
     run_parts(part, n_parts, sizeof(*part), rows_of_part);
     for (size_t k = 0; k < n_parts; k++) {
         struct tenant_part *p = &part[k];
@@ -1858,6 +1917,7 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
         part_lists_release(&lists[k]);
 out:
     free(order);
+    free(region);
     free(b.vals);
     if (err != FTK_OK) {
         facts_release(f);
