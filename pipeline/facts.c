@@ -1410,24 +1410,14 @@ static void part_lists_release(struct part_lists *l)
     row_keys_release(&l->rows);
 }
 
-/* Part k's keys from[k][0 .. n[k]) to keys behind the last part's
- * (start[k] .. start[k + 1]), each index moved by delta[k], then merged
- * into out in the order of one sort of them all. */
-static void merge_keys(struct order_key *keys, size_t *start,
-                       struct order_key *const *from, const size_t *n,
-                       const int64_t *delta, size_t n_parts,
-                       struct order_key *out)
+/* Worst-first keys by k1 and k2 alone: merging the parts' sorted keys
+ * with it leaves ties in part order, which is facts order. */
+static int order_cmp_keys(const void *a, const void *b)
 {
-    start[0] = 0;
-    for (size_t k = 0; k < n_parts; k++) {
-        for (size_t i = 0; i < n[k]; i++) {
-            keys[start[k] + i] = from[k][i];
-            keys[start[k] + i].index =
-                (uint32_t)((int64_t)from[k][i].index + delta[k]);
-        }
-        start[k + 1] = start[k] + n[k];
-    }
-    sort_merge_runs(keys, start, n_parts, sizeof(*keys), order_cmp, out);
+    const struct order_key *x = a, *y = b;
+    if (x->k1 != y->k1)
+        return x->k1 < y->k1 ? -1 : 1;
+    return (x->k2 > y->k2) - (x->k2 < y->k2);
 }
 
 /* The candidates (in their order), velocity lines, plateaus and losers of
@@ -1445,77 +1435,73 @@ static enum ftk_error join_lists(struct facts *f, const struct part_lists *l,
         n_losers += l[k].rows.n_losers;
     }
     size_t most = n_lines > n_plateau ? n_lines : n_plateau;
-    most = (most > n_losers ? most : n_losers) + 1;
-    struct order_key *keys = malloc(most * sizeof(*keys));
-    struct order_key *merged = malloc(most * sizeof(*merged));
-    struct candidate_run *runs = malloc((n_runs + 1) * sizeof(*runs));
-    struct candidate_run *ranked = malloc((n_runs + 1) * sizeof(*ranked));
+    most = most > n_losers ? most : n_losers;
+    most = (most > n_runs ? most : n_runs) + 1;
+    struct sort_place *place = malloc(most * sizeof(*place));
     f->candidate = malloc((n_cand + 1) * sizeof(*f->candidate));
     f->velocity = malloc((n_lines + 1) * sizeof(*f->velocity));
     f->plateau = malloc((n_plateau + 1) * sizeof(*f->plateau));
     f->loser = malloc((n_losers + 1) * sizeof(*f->loser));
-    enum ftk_error err = FTK_E_NOMEM;
-    if (!keys || !merged || !runs || !ranked || !f->candidate || !f->velocity ||
-        !f->plateau || !f->loser)
-        goto out;
-    size_t start[MAX_PARTS + 1], n[MAX_PARTS] = {0};
-    struct order_key *from[MAX_PARTS] = {NULL};
-    int64_t line_at[MAX_PARTS + 1] = {0}, row_shift[MAX_PARTS] = {0};
-    /* candidates: the parts' runs merged, then copied in that order */
-    start[0] = 0;
-    for (size_t k = 0; k < n_parts; k++) {
-        memcpy(&runs[start[k]], l[k].runs, l[k].n_runs * sizeof(*runs));
-        start[k + 1] = start[k] + l[k].n_runs;
+    if (!place || !f->candidate || !f->velocity || !f->plateau || !f->loser) {
+        free(place);
+        return FTK_E_NOMEM;
     }
-    sort_merge_runs(runs, start, n_parts, sizeof(*runs), candidate_run_cmp,
-                    ranked);
-    for (size_t r = 0; r < n_runs; r++) {
-        memcpy(&f->candidate[f->n_candidates], ranked[r].list + ranked[r].at,
-               ranked[r].n * sizeof(*f->candidate));
-        f->n_candidates += ranked[r].n;
-    }
-    /* velocity: each part's lines numbered behind the last's */
+    const void *runs[MAX_PARTS] = {NULL};
+    size_t n[MAX_PARTS] = {0};
+    /* candidates: the parts' runs merged, each copied once, in order */
     for (size_t k = 0; k < n_parts; k++) {
-        line_at[k + 1] = line_at[k] + (int64_t)l[k].velocity.n;
-        row_shift[k] = -(int64_t)l[k].shift;
-        from[k] = l[k].velocity.key;
+        runs[k] = l[k].runs;
+        n[k] = l[k].n_runs;
+    }
+    sort_merge_places(runs, n, n_parts, sizeof(*l->runs), candidate_run_cmp,
+                      place);
+    for (size_t i = 0; i < n_runs; i++) {
+        const struct candidate_run *r = &l[place[i].run].runs[place[i].index];
+        memcpy(&f->candidate[f->n_candidates], r->list + r->at,
+               r->n * sizeof(*f->candidate));
+        f->n_candidates += r->n;
+    }
+    /* velocity lines, their rows moved up with the part's */
+    for (size_t k = 0; k < n_parts; k++) {
+        runs[k] = l[k].velocity.key;
         n[k] = l[k].velocity.n;
     }
-    merge_keys(keys, start, from, n, line_at, n_parts, merged);
-    for (size_t i = 0, k = 0; i < n_lines; i++) {
-        int64_t at = merged[i].index;
-        for (k = 0; at >= line_at[k + 1]; k++)
-            ;
+    sort_merge_places(runs, n, n_parts, sizeof(*l->velocity.key),
+                      order_cmp_keys, place);
+    for (size_t i = 0; i < n_lines; i++) {
+        const struct part_lists *p = &l[place[i].run];
         struct fact_velocity *v = &f->velocity[i];
-        *v = l[k].velocity.line[at - line_at[k]];
+        *v = p->velocity.line[p->velocity.key[place[i].index].index];
         if (v->row >= 0)
-            v->row += row_shift[k];
+            v->row -= (int64_t)p->shift;
     }
     f->n_velocity = n_lines;
     /* plateaus, then losers: row indices, moved up with their rows */
     for (size_t k = 0; k < n_parts; k++) {
-        from[k] = l[k].rows.plateau;
+        runs[k] = l[k].rows.plateau;
         n[k] = l[k].rows.n_plateau;
     }
-    merge_keys(keys, start, from, n, row_shift, n_parts, merged);
-    for (size_t i = 0; i < n_plateau; i++)
-        f->plateau[i] = merged[i].index;
+    sort_merge_places(runs, n, n_parts, sizeof(*l->rows.plateau),
+                      order_cmp_keys, place);
+    for (size_t i = 0; i < n_plateau; i++) {
+        const struct part_lists *p = &l[place[i].run];
+        f->plateau[i] =
+            p->rows.plateau[place[i].index].index - (uint32_t)p->shift;
+    }
     f->n_plateau = n_plateau;
     for (size_t k = 0; k < n_parts; k++) {
-        from[k] = l[k].rows.loser;
+        runs[k] = l[k].rows.loser;
         n[k] = l[k].rows.n_losers;
     }
-    merge_keys(keys, start, from, n, row_shift, n_parts, merged);
-    for (size_t i = 0; i < n_losers; i++)
-        f->loser[i] = merged[i].index;
+    sort_merge_places(runs, n, n_parts, sizeof(*l->rows.loser), order_cmp_keys,
+                      place);
+    for (size_t i = 0; i < n_losers; i++) {
+        const struct part_lists *p = &l[place[i].run];
+        f->loser[i] = p->rows.loser[place[i].index].index - (uint32_t)p->shift;
+    }
     f->n_losers = n_losers;
-    err = FTK_OK;
-out:
-    free(keys);
-    free(merged);
-    free(runs);
-    free(ranked);
-    return err;
+    free(place);
+    return FTK_OK;
 }
 
 /* The candidates and the worst-first lists of struct facts: from the
@@ -1656,10 +1642,10 @@ static enum ftk_error tenant_order(const struct store *st, unsigned threads,
 {
     size_t n = st->n_tenants;
     struct tenant_key *key = malloc((n ? n : 1) * sizeof(*key));
-    struct tenant_key *merged = malloc((n ? n : 1) * sizeof(*merged));
-    if (!key || !merged) {
+    struct sort_place *place = malloc((n ? n : 1) * sizeof(*place));
+    if (!key || !place) {
         free(key);
-        free(merged);
+        free(place);
         return FTK_E_NOMEM;
     }
     /* the prefix every id shares, so that the keys hold the bytes that
@@ -1678,19 +1664,20 @@ static enum ftk_error tenant_order(const struct store *st, unsigned threads,
     if (n_parts > n)
         n_parts = n ? n : 1;
     struct order_part part[MAX_PARTS];
-    size_t start[MAX_PARTS + 1];
+    const void *runs[MAX_PARTS];
+    size_t len[MAX_PARTS];
     for (size_t k = 0; k < n_parts; k++) {
         part[k] = (struct order_part){st, skip, key, n * k / n_parts,
                                       n * (k + 1) / n_parts};
-        start[k] = part[k].from;
+        runs[k] = key + part[k].from;
+        len[k] = part[k].to - part[k].from;
     }
-    start[n_parts] = n;
     run_parts(part, n_parts, sizeof(*part), order_of_part);
-    sort_merge_runs(key, start, n_parts, sizeof(*key), tenant_key_cmp, merged);
+    sort_merge_places(runs, len, n_parts, sizeof(*key), tenant_key_cmp, place);
     for (size_t i = 0; i < n; i++)
-        order[i] = merged[i].tenant;
+        order[i] = key[part[place[i].run].from + place[i].index].tenant;
     free(key);
-    free(merged);
+    free(place);
     return FTK_OK;
 }
 

@@ -1,8 +1,9 @@
 /*
  * tests/unit/test_sort.c - sort_array and sort_array_r
  * (pipeline/base/sort.h): empty and one-element arrays, and a context
- * reaching the comparator instead of a global; sort_merge_runs: runs
- * sorted apart merge into the array sorted whole, ties in run order.
+ * reaching the comparator instead of a global; sort_merge_places: runs
+ * sorted apart merge into the order of the array sorted whole, ties in
+ * run order.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -107,72 +108,91 @@ static int tagged_cmp(const void *a, const void *b)
 
 /* Equal keys across runs: the earlier run's first, each run's in its own
  * order; empty runs anywhere are skipped. */
-static void test_sort__merge_runs_ties_in_run_order(void **state)
+static void test_sort__merge_places_ties_in_run_order(void **state)
 {
     (void)state;
-    static const struct tagged in[] = {
-        {1, 0},
-        {3, 1},
-        {3, 2},
-        {8, 3}, /* run 0 */
-        /* run 1 is empty */
-        {0, 4},
-        {3, 5},
-        {9, 6}, /* run 2 */
-        {3, 7}, /* run 3 */
-        /* run 4 is empty */
-    };
-    static const size_t start[] = {0, 4, 4, 7, 8, 8};
-    struct tagged out[8];
+    static const struct tagged r0[] = {{1, 0}, {3, 1}, {3, 2}, {8, 3}};
+    static const struct tagged r2[] = {{0, 4}, {3, 5}, {9, 6}};
+    static const struct tagged r3[] = {{3, 7}};
+    const void *runs[] = {r0, NULL, r2, r3, NULL};
+    static const size_t n[] = {4, 0, 3, 1, 0};
+    struct sort_place out[8];
     memset(out, 0xff, sizeof(out));
-    sort_merge_runs(in, start, 5, sizeof(in[0]), tagged_cmp, out);
-    static const int want[] = {4, 0, 1, 2, 5, 7, 3, 6};
-    for (size_t i = 0; i < 8; i++)
-        assert_int_equal(out[i].tag, want[i]);
+    sort_merge_places(runs, n, 5, sizeof(struct tagged), tagged_cmp, out);
+    static const struct sort_place want[] = {{2, 0}, {0, 0}, {0, 1}, {0, 2},
+                                             {2, 1}, {3, 0}, {0, 3}, {2, 2}};
+    for (size_t i = 0; i < 8; i++) {
+        assert_int_equal(out[i].run, want[i].run);
+        assert_int_equal(out[i].index, want[i].index);
+    }
 }
 
-/* One run is copied as it is; no runs, or only empty ones, write
+/* One run comes out as it is; no runs, or only empty ones, write
  * nothing. */
-static void test_sort__merge_runs_one_and_none(void **state)
+static void test_sort__merge_places_one_and_none(void **state)
 {
     (void)state;
     static const int one[] = {2, 4, 4, 7};
-    static const size_t start1[] = {0, 4};
-    int out[4] = {0};
-    sort_merge_runs(one, start1, 1, sizeof(int), int_cmp, out);
-    assert_memory_equal(out, one, sizeof(one));
-    static const size_t start0[] = {0, 0, 0};
-    int untouched[1] = {-5};
-    sort_merge_runs(one, start0, 2, sizeof(int), int_cmp, untouched);
-    sort_merge_runs(one, start0, 0, sizeof(int), int_cmp, untouched);
-    assert_int_equal(untouched[0], -5);
+    const void *runs[] = {one, one};
+    static const size_t n1[] = {4}, n0[] = {0, 0};
+    struct sort_place out[4];
+    sort_merge_places(runs, n1, 1, sizeof(int), int_cmp, out);
+    for (uint32_t i = 0; i < 4; i++) {
+        assert_int_equal(out[i].run, 0);
+        assert_int_equal(out[i].index, i);
+    }
+    struct sort_place untouched = {7, 7};
+    sort_merge_places(runs, n0, 2, sizeof(int), int_cmp, &untouched);
+    sort_merge_places(runs, n0, 0, sizeof(int), int_cmp, &untouched);
+    assert_int_equal(untouched.run, 7);
+    assert_int_equal(untouched.index, 7);
 }
 
 /* The use in pipeline/facts.c: an array cut into parts (up to the most
  * runs), each part sorted on its own, then merged, equals the array
- * sorted whole, for every number of parts. */
-static void test_sort__merge_runs_equals_sort_whole(void **state)
+ * sorted whole by a stable sort, for every number of parts. The elements
+ * carry their place in the array, so a wrong order of equal keys shows. */
+static void test_sort__merge_places_equals_sort_whole(void **state)
 {
     (void)state;
     enum { N = 997 };
-    static int v[N], whole[N], parts[N], out[N];
+    static struct tagged v[N], whole[N], parts[N], out[N];
     uint32_t x = 12345;
     for (size_t i = 0; i < N; i++) {
         x = x * 1103515245u + 12345u;
-        v[i] = (int)(x >> 16) % 50 - 25;
+        v[i] = (struct tagged){(int)(x >> 16) % 50 - 25, (int)i};
     }
+    /* a stable sort of the whole: insertion sort */
     memcpy(whole, v, sizeof(v));
-    sort_array(whole, N, sizeof(int), int_cmp);
+    for (size_t i = 1; i < N; i++)
+        for (size_t j = i; j > 0 && whole[j - 1].key > whole[j].key; j--) {
+            struct tagged t = whole[j];
+            whole[j] = whole[j - 1];
+            whole[j - 1] = t;
+        }
     for (size_t n_runs = 1; n_runs <= SORT_MAX_RUNS; n_runs++) {
-        size_t start[SORT_MAX_RUNS + 1];
+        const void *runs[SORT_MAX_RUNS];
+        size_t n[SORT_MAX_RUNS];
+        struct sort_place place[N];
         memcpy(parts, v, sizeof(v));
-        for (size_t k = 0; k <= n_runs; k++)
-            start[k] = N * k / n_runs;
-        for (size_t k = 0; k < n_runs; k++)
-            sort_array(parts + start[k], start[k + 1] - start[k], sizeof(int),
-                       int_cmp);
-        memset(out, 0, sizeof(out));
-        sort_merge_runs(parts, start, n_runs, sizeof(int), int_cmp, out);
+        for (size_t k = 0; k < n_runs; k++) {
+            size_t from = N * k / n_runs, to = N * (k + 1) / n_runs;
+            runs[k] = parts + from;
+            n[k] = to - from;
+            /* stable within the part too: insertion sort */
+            for (size_t i = from + 1; i < to; i++)
+                for (size_t j = i; j > from && parts[j - 1].key > parts[j].key;
+                     j--) {
+                    struct tagged t = parts[j];
+                    parts[j] = parts[j - 1];
+                    parts[j - 1] = t;
+                }
+        }
+        sort_merge_places(runs, n, n_runs, sizeof(struct tagged), tagged_cmp,
+                          place);
+        for (size_t i = 0; i < N; i++)
+            out[i] =
+                ((const struct tagged *)runs[place[i].run])[place[i].index];
         assert_memory_equal(out, whole, sizeof(whole));
     }
 }
@@ -184,9 +204,9 @@ int main(void)
         cmocka_unit_test(test_sort__sort_array_orders),
         cmocka_unit_test(test_sort__sort_array_r_passes_context),
         cmocka_unit_test(test_sort__indices_by_context_table),
-        cmocka_unit_test(test_sort__merge_runs_ties_in_run_order),
-        cmocka_unit_test(test_sort__merge_runs_one_and_none),
-        cmocka_unit_test(test_sort__merge_runs_equals_sort_whole),
+        cmocka_unit_test(test_sort__merge_places_ties_in_run_order),
+        cmocka_unit_test(test_sort__merge_places_one_and_none),
+        cmocka_unit_test(test_sort__merge_places_equals_sort_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
