@@ -197,9 +197,9 @@ struct build {
      * aggregate makes them) */
     struct part_lists *parts;
     size_t n_parts;
-    /* each customer's region rank (facts_customer_ranks) when known
-     * before the parts start, else NULL */
-    const uint32_t *region;
+    /* each tenant's region rank (facts_tenant_ranks) when known before
+     * the parts start, else NULL */
+    const uint32_t *tenant_region;
 };
 
 static void build_start(struct build *b, struct facts *f,
@@ -1570,13 +1570,14 @@ static enum ftk_error aggregate(struct build *b)
     f->latest_entitlement = all.latest_entitlement;
     /* each customer's region by rank, for the candidates' order and the
      * roll-ups */
-    uint32_t *own = NULL;
-    const uint32_t *region = b->region;
-    enum ftk_error err = ok ? FTK_OK : FTK_E_NOMEM;
-    if (!region && err == FTK_OK) {
-        own = malloc((f->n_customers ? f->n_customers : 1) * sizeof(*own));
-        err = own ? facts_customer_ranks(f, false, own) : FTK_E_NOMEM;
-        region = own;
+    uint32_t *region =
+        malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
+    enum ftk_error err = ok && region ? FTK_OK : FTK_E_NOMEM;
+    if (err == FTK_OK && b->tenant_region) {
+        for (size_t i = 0; i < f->n_customers; i++)
+            region[i] = b->tenant_region[f->customer[i].tenant];
+    } else if (err == FTK_OK) {
+        err = facts_customer_ranks(f, false, region);
     }
     if (err == FTK_OK)
         err = portfolio(b, &all);
@@ -1584,7 +1585,7 @@ static enum ftk_error aggregate(struct build *b)
         err = lists(b, region);
     if (err == FTK_OK)
         err = facts_rollup_build(f, region);
-    free(own);
+    free(region);
     tally_release(&all);
     return err;
 }
@@ -1703,6 +1704,29 @@ static enum ftk_error start_orders(struct facts *f, const struct store *st,
     return tenant_order(st, threads, *order);
 }
 
+/* The customers among the tenants at order[from .. to) and their series
+ * (room for their rows), counted on one thread. */
+struct count_part {
+    const struct store *st;
+    const uint32_t *order;
+    uint32_t from, to;
+    size_t customers, rows;
+};
+
+static void *count_of_part(void *arg)
+{
+    struct count_part *p = arg;
+    const struct store *st = p->st;
+    for (uint32_t i = p->from; i < p->to; i++) {
+        if (st->tenant[p->order[i]].foreign)
+            continue;
+        p->customers++;
+        for (int w = 0; w < st->cfg->n_workloads; w++)
+            p->rows += store_series_of(st, p->order[i], w) != NULL;
+    }
+    return NULL;
+}
+
 /* The customer and workload rows of the tenants at order[from .. to), on
  * one thread: its customers go to f->customer from first_customer on,
  * its rows to f->row from first_row on (room for every series of its
@@ -1736,9 +1760,12 @@ static enum ftk_error customer_lists(struct tenant_part *p, uint32_t i,
             return FTK_E_NOMEM;
         l->runs = r;
         /* list: set when the part's candidates stop moving */
-        r[l->n_runs++] =
-            (struct candidate_run){b->region[i],    c->users_to_goal, i,
-                                   (uint32_t)first, (uint32_t)n,      NULL};
+        r[l->n_runs++] = (struct candidate_run){b->tenant_region[c->tenant],
+                                                c->users_to_goal,
+                                                i,
+                                                (uint32_t)first,
+                                                (uint32_t)n,
+                                                NULL};
     }
     if (err == FTK_OK)
         err = customer_velocity(b->f, b->strings, i, l->candidates.p + first, n,
@@ -1839,6 +1866,16 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
     struct part_lists lists[MAX_PARTS];
     memset(part, 0, n_parts * sizeof(*part));
     memset(lists, 0, n_parts * sizeof(*lists));
+    struct count_part count[MAX_PARTS];
+    for (size_t k = 0; k < n_parts; k++)
+        count[k] =
+            (struct count_part){st,
+                                order,
+                                (uint32_t)(st->n_tenants * k / n_parts),
+                                (uint32_t)(st->n_tenants * (k + 1) / n_parts),
+                                0,
+                                0};
+    run_parts(count, n_parts, sizeof(*count), count_of_part);
     size_t customers = 0, rows = 0;
     for (size_t k = 0; k < n_parts; k++) {
         struct tenant_part *p = &part[k];
@@ -1848,31 +1885,22 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
             p->b.strings = &p->strings;
         p->order = order;
         p->lists = &lists[k];
-        p->from = (uint32_t)(st->n_tenants * k / n_parts);
-        p->to = (uint32_t)(st->n_tenants * (k + 1) / n_parts);
+        p->from = count[k].from;
+        p->to = count[k].to;
         p->first_customer = customers;
         p->first_row = rows;
-        for (uint32_t i = p->from; i < p->to; i++) {
-            if (st->tenant[order[i]].foreign)
-                continue;
-            /* as rows_of_part will, for the region ranks below */
-            f->customer[customers].tenant = order[i];
-            customers++;
-            for (int w = 0; w < cfg->n_workloads; w++)
-                rows += store_series_of(st, order[i], w) != NULL;
-        }
-        p->row_room = rows - p->first_row;
+        p->row_room = count[k].rows;
+        customers += count[k].customers;
+        rows += count[k].rows;
     }
-    /* the customers' region ranks, for the parts' candidate order */
-    region = malloc((customers ? customers : 1) * sizeof(*region));
-    f->n_customers = customers;
-    err = region ? facts_customer_ranks(f, false, region) : FTK_E_NOMEM;
-    f->n_customers = 0;
+    /* the tenants' region ranks, for the parts' candidate order */
+    region = malloc((st->n_tenants ? st->n_tenants : 1) * sizeof(*region));
+    err = region ? facts_tenant_ranks(st, false, region) : FTK_E_NOMEM;
     if (err != FTK_OK)
         goto out;
     for (size_t k = 0; k < n_parts; k++)
-        part[k].b.region = region;
-    b.region = region;
+        part[k].b.tenant_region = region;
+    b.tenant_region = region;
     run_parts(part, n_parts, sizeof(*part), rows_of_part);
     for (size_t k = 0; k < n_parts; k++) {
         struct tenant_part *p = &part[k];

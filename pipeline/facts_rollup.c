@@ -32,10 +32,13 @@ static int distinct_cmp(const void *a, const void *b, void *ctx)
     return strcmp(text[*(const uint32_t *)a], text[*(const uint32_t *)b]);
 }
 
-enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
-                                    uint32_t *rank)
+/* rank[i]: the place of text(ctx, i) among the distinct texts of i <
+ * n, by bytes, from 0; an item whose text is NULL is left out (rank 0). */
+static enum ftk_error ranks_of(size_t n,
+                               const char *(*text_of)(const void *, size_t),
+                               const void *ctx, uint32_t *rank)
 {
-    size_t n = f->n_customers, cap = 16;
+    size_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
     /* slot: 1 + the distinct value's number, 0 empty */
@@ -48,7 +51,11 @@ enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
         goto out;
     uint32_t distinct = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *s = customer_text(f, (uint32_t)i, fm);
+        const char *s = text_of(ctx, i);
+        if (!s) {
+            rank[i] = UINT32_MAX;
+            continue;
+        }
         size_t h = (size_t)shard_fnv1a64(s, strlen(s)) & (cap - 1);
         while (slot[h] && strcmp(text[slot[h] - 1], s) != 0)
             h = (h + 1) & (cap - 1);
@@ -64,7 +71,7 @@ enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
     for (uint32_t k = 0; k < distinct; k++)
         place[order[k]] = k;
     for (size_t i = 0; i < n; i++)
-        rank[i] = place[rank[i]];
+        rank[i] = rank[i] == UINT32_MAX ? 0 : place[rank[i]];
     err = FTK_OK;
 out:
     free(slot);
@@ -72,6 +79,39 @@ out:
     free(order);
     free(place);
     return err;
+}
+
+struct rank_ctx {
+    const struct facts *f;
+    const struct store *st;
+    bool fm;
+};
+
+static const char *customer_text_of(const void *ctx, size_t i)
+{
+    const struct rank_ctx *c = ctx;
+    return customer_text(c->f, (uint32_t)i, c->fm);
+}
+
+static const char *tenant_text_of(const void *ctx, size_t i)
+{
+    const struct rank_ctx *c = ctx;
+    const struct store_tenant *t = &c->st->tenant[i];
+    return t->foreign ? NULL : c->fm ? t->fm : t->region;
+}
+
+enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
+                                    uint32_t *rank)
+{
+    struct rank_ctx c = {f, f->st, fm};
+    return ranks_of(f->n_customers, customer_text_of, &c, rank);
+}
+
+enum ftk_error facts_tenant_ranks(const struct store *st, bool fm,
+                                  uint32_t *rank)
+{
+    struct rank_ctx c = {NULL, st, fm};
+    return ranks_of(st->n_tenants, tenant_text_of, &c, rank);
 }
 
 /* Figures of a customer's rows that its groups add up. */
