@@ -187,6 +187,7 @@ struct build {
     /* the first days of the months up to the as-of month */
     int32_t first_day[FIRST_DAYS];
     struct kpi_au *vals; /* series_values' values of one series */
+    int64_t n_vals;      /* how many workload_row's series had */
     size_t vals_cap;
     char tags[4096];
     /* where the rows' tags go: f->strings, or a thread's own arena */
@@ -301,6 +302,7 @@ static enum ftk_error workload_row(struct build *b,
     int64_t n = series_values(b, s, INT32_MIN, &backfilled);
     if (n < 0)
         return FTK_E_NOMEM;
+    b->n_vals = n;
     const struct kpi_au *vals = b->vals, none = {0};
     int64_t at = slot_index(s, (uint32_t)n, m);
     if (at >= 0) {
@@ -504,6 +506,43 @@ struct months_part {
     enum ftk_error err;
 };
 
+/* A row's values of months m - 11 .. m added to the 12-month series: to
+ * its workload's sums in trend and, for a core row, to its AU months (am)
+ * and its customer's core sums. */
+static void add_months(const struct fact_workload *r,
+                       const struct kpi_au months[FACTS_TREND_MONTHS],
+                       struct fact_months *am, month_sums core,
+                       month_sums *trend)
+{
+    for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+        const struct kpi_au v = months[k];
+        if (!kpi_au_defined(&v))
+            continue;
+        add_value(trend[r->workload], k, &v);
+        if (!am)
+            continue;
+        am->defined[k] = true;
+        am->au[k] = kpi_au_centi(v.ae, v.qe);
+        add_value(core, k, &v);
+    }
+}
+
+/* The months m - 11 .. m of the row workload_row just made, from the
+ * values of its series still in b->vals (the values row_months would look
+ * up again), added to the 12-month series as add_months does. */
+static void row_trend(const struct build *b, const struct fact_workload *r,
+                      struct fact_months *am, month_sums core,
+                      month_sums *trend)
+{
+    struct kpi_au months[FACTS_TREND_MONTHS];
+    memset(months, 0, sizeof(months));
+    const struct store_series *s = r->series;
+    int32_t first = b->f->as_of_month - (FACTS_TREND_MONTHS - 1);
+    for (int64_t i = b->n_vals - 1; i >= 0 && s->month[i].month >= first; i--)
+        months[s->month[i].month - first] = b->vals[i];
+    add_months(r, months, am, core, trend);
+}
+
 static void *months_of_part(void *arg)
 {
     struct months_part *p = arg;
@@ -524,17 +563,7 @@ static void *months_of_part(void *arg)
                 p->err = FTK_E_NOMEM;
                 return NULL;
             }
-            for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
-                const struct kpi_au v = months[k];
-                if (!kpi_au_defined(&v))
-                    continue;
-                add_value(p->trend[r->workload], k, &v);
-                if (!am)
-                    continue;
-                am->defined[k] = true;
-                am->au[k] = kpi_au_centi(v.ae, v.qe);
-                add_value(core, k, &v);
-            }
+            add_months(r, months, am, core, p->trend);
         }
         pooled_months(core, &c->core_au_months);
     }
@@ -662,6 +691,7 @@ struct tally {
     struct fact_portfolio *p; /* by workload index */
     uint64_t *measured_qe;    /* Σ QE of the measured rows, by workload */
     bool *present;            /* the workload has a row */
+    month_sums *trend;        /* the 12-month sums, by workload */
     struct kpi_au **vals;     /* by workload: the measured values */
     size_t *n_vals, *cap_vals;
     uint64_t health_count[4];
@@ -678,6 +708,7 @@ static void tally_release(struct tally *t)
     free(t->p);
     free(t->measured_qe);
     free(t->present);
+    free(t->trend);
     memset(t, 0, sizeof(*t));
 }
 
@@ -692,11 +723,12 @@ static bool tally_start(struct tally *t, int nw)
     t->vals = calloc(n, sizeof(*t->vals));
     t->n_vals = calloc(n, sizeof(*t->n_vals));
     t->cap_vals = calloc(n, sizeof(*t->cap_vals));
+    t->trend = calloc(n, sizeof(*t->trend));
     t->latest_snapshot = t->latest_entitlement = KPI_NO_DATE;
     for (int w = 0; t->p && w < nw; w++)
         t->p[w].latest_usage = KPI_NO_DATE;
     return t->p && t->measured_qe && t->present && t->vals && t->n_vals &&
-           t->cap_vals;
+           t->cap_vals && t->trend;
 }
 
 /* The later of two dates, either of them KPI_NO_DATE. */
@@ -761,6 +793,10 @@ static bool tally_join(struct tally *t, const struct tally *k)
         p->latest_usage = later_date(p->latest_usage, q->latest_usage);
         t->measured_qe[w] += k->measured_qe[w];
         t->present[w] = t->present[w] || k->present[w];
+        for (int m = 0; m < FACTS_TREND_MONTHS; m++) {
+            t->trend[w][m][0] += k->trend[w][m][0];
+            t->trend[w][m][1] += k->trend[w][m][1];
+        }
         if (k->n_vals[w] == 0)
             continue;
         struct kpi_au *v = grow_array(t->vals[w], &t->cap_vals[w],
@@ -785,16 +821,10 @@ static enum ftk_error portfolio(struct build *b, const struct tally *t)
 {
     struct facts *f = b->f;
     int nw = b->cfg->n_workloads;
-    month_sums *trend = calloc((size_t)nw, sizeof(*trend));
-    enum ftk_error err = FTK_E_NOMEM;
-    if (!trend)
-        goto out;
-    if ((err = series_months(b, trend)) != FTK_OK)
-        goto out;
-    err = FTK_E_NOMEM;
+    month_sums *trend = t->trend;
     f->portfolio = calloc((size_t)nw, sizeof(*f->portfolio));
     if (!f->portfolio)
-        goto out;
+        return FTK_E_NOMEM;
     for (int i = 0; i < nw; i++) {
         int w = f->workload_order[i];
         if (!t->present[w])
@@ -824,10 +854,7 @@ static enum ftk_error portfolio(struct build *b, const struct tally *t)
             o->pooled_change = kpi_pooled_change_pp(
                 o->ae, o->measured_qe, o->trend_ae[prev], o->trend_qe[prev]);
     }
-    err = goals(b);
-out:
-    free(trend);
-    return err;
+    return goals(b);
 }
 
 /* Details name the figures that put a customer in a focus area. */
@@ -1565,6 +1592,10 @@ static enum ftk_error aggregate(struct build *b)
         for (size_t i = 0; i < f->n_customers && ok; i++)
             ok = tally_customer(&all, f, &f->customer[i]);
     }
+    /* the parts made the 12-month series with their rows */
+    enum ftk_error months = FTK_OK;
+    if (ok && b->n_parts == 0)
+        months = series_months(b, all.trend);
     memcpy(f->health_count, all.health_count, sizeof(f->health_count));
     f->latest_snapshot = all.latest_snapshot;
     f->latest_entitlement = all.latest_entitlement;
@@ -1572,7 +1603,7 @@ static enum ftk_error aggregate(struct build *b)
      * roll-ups */
     uint32_t *region =
         malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
-    enum ftk_error err = ok && region ? FTK_OK : FTK_E_NOMEM;
+    enum ftk_error err = !ok || !region ? FTK_E_NOMEM : months;
     if (err == FTK_OK && b->tenant_region) {
         for (size_t i = 0; i < f->n_customers; i++)
             region[i] = b->tenant_region[f->customer[i].tenant];
@@ -1710,7 +1741,7 @@ struct count_part {
     const struct store *st;
     const uint32_t *order;
     uint32_t from, to;
-    size_t customers, rows;
+    size_t customers, rows, core;
 };
 
 static void *count_of_part(void *arg)
@@ -1721,8 +1752,11 @@ static void *count_of_part(void *arg)
         if (st->tenant[p->order[i]].foreign)
             continue;
         p->customers++;
-        for (int w = 0; w < st->cfg->n_workloads; w++)
-            p->rows += store_series_of(st, p->order[i], w) != NULL;
+        for (int w = 0; w < st->cfg->n_workloads; w++) {
+            bool has = store_series_of(st, p->order[i], w) != NULL;
+            p->rows += has;
+            p->core += has && st->cfg->workload[w].core;
+        }
     }
     return NULL;
 }
@@ -1740,6 +1774,7 @@ struct tenant_part {
     uint32_t from, to;
     size_t first_customer, n_customers;
     size_t first_row, n_rows, row_room;
+    size_t first_au, n_au; /* its core rows' AU months in f->au_months */
     struct part_lists *lists;
     enum ftk_error err;
 };
@@ -1803,16 +1838,23 @@ static void *rows_of_part(void *arg)
             &f->customer[p->first_customer + p->n_customers++];
         c->tenant = tenant;
         c->first_row = (uint32_t)(p->first_row + p->n_rows);
+        month_sums core = {{0}};
         for (int k = 0; k < cfg->n_workloads; k++) {
             const struct store_series *s =
                 store_series_of(st, tenant, f->workload_order[k]);
             seen += s != NULL;
             if (!s || !in_window(s, f->as_of_month, f->month_end))
                 continue;
-            p->err = workload_row(b, s, t, &f->row[p->first_row + p->n_rows++]);
+            struct fact_workload *r = &f->row[p->first_row + p->n_rows++];
+            p->err = workload_row(b, s, t, r);
             if (p->err != FTK_OK)
                 return NULL;
+            struct fact_months *am = NULL;
+            if (r->core)
+                r->au_months = am = &f->au_months[p->first_au + p->n_au++];
+            row_trend(b, r, am, core, p->lists->tally.trend);
         }
+        pooled_months(core, &c->core_au_months);
         c->n_rows = (uint32_t)(p->first_row + p->n_rows) - c->first_row;
         customer_row(b, t, c);
         if (!tally_customer(&p->lists->tally, f, c)) {
@@ -1868,15 +1910,13 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
     memset(lists, 0, n_parts * sizeof(*lists));
     struct count_part count[MAX_PARTS];
     for (size_t k = 0; k < n_parts; k++)
-        count[k] =
-            (struct count_part){st,
-                                order,
-                                (uint32_t)(st->n_tenants * k / n_parts),
-                                (uint32_t)(st->n_tenants * (k + 1) / n_parts),
-                                0,
-                                0};
+        count[k] = (struct count_part){
+            .st = st,
+            .order = order,
+            .from = (uint32_t)(st->n_tenants * k / n_parts),
+            .to = (uint32_t)(st->n_tenants * (k + 1) / n_parts)};
     run_parts(count, n_parts, sizeof(*count), count_of_part);
-    size_t customers = 0, rows = 0;
+    size_t customers = 0, rows = 0, core = 0;
     for (size_t k = 0; k < n_parts; k++) {
         struct tenant_part *p = &part[k];
         p->b = b;
@@ -1890,8 +1930,15 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
         p->first_customer = customers;
         p->first_row = rows;
         p->row_room = count[k].rows;
+        p->first_au = core;
         customers += count[k].customers;
         rows += count[k].rows;
+        core += count[k].core;
+    }
+    f->au_months = calloc(core ? core : 1, sizeof(*f->au_months));
+    if (!f->au_months) {
+        err = FTK_E_NOMEM;
+        goto out;
     }
     /* the tenants' region ranks, for the parts' candidate order */
     region = malloc((st->n_tenants ? st->n_tenants : 1) * sizeof(*region));
@@ -1921,6 +1968,16 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
             for (size_t i = 0; i < p->n_customers; i++)
                 f->customer[p->first_customer + i].first_row -= (uint32_t)shift;
         }
+        /* the core rows' AU months likewise, and the rows' pointers */
+        size_t au_shift = p->first_au - f->n_au_months;
+        if (au_shift > 0) {
+            memmove(&f->au_months[f->n_au_months], &f->au_months[p->first_au],
+                    p->n_au * sizeof(*f->au_months));
+            for (size_t i = f->n_rows; i < f->n_rows + p->n_rows; i++)
+                if (f->row[i].au_months)
+                    f->row[i].au_months -= au_shift;
+        }
+        f->n_au_months += p->n_au;
         f->n_rows += p->n_rows;
         f->n_customers += p->n_customers;
     }
