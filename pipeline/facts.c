@@ -9,8 +9,6 @@
 #include "facts.h"
 
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -857,28 +855,63 @@ static enum ftk_error portfolio(struct build *b, const struct tally *t)
     return goals(b);
 }
 
-/* Details name the figures that put a customer in a focus area. */
-static const char *detail(struct arena *strings, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Details name the figures that put a customer in a focus area. One is
+ * written piece by piece (what vsnprintf did with its format, for a
+ * fraction of the instructions: there is one per candidate), at most
+ * DETAIL_MAX bytes, then copied into an arena. */
+#define DETAIL_MAX 511
 
-static const char *detail(struct arena *strings, const char *fmt, ...)
+struct detail {
+    char buf[DETAIL_MAX + 1];
+    size_t n;
+};
+
+static void detail_add(struct detail *d, const char *s)
 {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    if ((size_t)n >= sizeof(buf))
-        n = sizeof(buf) - 1;
-    return arena_strndup(strings, buf, (size_t)n);
+    while (*s && d->n < DETAIL_MAX)
+        d->buf[d->n++] = *s++;
 }
 
-static const char *pct_text(kpi_centi v, char out[32])
+/* v in decimal, as %d, %u and %lld write it */
+static void detail_int(struct detail *d, int64_t v)
 {
+    char digits[24];
+    size_t k = sizeof(digits);
+    uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    digits[--k] = '\0';
+    do {
+        digits[--k] = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag > 0);
+    if (v < 0)
+        digits[--k] = '-';
+    detail_add(d, digits + k);
+}
+
+static void detail_centi(struct detail *d, kpi_centi v)
+{
+    char out[32];
     kpi_centi_format(v, out);
-    return out;
+    detail_add(d, out);
+}
+
+static void detail_pct(struct detail *d, kpi_pct v)
+{
+    char out[32];
+    kpi_pct_format(v, out);
+    detail_add(d, out);
+}
+
+static void detail_date(struct detail *d, int32_t day)
+{
+    char out[11];
+    kpi_date_format(day, out);
+    detail_add(d, out);
+}
+
+static const char *detail_done(struct arena *strings, const struct detail *d)
+{
+    return arena_strndup(strings, d->buf, d->n);
 }
 
 static const char *row_detail(struct build *b, const struct fact_workload *r,
@@ -886,41 +919,63 @@ static const char *row_detail(struct build *b, const struct fact_workload *r,
 {
     struct facts *f = b->f;
     const struct config *cfg = b->cfg;
-    char a[32], c[32], d[32], lim[32];
+    struct detail d = {.n = 0};
     switch (area) {
     case KPI_FOCUS_PLATEAU:
-        kpi_pct_format(cfg->plateau_band, lim);
-        return detail(
-            b->strings, "AU %s%% within %s pp of %s%% for %d months",
-            pct_text(r->au, a), lim,
-            pct_text(kpi_au_centi(r->plateau_anchor.ae, r->plateau_anchor.qe),
-                     c),
-            r->plateau_months);
+        /* "AU %s%% within %s pp of %s%% for %d months" */
+        detail_add(&d, "AU ");
+        detail_centi(&d, r->au);
+        detail_add(&d, "% within ");
+        detail_pct(&d, cfg->plateau_band);
+        detail_add(&d, " pp of ");
+        detail_centi(&d,
+                     kpi_au_centi(r->plateau_anchor.ae, r->plateau_anchor.qe));
+        detail_add(&d, "% for ");
+        detail_int(&d, r->plateau_months);
+        detail_add(&d, " months");
+        break;
     case KPI_FOCUS_LOSER:
-        return detail(
-            b->strings, "AU %s%% to %s%% in 3 months (%s pp)",
-            pct_text(kpi_au_centi(r->value_3m_ago.ae, r->value_3m_ago.qe), a),
-            pct_text(r->au, c), pct_text(r->delta_3m, d));
-    case KPI_FOCUS_SLOW_ENABLE: {
-        char k[11];
-        kpi_date_format(t->kickoff_date, k);
-        return detail(b->strings, "QE %u not enabled %d days after kickoff %s",
-                      r->qe, (int)(f->month_end - t->kickoff_date), k);
-    }
+        /* "AU %s%% to %s%% in 3 months (%s pp)" */
+        detail_add(&d, "AU ");
+        detail_centi(&d, kpi_au_centi(r->value_3m_ago.ae, r->value_3m_ago.qe));
+        detail_add(&d, "% to ");
+        detail_centi(&d, r->au);
+        detail_add(&d, "% in 3 months (");
+        detail_centi(&d, r->delta_3m);
+        detail_add(&d, " pp)");
+        break;
+    case KPI_FOCUS_SLOW_ENABLE:
+        /* "QE %u not enabled %d days after kickoff %s" */
+        detail_add(&d, "QE ");
+        detail_int(&d, r->qe);
+        detail_add(&d, " not enabled ");
+        detail_int(&d, (int)(f->month_end - t->kickoff_date));
+        detail_add(&d, " days after kickoff ");
+        detail_date(&d, t->kickoff_date);
+        break;
     case KPI_FOCUS_SLOW_RAMP: {
-        char e[11], missed[64] = "";
-        kpi_date_format(r->enabled_date, e);
+        /* "enabled %s, %d days ago; not yet reached %s", the milestones
+         * missed as "%d%%" joined by ", " */
+        detail_add(&d, "enabled ");
+        detail_date(&d, r->enabled_date);
+        detail_add(&d, ", ");
+        detail_int(&d, (int)(f->month_end - r->enabled_date));
+        detail_add(&d, " days ago; not yet reached ");
+        bool first = true;
         for (int k = 0; k < KPI_MILESTONES; k++)
-            if (r->slow_ramp & (1u << k))
-                snprintf(missed + strlen(missed),
-                         sizeof(missed) - strlen(missed), "%s%d%%",
-                         missed[0] ? ", " : "", kpi_milestone_pct[k]);
-        return detail(b->strings, "enabled %s, %d days ago; not yet reached %s",
-                      e, (int)(f->month_end - r->enabled_date), missed);
+            if (r->slow_ramp & (1u << k)) {
+                if (!first)
+                    detail_add(&d, ", ");
+                first = false;
+                detail_int(&d, kpi_milestone_pct[k]);
+                detail_add(&d, "%");
+            }
+        break;
     }
     default:
         return "";
     }
+    return detail_done(b->strings, &d);
 }
 
 static const char *customer_detail(struct build *b,
@@ -929,21 +984,29 @@ static const char *customer_detail(struct build *b,
                                    enum kpi_focus area)
 {
     struct facts *f = b->f;
-    char a[32], lim[32], s[11];
+    struct detail d = {.n = 0};
     if (area == KPI_FOCUS_LARGE_POOR) {
-        kpi_pct_format(b->cfg->focus.large_poor_below, lim);
-        if (t->seats >= 0)
-            return detail(b->strings, "core AE/QE %s%% below %s%%; seats %lld",
-                          pct_text(c->core_au, a), lim, (long long)t->seats);
-        return detail(b->strings,
-                      "core AE/QE %s%% below %s%%; no seats, largest QE "
-                      "at least %lld",
-                      pct_text(c->core_au, a), lim,
-                      (long long)b->cfg->focus.large_seats);
+        /* "core AE/QE %s%% below %s%%; seats %lld", or "...; no seats,
+         * largest QE at least %lld" */
+        detail_add(&d, "core AE/QE ");
+        detail_centi(&d, c->core_au);
+        detail_add(&d, "% below ");
+        detail_pct(&d, b->cfg->focus.large_poor_below);
+        if (t->seats >= 0) {
+            detail_add(&d, "%; seats ");
+            detail_int(&d, t->seats);
+        } else {
+            detail_add(&d, "%; no seats, largest QE at least ");
+            detail_int(&d, b->cfg->focus.large_seats);
+        }
+        return detail_done(b->strings, &d);
     }
-    kpi_date_format(t->engagement_start, s);
-    return detail(b->strings, "no kickoff %d days after engagement start %s",
-                  (int)(f->month_end - t->engagement_start), s);
+    /* "no kickoff %d days after engagement start %s" */
+    detail_add(&d, "no kickoff ");
+    detail_int(&d, (int)(f->month_end - t->engagement_start));
+    detail_add(&d, " days after engagement start ");
+    detail_date(&d, t->engagement_start);
+    return detail_done(b->strings, &d);
 }
 
 /* What candidate_cmp compares in place of bytes: the rank of each
