@@ -207,6 +207,29 @@ static void test_kpi__au_centi(void **state)
     assert_int_equal(kpi_au_centi(2, 3), 6667);
     assert_int_equal(kpi_au_centi(0, 9), 0);
     assert_int_equal(kpi_au_centi(2000000000, 1), 20000000000000);
+    /* halves round away from zero: 0.5 and 1.5 hundredths */
+    assert_int_equal(kpi_au_centi(1, 20000), 1);
+    assert_int_equal(kpi_au_centi(3, 20000), 2);
+    assert_int_equal(kpi_au_centi(1, 20001), 0);
+    /* the 64-bit path and kpi_pct_round's 128-bit one agree on both sides
+     * of where the first stops, on halves and on the largest values */
+    static const uint64_t ae[] = {0,
+                                  1,
+                                  5,
+                                  UINT32_MAX,
+                                  (uint64_t)INT64_MAX / 10000 - 1,
+                                  (uint64_t)INT64_MAX / 10000,
+                                  (uint64_t)INT64_MAX / 10000 + 1,
+                                  UINT64_MAX / 10000 + 7};
+    static const uint64_t qe[] = {
+        1, 2, 3, 8, 400, 7919, 20000, UINT32_MAX, (uint64_t)INT64_MAX / 10000};
+    for (size_t i = 0; i < sizeof(ae) / sizeof(*ae); i++)
+        for (size_t k = 0; k < sizeof(qe) / sizeof(*qe); k++) {
+            if ((kpi_i128)ae[i] * 10000 / (kpi_i128)qe[k] >= INT64_MAX)
+                continue; /* beyond kpi_centi either way */
+            assert_int_equal(kpi_au_centi(ae[i], qe[k]),
+                             kpi_pct_round((kpi_i128)ae[i], (kpi_i128)qe[k]));
+        }
 }
 
 static void check_centi(kpi_centi v, const char *want)
