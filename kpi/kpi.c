@@ -257,15 +257,25 @@ int kpi_plateau_months(const struct kpi_au *vals, size_t n, kpi_pct band)
         first--;
     /* The earliest anchor that holds gives the largest k. A later anchor
      * may hold when an earlier one fails (the window is re-anchored), so
-     * every anchor is tried rather than stopping at the first failure. */
-    for (size_t anchor = first; anchor < n - 1; anchor++) {
-        bool ok = true;
-        for (size_t j = anchor + 1; j < n && ok; j++)
-            ok = within_band(&vals[j], &vals[anchor], band);
-        if (ok)
-            return (int)(n - 1 - anchor);
+     * every anchor is tried rather than stopping at the first failure.
+     * Against one anchor the band test depends only on a month's AU and
+     * holds on an interval of AUs, so it holds for every later month
+     * exactly when it holds for the highest and the lowest of them: going
+     * back from m, those two are kept and each anchor takes two tests, not
+     * one per later month. */
+    const struct kpi_au *hi = &vals[n - 1], *lo = &vals[n - 1];
+    int k = 0;
+    for (size_t anchor = n - 1; anchor-- > first;) {
+        const struct kpi_au *a = &vals[anchor];
+        if (within_band(hi, a, band) && within_band(lo, a, band))
+            k = (int)(n - 1 - anchor);
+        /* AU(a) against AU(hi) and AU(lo): 32-bit terms, exact in 64 */
+        if ((uint64_t)a->ae * hi->qe > (uint64_t)hi->ae * a->qe)
+            hi = a;
+        if ((uint64_t)a->ae * lo->qe < (uint64_t)lo->ae * a->qe)
+            lo = a;
     }
-    return 0;
+    return k;
 }
 
 enum kpi_health kpi_customer_health(const struct kpi_au *core, size_t n,

@@ -448,6 +448,57 @@ static void test_kpi__plateau_gap_limits_k(void **state)
     assert_int_equal(kpi_plateau_months(w, N_OF(w), KPI_PCT(5)), 5);
 }
 
+/* The plateau as docs/kpis.md defines it, anchor by anchor and month by
+ * month: kpi_plateau_months must give the same k. */
+static int plateau_by_definition(const struct kpi_au *v, size_t n, kpi_pct band)
+{
+    if (n == 0 || band < 0 || !kpi_au_defined(&v[n - 1]))
+        return 0;
+    size_t first = n - 1;
+    while (first > 0 && kpi_au_defined(&v[first - 1]))
+        first--;
+    for (size_t a = first; a < n - 1; a++) {
+        bool ok = true;
+        for (size_t j = a + 1; j < n && ok; j++) {
+            /* |AU(j) - AU(a)| <= band pp, as exact fractions */
+            kpi_i128 num =
+                (kpi_i128)v[j].ae * v[a].qe - (kpi_i128)v[a].ae * v[j].qe;
+            kpi_i128 den = (kpi_i128)v[j].qe * v[a].qe;
+            kpi_i128 lhs = (num < 0 ? -num : num) * 100 * KPI_PCT_SCALE;
+            ok = lhs <= (kpi_i128)band * den;
+        }
+        if (ok)
+            return (int)(n - 1 - a);
+    }
+    return 0;
+}
+
+/* Random series (undefined months, ties, bands down to 0, AEs and QEs up
+ * to 2^32 - 1): kpi_plateau_months agrees with the definition. */
+static void test_kpi__plateau_matches_definition(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252u;
+    for (int round = 0; round < 20000; round++) {
+        struct kpi_au v[30];
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t n = 1 + x % 30;
+        bool big = (x >> 20) % 4 == 0;
+        kpi_pct band = (kpi_pct)((x >> 24) % 4) * KPI_PCT(2);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            uint32_t qe = big ? (uint32_t)(x >> 32) | 1u : 100;
+            uint32_t ae =
+                big ? (uint32_t)x % (qe + 1u) : 40 + (uint32_t)(x % 13);
+            v[i] = au(ae, qe);
+            if ((x >> 40) % 17 == 0)
+                v[i] = no_value;
+        }
+        assert_int_equal(kpi_plateau_months(v, n, band),
+                         plateau_by_definition(v, n, band));
+    }
+}
+
 static void test_kpi__plateau_zero_when_last_month_has_no_value(void **state)
 {
     (void)state;
@@ -1039,6 +1090,7 @@ int main(void)
         cmocka_unit_test(test_kpi__plateau_is_largest_k_not_first_failure),
         cmocka_unit_test(test_kpi__plateau_measures_from_the_anchor),
         cmocka_unit_test(test_kpi__plateau_gap_limits_k),
+        cmocka_unit_test(test_kpi__plateau_matches_definition),
         cmocka_unit_test(test_kpi__plateau_zero_when_last_month_has_no_value),
         cmocka_unit_test(test_kpi__plateau_band_is_inclusive),
         cmocka_unit_test(test_kpi__plateau_all_equal_six_months_is_five),
