@@ -67,6 +67,15 @@ kpi_centi kpi_pct_round(kpi_i128 num, kpi_i128 den)
 
 kpi_centi kpi_au_centi(uint64_t ae, uint64_t qe)
 {
+    /* A row's AE and QE are 32-bit, so 10,000 * ae fits 63 bits and
+     * 64-bit division gives round_div's quotient and remainder, for a
+     * fraction of a 128-bit division's cost (one per row and month). */
+    if (ae <= (uint64_t)INT64_MAX / 10000) {
+        uint64_t n = ae * 10000, q = n / qe, r = n % qe;
+        if (r >= qe - r)
+            q++;
+        return (kpi_centi)q;
+    }
     return kpi_pct_round((kpi_i128)ae, (kpi_i128)qe);
 }
 
@@ -248,15 +257,25 @@ int kpi_plateau_months(const struct kpi_au *vals, size_t n, kpi_pct band)
         first--;
     /* The earliest anchor that holds gives the largest k. A later anchor
      * may hold when an earlier one fails (the window is re-anchored), so
-     * every anchor is tried rather than stopping at the first failure. */
-    for (size_t anchor = first; anchor < n - 1; anchor++) {
-        bool ok = true;
-        for (size_t j = anchor + 1; j < n && ok; j++)
-            ok = within_band(&vals[j], &vals[anchor], band);
-        if (ok)
-            return (int)(n - 1 - anchor);
+     * every anchor is tried rather than stopping at the first failure.
+     * Against one anchor the band test depends only on a month's AU and
+     * holds on an interval of AUs, so it holds for every later month
+     * exactly when it holds for the highest and the lowest of them: going
+     * back from m, those two are kept and each anchor takes two tests, not
+     * one per later month. */
+    const struct kpi_au *hi = &vals[n - 1], *lo = &vals[n - 1];
+    int k = 0;
+    for (size_t anchor = n - 1; anchor-- > first;) {
+        const struct kpi_au *a = &vals[anchor];
+        if (within_band(hi, a, band) && within_band(lo, a, band))
+            k = (int)(n - 1 - anchor);
+        /* AU(a) against AU(hi) and AU(lo): 32-bit terms, exact in 64 */
+        if ((uint64_t)a->ae * hi->qe > (uint64_t)hi->ae * a->qe)
+            hi = a;
+        if ((uint64_t)a->ae * lo->qe < (uint64_t)lo->ae * a->qe)
+            lo = a;
     }
-    return 0;
+    return k;
 }
 
 enum kpi_health kpi_customer_health(const struct kpi_au *core, size_t n,

@@ -9,8 +9,6 @@
 #include "facts.h"
 
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,14 +17,6 @@
 #include "pipeline/base/sort.h"
 #include "pipeline/facts_rollup.h"
 #include "pipeline/base/testing.h"
-
-/* Tenant indices by tenant_id bytes; ctx is the store. */
-static int tenant_cmp(const void *a, const void *b, void *ctx)
-{
-    const struct store *st = ctx;
-    return strcmp(st->tenant[*(const uint32_t *)a].id,
-                  st->tenant[*(const uint32_t *)b].id);
-}
 
 /* Workload indices by code bytes; ctx is the store. */
 static int code_cmp(const void *a, const void *b, void *ctx)
@@ -187,18 +177,28 @@ static int32_t latest_usage(const struct store_series *s, int32_t month)
  * FIRST_DAYS - 1 before it. */
 #define FIRST_DAYS 64
 
+struct part_lists;
+
 struct build {
     struct facts *f;
     const struct config *cfg;
     /* the first days of the months up to the as-of month */
     int32_t first_day[FIRST_DAYS];
     struct kpi_au *vals; /* series_values' values of one series */
+    int64_t n_vals;      /* how many workload_row's series had */
     size_t vals_cap;
     char tags[4096];
     /* where the rows' tags go: f->strings, or a thread's own arena */
     struct arena *strings;
     /* threads for the per-customer walks (1 unless facts_build_threads) */
     unsigned threads;
+    /* the lists the parts of facts_build_threads made (n_parts 0: none,
+     * aggregate makes them) */
+    struct part_lists *parts;
+    size_t n_parts;
+    /* each tenant's region rank (facts_tenant_ranks) when known before
+     * the parts start, else NULL */
+    const uint32_t *tenant_region;
 };
 
 static void build_start(struct build *b, struct facts *f,
@@ -300,6 +300,7 @@ static enum ftk_error workload_row(struct build *b,
     int64_t n = series_values(b, s, INT32_MIN, &backfilled);
     if (n < 0)
         return FTK_E_NOMEM;
+    b->n_vals = n;
     const struct kpi_au *vals = b->vals, none = {0};
     int64_t at = slot_index(s, (uint32_t)n, m);
     if (at >= 0) {
@@ -503,6 +504,43 @@ struct months_part {
     enum ftk_error err;
 };
 
+/* A row's values of months m - 11 .. m added to the 12-month series: to
+ * its workload's sums in trend and, for a core row, to its AU months (am)
+ * and its customer's core sums. */
+static void add_months(const struct fact_workload *r,
+                       const struct kpi_au months[FACTS_TREND_MONTHS],
+                       struct fact_months *am, month_sums core,
+                       month_sums *trend)
+{
+    for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
+        const struct kpi_au v = months[k];
+        if (!kpi_au_defined(&v))
+            continue;
+        add_value(trend[r->workload], k, &v);
+        if (!am)
+            continue;
+        am->defined[k] = true;
+        am->au[k] = kpi_au_centi(v.ae, v.qe);
+        add_value(core, k, &v);
+    }
+}
+
+/* The months m - 11 .. m of the row workload_row just made, from the
+ * values of its series still in b->vals (the values row_months would look
+ * up again), added to the 12-month series as add_months does. */
+static void row_trend(const struct build *b, const struct fact_workload *r,
+                      struct fact_months *am, month_sums core,
+                      month_sums *trend)
+{
+    struct kpi_au months[FACTS_TREND_MONTHS];
+    memset(months, 0, sizeof(months));
+    const struct store_series *s = r->series;
+    int32_t first = b->f->as_of_month - (FACTS_TREND_MONTHS - 1);
+    for (int64_t i = b->n_vals - 1; i >= 0 && s->month[i].month >= first; i--)
+        months[s->month[i].month - first] = b->vals[i];
+    add_months(r, months, am, core, trend);
+}
+
 static void *months_of_part(void *arg)
 {
     struct months_part *p = arg;
@@ -523,17 +561,7 @@ static void *months_of_part(void *arg)
                 p->err = FTK_E_NOMEM;
                 return NULL;
             }
-            for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
-                const struct kpi_au v = months[k];
-                if (!kpi_au_defined(&v))
-                    continue;
-                add_value(p->trend[r->workload], k, &v);
-                if (!am)
-                    continue;
-                am->defined[k] = true;
-                am->au[k] = kpi_au_centi(v.ae, v.qe);
-                add_value(core, k, &v);
-            }
+            add_months(r, months, am, core, p->trend);
         }
         pooled_months(core, &c->core_au_months);
     }
@@ -651,79 +679,165 @@ static enum ftk_error goals(struct build *b)
     return FTK_OK;
 }
 
-static enum ftk_error portfolio(struct build *b)
+/* What some customers and their rows add up to: the portfolio's counts and
+ * sums by workload index (those fields of struct fact_portfolio), the
+ * measured values of each workload in row order (for its mean AU), and the
+ * facts' health counts and freshness dates. One part's in
+ * facts_build_threads (made on its thread), or all the customers'. */
+struct tally {
+    int nw;
+    struct fact_portfolio *p; /* by workload index */
+    uint64_t *measured_qe;    /* Σ QE of the measured rows, by workload */
+    bool *present;            /* the workload has a row */
+    month_sums *trend;        /* the 12-month sums, by workload */
+    struct kpi_au **vals;     /* by workload: the measured values */
+    size_t *n_vals, *cap_vals;
+    uint64_t health_count[4];
+    int32_t latest_snapshot, latest_entitlement;
+};
+
+static void tally_release(struct tally *t)
 {
-    struct facts *f = b->f;
-    int nw = b->cfg->n_workloads;
-    struct fact_portfolio *p = calloc((size_t)nw, sizeof(*p));
-    /* the measured values of each workload, for its mean: those of
-     * workload w at measured[start[w] .. start[w + 1]), in row order */
-    struct kpi_au *measured =
-        malloc((f->n_rows ? f->n_rows : 1) * sizeof(*measured));
-    size_t *start = calloc((size_t)nw + 1, sizeof(*start));
-    uint64_t *meas_qe = calloc((size_t)nw, sizeof(*meas_qe));
-    month_sums *trend = calloc((size_t)nw, sizeof(*trend));
-    bool *present = calloc((size_t)nw, sizeof(*present));
-    enum ftk_error err = FTK_E_NOMEM;
-    if (!p || !measured || !start || !meas_qe || !trend || !present)
-        goto out;
-    if ((err = series_months(b, trend)) != FTK_OK)
-        goto out;
-    err = FTK_E_NOMEM;
-    for (int w = 0; w < nw; w++)
-        p[w].latest_usage = KPI_NO_DATE;
-    for (size_t i = 0; i < f->n_rows; i++) {
+    for (int w = 0; t->vals && w < t->nw; w++)
+        free(t->vals[w]);
+    free(t->vals);
+    free(t->n_vals);
+    free(t->cap_vals);
+    free(t->p);
+    free(t->measured_qe);
+    free(t->present);
+    free(t->trend);
+    memset(t, 0, sizeof(*t));
+}
+
+static bool tally_start(struct tally *t, int nw)
+{
+    memset(t, 0, sizeof(*t));
+    t->nw = nw;
+    size_t n = (size_t)nw;
+    t->p = calloc(n, sizeof(*t->p));
+    t->measured_qe = calloc(n, sizeof(*t->measured_qe));
+    t->present = calloc(n, sizeof(*t->present));
+    t->vals = calloc(n, sizeof(*t->vals));
+    t->n_vals = calloc(n, sizeof(*t->n_vals));
+    t->cap_vals = calloc(n, sizeof(*t->cap_vals));
+    t->trend = calloc(n, sizeof(*t->trend));
+    t->latest_snapshot = t->latest_entitlement = KPI_NO_DATE;
+    for (int w = 0; t->p && w < nw; w++)
+        t->p[w].latest_usage = KPI_NO_DATE;
+    return t->p && t->measured_qe && t->present && t->vals && t->n_vals &&
+           t->cap_vals && t->trend;
+}
+
+/* The later of two dates, either of them KPI_NO_DATE. */
+static int32_t later_date(int32_t a, int32_t b)
+{
+    return a == KPI_NO_DATE || (b != KPI_NO_DATE && b > a) ? b : a;
+}
+
+/* Customer c and its rows added to t; false when out of memory. */
+static bool tally_customer(struct tally *t, const struct facts *f,
+                           const struct fact_customer *c)
+{
+    t->health_count[c->health]++;
+    for (uint32_t i = c->first_row; i < c->first_row + c->n_rows; i++) {
         const struct fact_workload *r = &f->row[i];
         int w = r->workload;
-        present[w] = true;
-        p[w].count[r->health]++;
+        struct fact_portfolio *p = &t->p[w];
+        t->latest_snapshot = later_date(t->latest_snapshot, r->latest_usage);
+        t->latest_entitlement =
+            later_date(t->latest_entitlement, r->latest_entitlement);
+        t->present[w] = true;
+        p->count[r->health]++;
         if (r->qe_known && r->qe > 0) {
-            p[w].customers++;
-            p[w].qe += r->qe;
+            p->customers++;
+            p->qe += r->qe;
             if (!r->value.has_value) {
-                p[w].no_usage++;
-                p[w].no_usage_qe += r->qe;
+                p->no_usage++;
+                p->no_usage_qe += r->qe;
             }
         }
         if (r->au_defined) {
-            p[w].measured++;
-            p[w].ae += r->value.ae;
-            meas_qe[w] += r->value.qe;
+            p->measured++;
+            p->ae += r->value.ae;
+            t->measured_qe[w] += r->value.qe;
+            struct kpi_au *v = grow_array(t->vals[w], &t->cap_vals[w],
+                                          t->n_vals[w] + 1, sizeof(*v));
+            if (!v)
+                return false;
+            t->vals[w] = v;
+            v[t->n_vals[w]++] = r->value;
         }
-        int32_t last = r->latest_usage;
-        if (last != KPI_NO_DATE &&
-            (p[w].latest_usage == KPI_NO_DATE || last > p[w].latest_usage))
-            p[w].latest_usage = last;
+        p->latest_usage = later_date(p->latest_usage, r->latest_usage);
     }
-    for (size_t i = 0; i < f->n_rows; i++)
-        start[f->row[i].workload + 1] += f->row[i].au_defined;
-    for (int w = 0; w < nw; w++)
-        start[w + 1] += start[w];
-    for (size_t i = 0; i < f->n_rows; i++)
-        if (f->row[i].au_defined)
-            measured[start[f->row[i].workload]++] = f->row[i].value;
-    /* each start[w] has moved to the end of its run, start[w + 1]'s */
-    for (int w = nw; w > 0; w--)
-        start[w] = start[w - 1];
-    start[0] = 0;
+    return true;
+}
+
+/* Part k's tally added into t[0] (k > 0), in part order: its measured
+ * values behind those of the parts before. */
+static bool tally_join(struct tally *t, const struct tally *k)
+{
+    for (int w = 0; w < t->nw; w++) {
+        struct fact_portfolio *p = &t->p[w];
+        const struct fact_portfolio *q = &k->p[w];
+        for (int h = 0; h < 4; h++)
+            p->count[h] += q->count[h];
+        p->customers += q->customers;
+        p->qe += q->qe;
+        p->no_usage += q->no_usage;
+        p->no_usage_qe += q->no_usage_qe;
+        p->measured += q->measured;
+        p->ae += q->ae;
+        p->latest_usage = later_date(p->latest_usage, q->latest_usage);
+        t->measured_qe[w] += k->measured_qe[w];
+        t->present[w] = t->present[w] || k->present[w];
+        for (int m = 0; m < FACTS_TREND_MONTHS; m++) {
+            t->trend[w][m][0] += k->trend[w][m][0];
+            t->trend[w][m][1] += k->trend[w][m][1];
+        }
+        if (k->n_vals[w] == 0)
+            continue;
+        struct kpi_au *v = grow_array(t->vals[w], &t->cap_vals[w],
+                                      t->n_vals[w] + k->n_vals[w], sizeof(*v));
+        if (!v)
+            return false;
+        t->vals[w] = v;
+        memcpy(v + t->n_vals[w], k->vals[w], k->n_vals[w] * sizeof(*v));
+        t->n_vals[w] += k->n_vals[w];
+    }
+    for (int h = 0; h < 4; h++)
+        t->health_count[h] += k->health_count[h];
+    t->latest_snapshot = later_date(t->latest_snapshot, k->latest_snapshot);
+    t->latest_entitlement =
+        later_date(t->latest_entitlement, k->latest_entitlement);
+    return true;
+}
+
+/* The portfolio (by workload code, the workloads with a row), its
+ * 12-month series and the goals, from the customers' tally t. */
+static enum ftk_error portfolio(struct build *b, const struct tally *t)
+{
+    struct facts *f = b->f;
+    int nw = b->cfg->n_workloads;
+    month_sums *trend = t->trend;
     f->portfolio = calloc((size_t)nw, sizeof(*f->portfolio));
     if (!f->portfolio)
-        goto out;
+        return FTK_E_NOMEM;
     for (int i = 0; i < nw; i++) {
         int w = f->workload_order[i];
-        if (!present[w])
+        if (!t->present[w])
             continue;
         struct fact_portfolio *o = &f->portfolio[f->n_portfolio++];
-        *o = p[w];
+        *o = t->p[w];
         o->workload = w;
-        o->measured_qe = meas_qe[w];
-        o->pooled_defined = meas_qe[w] > 0;
+        o->measured_qe = t->measured_qe[w];
+        o->pooled_defined = o->measured_qe > 0;
         if (o->pooled_defined)
-            o->pooled_au = kpi_pct_round((kpi_i128)o->ae, (kpi_i128)meas_qe[w]);
-        o->pooled_health = kpi_ratio_health(o->ae, meas_qe[w],
+            o->pooled_au =
+                kpi_pct_round((kpi_i128)o->ae, (kpi_i128)o->measured_qe);
+        o->pooled_health = kpi_ratio_health(o->ae, o->measured_qe,
                                             &f->st->cfg->workload[w].threshold);
-        o->mean_defined = kpi_mean_au(measured + start[w],
-                                      start[w + 1] - start[w], &o->mean_au);
+        o->mean_defined = kpi_mean_au(t->vals[w], t->n_vals[w], &o->mean_au);
         struct fact_months months;
         pooled_months(trend[w], &months);
         for (int k = 0; k < FACTS_TREND_MONTHS; k++) {
@@ -738,39 +852,66 @@ static enum ftk_error portfolio(struct build *b)
             o->pooled_change = kpi_pooled_change_pp(
                 o->ae, o->measured_qe, o->trend_ae[prev], o->trend_qe[prev]);
     }
-    err = goals(b);
-out:
-    free(p);
-    free(measured);
-    free(start);
-    free(meas_qe);
-    free(trend);
-    free(present);
-    return err;
+    return goals(b);
 }
 
-/* Details name the figures that put a customer in a focus area. */
-static const char *detail(struct facts *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Details name the figures that put a customer in a focus area. One is
+ * written piece by piece (what vsnprintf did with its format, for a
+ * fraction of the instructions: there is one per candidate), at most
+ * DETAIL_MAX bytes, then copied into an arena. */
+#define DETAIL_MAX 511
 
-static const char *detail(struct facts *f, const char *fmt, ...)
+struct detail {
+    char buf[DETAIL_MAX + 1];
+    size_t n;
+};
+
+static void detail_add(struct detail *d, const char *s)
 {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    if ((size_t)n >= sizeof(buf))
-        n = sizeof(buf) - 1;
-    return arena_strndup(&f->strings, buf, (size_t)n);
+    while (*s && d->n < DETAIL_MAX)
+        d->buf[d->n++] = *s++;
 }
 
-static const char *pct_text(kpi_centi v, char out[32])
+/* v in decimal, as %d, %u and %lld write it */
+static void detail_int(struct detail *d, int64_t v)
 {
+    char digits[24];
+    size_t k = sizeof(digits);
+    uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    digits[--k] = '\0';
+    do {
+        digits[--k] = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag > 0);
+    if (v < 0)
+        digits[--k] = '-';
+    detail_add(d, digits + k);
+}
+
+static void detail_centi(struct detail *d, kpi_centi v)
+{
+    char out[32];
     kpi_centi_format(v, out);
-    return out;
+    detail_add(d, out);
+}
+
+static void detail_pct(struct detail *d, kpi_pct v)
+{
+    char out[32];
+    kpi_pct_format(v, out);
+    detail_add(d, out);
+}
+
+static void detail_date(struct detail *d, int32_t day)
+{
+    char out[11];
+    kpi_date_format(day, out);
+    detail_add(d, out);
+}
+
+static const char *detail_done(struct arena *strings, const struct detail *d)
+{
+    return arena_strndup(strings, d->buf, d->n);
 }
 
 static const char *row_detail(struct build *b, const struct fact_workload *r,
@@ -778,41 +919,63 @@ static const char *row_detail(struct build *b, const struct fact_workload *r,
 {
     struct facts *f = b->f;
     const struct config *cfg = b->cfg;
-    char a[32], c[32], d[32], lim[32];
+    struct detail d = {.n = 0};
     switch (area) {
     case KPI_FOCUS_PLATEAU:
-        kpi_pct_format(cfg->plateau_band, lim);
-        return detail(
-            f, "AU %s%% within %s pp of %s%% for %d months", pct_text(r->au, a),
-            lim,
-            pct_text(kpi_au_centi(r->plateau_anchor.ae, r->plateau_anchor.qe),
-                     c),
-            r->plateau_months);
+        /* "AU %s%% within %s pp of %s%% for %d months" */
+        detail_add(&d, "AU ");
+        detail_centi(&d, r->au);
+        detail_add(&d, "% within ");
+        detail_pct(&d, cfg->plateau_band);
+        detail_add(&d, " pp of ");
+        detail_centi(&d,
+                     kpi_au_centi(r->plateau_anchor.ae, r->plateau_anchor.qe));
+        detail_add(&d, "% for ");
+        detail_int(&d, r->plateau_months);
+        detail_add(&d, " months");
+        break;
     case KPI_FOCUS_LOSER:
-        return detail(
-            f, "AU %s%% to %s%% in 3 months (%s pp)",
-            pct_text(kpi_au_centi(r->value_3m_ago.ae, r->value_3m_ago.qe), a),
-            pct_text(r->au, c), pct_text(r->delta_3m, d));
-    case KPI_FOCUS_SLOW_ENABLE: {
-        char k[11];
-        kpi_date_format(t->kickoff_date, k);
-        return detail(f, "QE %u not enabled %d days after kickoff %s", r->qe,
-                      (int)(f->month_end - t->kickoff_date), k);
-    }
+        /* "AU %s%% to %s%% in 3 months (%s pp)" */
+        detail_add(&d, "AU ");
+        detail_centi(&d, kpi_au_centi(r->value_3m_ago.ae, r->value_3m_ago.qe));
+        detail_add(&d, "% to ");
+        detail_centi(&d, r->au);
+        detail_add(&d, "% in 3 months (");
+        detail_centi(&d, r->delta_3m);
+        detail_add(&d, " pp)");
+        break;
+    case KPI_FOCUS_SLOW_ENABLE:
+        /* "QE %u not enabled %d days after kickoff %s" */
+        detail_add(&d, "QE ");
+        detail_int(&d, r->qe);
+        detail_add(&d, " not enabled ");
+        detail_int(&d, (int)(f->month_end - t->kickoff_date));
+        detail_add(&d, " days after kickoff ");
+        detail_date(&d, t->kickoff_date);
+        break;
     case KPI_FOCUS_SLOW_RAMP: {
-        char e[11], missed[64] = "";
-        kpi_date_format(r->enabled_date, e);
+        /* "enabled %s, %d days ago; not yet reached %s", the milestones
+         * missed as "%d%%" joined by ", " */
+        detail_add(&d, "enabled ");
+        detail_date(&d, r->enabled_date);
+        detail_add(&d, ", ");
+        detail_int(&d, (int)(f->month_end - r->enabled_date));
+        detail_add(&d, " days ago; not yet reached ");
+        bool first = true;
         for (int k = 0; k < KPI_MILESTONES; k++)
-            if (r->slow_ramp & (1u << k))
-                snprintf(missed + strlen(missed),
-                         sizeof(missed) - strlen(missed), "%s%d%%",
-                         missed[0] ? ", " : "", kpi_milestone_pct[k]);
-        return detail(f, "enabled %s, %d days ago; not yet reached %s", e,
-                      (int)(f->month_end - r->enabled_date), missed);
+            if (r->slow_ramp & (1u << k)) {
+                if (!first)
+                    detail_add(&d, ", ");
+                first = false;
+                detail_int(&d, kpi_milestone_pct[k]);
+                detail_add(&d, "%");
+            }
+        break;
     }
     default:
         return "";
     }
+    return detail_done(b->strings, &d);
 }
 
 static const char *customer_detail(struct build *b,
@@ -821,21 +984,29 @@ static const char *customer_detail(struct build *b,
                                    enum kpi_focus area)
 {
     struct facts *f = b->f;
-    char a[32], lim[32], s[11];
+    struct detail d = {.n = 0};
     if (area == KPI_FOCUS_LARGE_POOR) {
-        kpi_pct_format(b->cfg->focus.large_poor_below, lim);
-        if (t->seats >= 0)
-            return detail(f, "core AE/QE %s%% below %s%%; seats %lld",
-                          pct_text(c->core_au, a), lim, (long long)t->seats);
-        return detail(f,
-                      "core AE/QE %s%% below %s%%; no seats, largest QE "
-                      "at least %lld",
-                      pct_text(c->core_au, a), lim,
-                      (long long)b->cfg->focus.large_seats);
+        /* "core AE/QE %s%% below %s%%; seats %lld", or "...; no seats,
+         * largest QE at least %lld" */
+        detail_add(&d, "core AE/QE ");
+        detail_centi(&d, c->core_au);
+        detail_add(&d, "% below ");
+        detail_pct(&d, b->cfg->focus.large_poor_below);
+        if (t->seats >= 0) {
+            detail_add(&d, "%; seats ");
+            detail_int(&d, t->seats);
+        } else {
+            detail_add(&d, "%; no seats, largest QE at least ");
+            detail_int(&d, b->cfg->focus.large_seats);
+        }
+        return detail_done(b->strings, &d);
     }
-    kpi_date_format(t->engagement_start, s);
-    return detail(f, "no kickoff %d days after engagement start %s",
-                  (int)(f->month_end - t->engagement_start), s);
+    /* "no kickoff %d days after engagement start %s" */
+    detail_add(&d, "no kickoff ");
+    detail_int(&d, (int)(f->month_end - t->engagement_start));
+    detail_add(&d, " days after engagement start ");
+    detail_date(&d, t->engagement_start);
+    return detail_done(b->strings, &d);
 }
 
 /* What candidate_cmp compares in place of bytes: the rank of each
@@ -873,7 +1044,10 @@ static int candidate_cmp(const void *x, const void *y, void *ctx)
 struct candidate_run {
     uint32_t region;
     int64_t users_to_goal;
-    uint32_t first, n; /* its candidates in f->candidate */
+    uint32_t customer;
+    /* its candidates: list[at .. at + n) */
+    uint32_t at, n;
+    const struct fact_candidate *list;
 };
 
 static int candidate_run_cmp(const void *x, const void *y)
@@ -883,7 +1057,7 @@ static int candidate_run_cmp(const void *x, const void *y)
         return a->region < b->region ? -1 : 1;
     if (a->users_to_goal != b->users_to_goal)
         return a->users_to_goal > b->users_to_goal ? -1 : 1;
-    return (a->first > b->first) - (a->first < b->first);
+    return (a->customer > b->customer) - (a->customer < b->customer);
 }
 
 /* Sorts f->candidate by candidate_cmp. They come in customer order, each
@@ -913,9 +1087,13 @@ static enum ftk_error order_candidates(struct facts *f,
             continue;
         }
         runs = i == 0 || cd->customer > cd[-1].customer;
-        run[n_runs++] = (struct candidate_run){
-            o->region[cd->customer], f->customer[cd->customer].users_to_goal,
-            (uint32_t)i, 1};
+        run[n_runs++] =
+            (struct candidate_run){o->region[cd->customer],
+                                   f->customer[cd->customer].users_to_goal,
+                                   cd->customer,
+                                   (uint32_t)i,
+                                   1,
+                                   f->candidate};
     }
     if (!runs) {
         sort_array_r(f->candidate, n, sizeof(*f->candidate), candidate_cmp,
@@ -927,7 +1105,7 @@ static enum ftk_error order_candidates(struct facts *f,
     sort_array(run, n_runs, sizeof(*run), candidate_run_cmp);
     size_t at = 0;
     for (size_t r = 0; r < n_runs; r++) {
-        memcpy(&out[at], &f->candidate[run[r].first], run[r].n * sizeof(*out));
+        memcpy(&out[at], run[r].list + run[r].at, run[r].n * sizeof(*out));
         at += run[r].n;
     }
     free(run);
@@ -936,77 +1114,75 @@ static enum ftk_error order_candidates(struct facts *f,
     return FTK_OK;
 }
 
-static enum ftk_error add_candidate(struct facts *f, size_t *cap,
-                                    uint32_t customer, enum kpi_focus area,
-                                    int workload, const char *text)
+/* Candidates being made: p[0 .. n), room for cap. */
+struct candidate_list {
+    struct fact_candidate *p;
+    size_t n, cap;
+};
+
+static enum ftk_error add_candidate(struct candidate_list *l, uint32_t customer,
+                                    enum kpi_focus area, int workload,
+                                    const char *text)
 {
     if (!text)
         return FTK_E_NOMEM;
-    struct fact_candidate *p =
-        grow_array(f->candidate, cap, f->n_candidates + 1, sizeof(*p));
+    struct fact_candidate *p = grow_array(l->p, &l->cap, l->n + 1, sizeof(*p));
     if (!p)
         return FTK_E_NOMEM;
-    f->candidate = p;
-    f->candidate[f->n_candidates++] =
-        (struct fact_candidate){.customer = customer,
-                                .area = area,
-                                .workload = workload,
-                                .detail = text};
+    l->p = p;
+    l->p[l->n++] = (struct fact_candidate){.customer = customer,
+                                           .area = area,
+                                           .workload = workload,
+                                           .detail = text};
     return FTK_OK;
 }
 
-static enum ftk_error candidates(struct build *b)
+/* The candidates of customer i (its rows where its first_row says), added
+ * to l in facts order: by focus area, then in row (code) order. Their
+ * details go to b->strings. */
+static enum ftk_error customer_candidates(struct build *b, uint32_t i,
+                                          struct candidate_list *l)
 {
     struct facts *f = b->f;
-    size_t cap = 0;
+    const struct fact_customer *c = &f->customer[i];
+    const struct store_tenant *t = &f->st->tenant[c->tenant];
     enum ftk_error err = FTK_OK;
-    for (uint32_t i = 0; i < f->n_customers && err == FTK_OK; i++) {
-        const struct fact_customer *c = &f->customer[i];
-        const struct store_tenant *t = &f->st->tenant[c->tenant];
-        for (int area = 0; area < KPI_FOCUS_COUNT && err == FTK_OK; area++) {
-            if (!(c->focus & (1u << area)))
-                continue;
-            if (area == KPI_FOCUS_LARGE_POOR ||
-                area == KPI_FOCUS_SLOW_KICKOFF) {
-                err = add_candidate(
-                    f, &cap, i, (enum kpi_focus)area, -1,
-                    customer_detail(b, c, t, (enum kpi_focus)area));
-                continue;
-            }
-            for (uint32_t k = c->first_row;
-                 k < c->first_row + c->n_rows && err == FTK_OK; k++) {
-                const struct fact_workload *r = &f->row[k];
-                bool hit = r->core &&
-                           ((area == KPI_FOCUS_PLATEAU && r->plateau) ||
+    for (int area = 0; area < KPI_FOCUS_COUNT && err == FTK_OK; area++) {
+        if (!(c->focus & (1u << area)))
+            continue;
+        if (area == KPI_FOCUS_LARGE_POOR || area == KPI_FOCUS_SLOW_KICKOFF) {
+            err = add_candidate(l, i, (enum kpi_focus)area, -1,
+                                customer_detail(b, c, t, (enum kpi_focus)area));
+            continue;
+        }
+        for (uint32_t k = c->first_row;
+             k < c->first_row + c->n_rows && err == FTK_OK; k++) {
+            const struct fact_workload *r = &f->row[k];
+            bool hit =
+                r->core && ((area == KPI_FOCUS_PLATEAU && r->plateau) ||
                             (area == KPI_FOCUS_LOSER && r->loser) ||
                             (area == KPI_FOCUS_SLOW_ENABLE && r->slow_enable) ||
                             (area == KPI_FOCUS_SLOW_RAMP && r->slow_ramp));
-                if (hit)
-                    err = add_candidate(
-                        f, &cap, i, (enum kpi_focus)area, r->workload,
-                        row_detail(b, r, t, (enum kpi_focus)area));
-            }
+            if (hit)
+                err = add_candidate(l, i, (enum kpi_focus)area, r->workload,
+                                    row_detail(b, r, t, (enum kpi_focus)area));
         }
     }
-    if (err != FTK_OK)
-        return err;
-    struct candidate_order o = {.f = f};
-    uint32_t *region =
-        malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
-    if (!region)
-        return FTK_E_NOMEM;
-    if ((err = facts_customer_ranks(f, false, region)) != FTK_OK) {
-        free(region);
-        return err;
-    }
-    o.region = region;
+    return err;
+}
+
+/* Sorts f->candidate, each customer's contiguous and in facts order, in
+ * cohort_candidates.csv's order (candidate_cmp); region: each customer's
+ * region rank. */
+static enum ftk_error rank_candidates(struct build *b, const uint32_t *region)
+{
+    struct facts *f = b->f;
+    struct candidate_order o = {.f = f, .region = region};
     /* no workload: the empty code, before every other */
     o.code[0] = -1;
     for (int k = 0; k < b->cfg->n_workloads; k++)
         o.code[f->workload_order[k] + 1] = k;
-    err = order_candidates(f, &o);
-    free(region);
-    return err;
+    return order_candidates(f, &o);
 }
 
 /* A place in a worst-first list: ascending k1, then k2, then index (so
@@ -1089,21 +1265,21 @@ static bool join_add(struct join *j, const char *s)
 }
 
 /* The findings of a velocity line (struct fact_velocity): the details of
- * the velocity candidates of customer `customer` (listed by head and next,
- * in facts order) whose workload is w or none. One detail is shared with
- * its candidate; several are joined in f->strings. NULL when out of
- * memory. */
-static const char *velocity_findings(struct facts *f, const int64_t *head,
-                                     const int64_t *next, uint32_t customer,
-                                     int w, struct join *j)
+ * the velocity candidates among cand[0 .. n) (one customer's, in facts
+ * order) whose workload is w or none. One detail is shared with its
+ * candidate; several are joined in strings. NULL when out of memory. */
+static const char *velocity_findings(struct arena *strings,
+                                     const struct fact_candidate *cand,
+                                     size_t n, int w, struct join *j)
 {
     const char *first = "";
     size_t found = 0;
     bool ok = true;
     j->len = 0;
-    for (int64_t k = head[customer]; ok && k >= 0; k = next[k]) {
-        const struct fact_candidate *cd = &f->candidate[k];
-        if (cd->workload >= 0 && cd->workload != w)
+    for (size_t k = 0; ok && k < n; k++) {
+        const struct fact_candidate *cd = &cand[k];
+        if (!(velocity_areas & (1u << cd->area)) ||
+            (cd->workload >= 0 && cd->workload != w))
             continue;
         if (found++ == 0) {
             first = cd->detail;
@@ -1115,126 +1291,329 @@ static const char *velocity_findings(struct facts *f, const int64_t *head,
     }
     if (!ok)
         return NULL;
-    return found < 2 ? first : arena_strndup(&f->strings, j->p, j->len);
+    return found < 2 ? first : arena_strndup(strings, j->p, j->len);
 }
 
-/* The Velocity sheet's lines, ordered (struct facts says how). */
+/* Velocity lines being made, line[0 .. n), each with its place in the
+ * order, key[k] for line k (index: k). */
+struct velocity_list {
+    struct fact_velocity *line;
+    struct order_key *key;
+    size_t n, cap_line, cap_key;
+    struct join findings; /* scratch */
+};
+
+static void velocity_list_release(struct velocity_list *l)
+{
+    free(l->line);
+    free(l->key);
+    free(l->findings.p);
+    memset(l, 0, sizeof(*l));
+}
+
+/* The velocity lines of customer i (its rows where its first_row says;
+ * row: the index into f->row), added to l in facts order, with the
+ * findings from its candidates cand[0 .. n_cand) in facts order; findings
+ * of several details are joined in strings. */
+static enum ftk_error customer_velocity(const struct facts *f,
+                                        struct arena *strings, uint32_t i,
+                                        const struct fact_candidate *cand,
+                                        size_t n_cand, struct velocity_list *l)
+{
+    const struct fact_customer *c = &f->customer[i];
+    size_t need = l->n + c->n_rows + 1;
+    struct fact_velocity *line =
+        grow_array(l->line, &l->cap_line, need, sizeof(*line));
+    if (line)
+        l->line = line;
+    struct order_key *key = grow_array(l->key, &l->cap_key, need, sizeof(*key));
+    if (key)
+        l->key = key;
+    if (!line || !key)
+        return FTK_E_NOMEM;
+    bool any = false;
+    /* k == first_row + n_rows: the customer alone, when no row made a
+     * line */
+    for (uint32_t k = c->first_row; k <= c->first_row + c->n_rows; k++) {
+        const struct fact_workload *row = NULL;
+        if (k < c->first_row + c->n_rows) {
+            row = &f->row[k];
+            if (!row->core || (!row->slow_enable && !row->slow_ramp &&
+                               row_slowest(row) == INT64_MIN))
+                continue;
+            any = true;
+        } else if (any) {
+            break;
+        }
+        unsigned focus = velocity_focus(c, row);
+        int64_t slow = slowest(c, row);
+        if (!focus && slow == INT64_MIN)
+            continue;
+        size_t n = l->n;
+        line[n] = (struct fact_velocity){
+            .customer = i,
+            .row = row ? (int64_t)k : -1,
+            .focus = focus,
+        };
+        line[n].findings = velocity_findings(
+            strings, cand, n_cand, row ? row->workload : -1, &l->findings);
+        if (!line[n].findings)
+            return FTK_E_NOMEM;
+        key[n] = (struct order_key){
+            focus ? 0 : 1, slow == INT64_MIN ? INT64_MAX : -slow, (uint32_t)n};
+        l->n++;
+    }
+    return FTK_OK;
+}
+
+/* The Velocity sheet's lines, ordered (struct facts says how), from the
+ * customers and their candidates already in f (sorted: each customer's
+ * contiguous, in facts order). */
 static enum ftk_error velocity_lines(struct facts *f)
 {
-    size_t cap = f->n_rows + f->n_customers + 1;
-    int64_t *head = malloc((f->n_customers + 1) * sizeof(*head));
-    int64_t *next = malloc((f->n_candidates + 1) * sizeof(*next));
-    struct fact_velocity *line = malloc(cap * sizeof(*line));
-    struct order_key *key = malloc(cap * sizeof(*key));
-    struct join findings = {NULL, 0, 0};
+    size_t n_cust = f->n_customers ? f->n_customers : 1;
+    uint32_t *first = malloc(n_cust * sizeof(*first));
+    uint32_t *count = calloc(n_cust, sizeof(*count));
+    struct velocity_list l = {0};
     enum ftk_error err = FTK_E_NOMEM;
-    if (!head || !next || !line || !key)
+    if (!first || !count)
         goto out;
-    /* each customer's velocity candidates, in facts order */
-    for (size_t i = 0; i < f->n_customers; i++)
-        head[i] = -1;
-    for (size_t i = f->n_candidates; i-- > 0;) {
-        const struct fact_candidate *cd = &f->candidate[i];
-        if (!(velocity_areas & (1u << cd->area)))
-            continue;
-        next[i] = head[cd->customer];
-        head[cd->customer] = (int64_t)i;
-    }
-    uint32_t n = 0;
-    for (size_t i = 0; i < f->n_customers; i++) {
-        const struct fact_customer *c = &f->customer[i];
-        bool any = false;
-        /* k == first_row + n_rows: the customer alone, when no row made a
-         * line */
-        for (uint32_t k = c->first_row; k <= c->first_row + c->n_rows; k++) {
-            const struct fact_workload *row = NULL;
-            if (k < c->first_row + c->n_rows) {
-                row = &f->row[k];
-                if (!row->core || (!row->slow_enable && !row->slow_ramp &&
-                                   row_slowest(row) == INT64_MIN))
-                    continue;
-                any = true;
-            } else if (any) {
-                break;
-            }
-            unsigned focus = velocity_focus(c, row);
-            int64_t slow = slowest(c, row);
-            if (!focus && slow == INT64_MIN)
-                continue;
-            line[n] = (struct fact_velocity){
-                .customer = (uint32_t)i,
-                .row = row ? (int64_t)k : -1,
-                .focus = focus,
-            };
-            /* here, in facts order, rather than after the sort: the
-             * candidates and rows are then read in order */
-            line[n].findings =
-                velocity_findings(f, head, next, (uint32_t)i,
-                                  row ? row->workload : -1, &findings);
-            if (!line[n].findings)
-                goto out;
-            key[n] = (struct order_key){
-                focus ? 0 : 1, slow == INT64_MIN ? INT64_MAX : -slow, n};
-            n++;
-        }
-    }
-    sort_array(key, n, sizeof(*key), order_cmp);
-    f->velocity = malloc((n + 1) * sizeof(*f->velocity));
+    for (size_t k = 0; k < f->n_candidates; k++)
+        if (count[f->candidate[k].customer]++ == 0)
+            first[f->candidate[k].customer] = (uint32_t)k;
+    err = FTK_OK;
+    for (uint32_t i = 0; i < f->n_customers && err == FTK_OK; i++)
+        err = customer_velocity(f, &f->strings, i,
+                                count[i] ? &f->candidate[first[i]] : NULL,
+                                count[i], &l);
+    if (err != FTK_OK)
+        goto out;
+    err = FTK_E_NOMEM;
+    sort_array(l.key, l.n, sizeof(*l.key), order_cmp);
+    f->velocity = malloc((l.n + 1) * sizeof(*f->velocity));
     if (!f->velocity)
         goto out;
-    for (uint32_t i = 0; i < n; i++)
-        f->velocity[f->n_velocity++] = line[key[i].index];
+    for (size_t i = 0; i < l.n; i++)
+        f->velocity[f->n_velocity++] = l.line[l.key[i].index];
     err = FTK_OK;
 out:
-    free(head);
-    free(next);
-    free(line);
-    free(key);
-    free(findings.p);
+    free(first);
+    free(count);
+    velocity_list_release(&l);
     return err;
 }
 
-/* The plateau and loser lists (struct facts says how they are ordered),
- * from one pass over the rows. */
+/* The places of rows in the plateau and loser lists (struct facts says
+ * how they are ordered; index: the row's in f->row), room for cap each. */
+struct row_keys {
+    struct order_key *plateau, *loser;
+    size_t n_plateau, n_losers;
+};
+
+static void row_keys_release(struct row_keys *k)
+{
+    free(k->plateau);
+    free(k->loser);
+    memset(k, 0, sizeof(*k));
+}
+
+/* Room for n rows' keys in k (empty); false when out of memory. */
+static bool row_keys_start(struct row_keys *k, size_t n)
+{
+    k->plateau = malloc((n ? n : 1) * sizeof(*k->plateau));
+    k->loser = malloc((n ? n : 1) * sizeof(*k->loser));
+    k->n_plateau = k->n_losers = 0;
+    return k->plateau && k->loser;
+}
+
+static void add_row_keys(struct row_keys *k, const struct fact_workload *r,
+                         uint32_t index)
+{
+    /* plateau: longest first */
+    if (r->plateau)
+        k->plateau[k->n_plateau++] =
+            (struct order_key){-r->plateau_months, 0, index};
+    /* biggest losers: the core LOSER rows, most negative delta first */
+    if (r->core && r->loser && r->has_delta_3m)
+        k->loser[k->n_losers++] = (struct order_key){r->delta_3m, 0, index};
+}
+
+static void sort_row_keys(struct row_keys *k)
+{
+    sort_array(k->plateau, k->n_plateau, sizeof(*k->plateau), order_cmp);
+    sort_array(k->loser, k->n_losers, sizeof(*k->loser), order_cmp);
+}
+
+/* The plateau and loser lists of f from its rows' keys, sorted. */
+static enum ftk_error row_lists_from(struct facts *f, const struct row_keys *k)
+{
+    f->plateau = malloc((k->n_plateau + 1) * sizeof(*f->plateau));
+    f->loser = malloc((k->n_losers + 1) * sizeof(*f->loser));
+    if (!f->plateau || !f->loser)
+        return FTK_E_NOMEM;
+    for (size_t i = 0; i < k->n_plateau; i++)
+        f->plateau[i] = k->plateau[i].index;
+    for (size_t i = 0; i < k->n_losers; i++)
+        f->loser[i] = k->loser[i].index;
+    f->n_plateau = k->n_plateau;
+    f->n_losers = k->n_losers;
+    return FTK_OK;
+}
+
+/* The plateau and loser lists, from one pass over the rows. */
 static enum ftk_error row_lists(struct facts *f)
 {
-    size_t cap = f->n_rows + 1;
-    struct order_key *pk = malloc(cap * sizeof(*pk));
-    struct order_key *lk = malloc(cap * sizeof(*lk));
-    f->plateau = malloc(cap * sizeof(*f->plateau));
-    f->loser = malloc(cap * sizeof(*f->loser));
+    struct row_keys k;
     enum ftk_error err = FTK_E_NOMEM;
-    if (!pk || !lk || !f->plateau || !f->loser)
-        goto out;
-    uint32_t np = 0, nl = 0;
-    for (size_t i = 0; i < f->n_rows; i++) {
-        const struct fact_workload *r = &f->row[i];
-        /* plateau: longest first */
-        if (r->plateau)
-            pk[np++] = (struct order_key){-r->plateau_months, 0, (uint32_t)i};
-        /* biggest losers: the core LOSER rows, most negative delta first */
-        if (r->core && r->loser && r->has_delta_3m)
-            lk[nl++] = (struct order_key){r->delta_3m, 0, (uint32_t)i};
+    if (row_keys_start(&k, f->n_rows)) {
+        for (size_t i = 0; i < f->n_rows; i++)
+            add_row_keys(&k, &f->row[i], (uint32_t)i);
+        sort_row_keys(&k);
+        err = row_lists_from(f, &k);
     }
-    sort_array(pk, np, sizeof(*pk), order_cmp);
-    sort_array(lk, nl, sizeof(*lk), order_cmp);
-    for (uint32_t i = 0; i < np; i++)
-        f->plateau[i] = pk[i].index;
-    for (uint32_t i = 0; i < nl; i++)
-        f->loser[i] = lk[i].index;
-    f->n_plateau = np;
-    f->n_losers = nl;
-    err = FTK_OK;
-out:
-    free(pk);
-    free(lk);
+    row_keys_release(&k);
     return err;
 }
 
-/* The worst-first lists of struct facts: velocity, plateau, loser. */
-static enum ftk_error worst_first(struct facts *f)
+/* What one part of the tenants (facts_build_threads) adds to the lists
+ * of struct facts, made on its thread: its customers' candidates in facts
+ * order, their velocity lines and the plateau and loser places of their
+ * rows, each list of keys sorted there. Rows are named by their place in
+ * f->row before the join moved the part's rows up by shift. */
+struct part_lists {
+    struct candidate_list candidates;
+    /* its customers' runs of candidates, sorted (candidate_run_cmp) */
+    struct candidate_run *runs;
+    size_t n_runs, cap_runs;
+    struct velocity_list velocity;
+    struct row_keys rows;
+    struct tally tally;
+    size_t shift;
+};
+
+static void part_lists_release(struct part_lists *l)
 {
-    enum ftk_error err = velocity_lines(f);
+    tally_release(&l->tally);
+    free(l->candidates.p);
+    free(l->runs);
+    velocity_list_release(&l->velocity);
+    row_keys_release(&l->rows);
+}
+
+/* Worst-first keys by k1 and k2 alone: merging the parts' sorted keys
+ * with it leaves ties in part order, which is facts order. */
+static int order_cmp_keys(const void *a, const void *b)
+{
+    const struct order_key *x = a, *y = b;
+    if (x->k1 != y->k1)
+        return x->k1 < y->k1 ? -1 : 1;
+    return (x->k2 > y->k2) - (x->k2 < y->k2);
+}
+
+/* The candidates (in their order), velocity lines, plateaus and losers of
+ * f from its parts' lists, joined in part order and their sorted runs and
+ * keys merged: the lists of one walk over all the customers. */
+static enum ftk_error join_lists(struct facts *f, const struct part_lists *l,
+                                 size_t n_parts)
+{
+    size_t n_cand = 0, n_runs = 0, n_lines = 0, n_plateau = 0, n_losers = 0;
+    for (size_t k = 0; k < n_parts; k++) {
+        n_cand += l[k].candidates.n;
+        n_runs += l[k].n_runs;
+        n_lines += l[k].velocity.n;
+        n_plateau += l[k].rows.n_plateau;
+        n_losers += l[k].rows.n_losers;
+    }
+    size_t most = n_lines > n_plateau ? n_lines : n_plateau;
+    most = most > n_losers ? most : n_losers;
+    most = (most > n_runs ? most : n_runs) + 1;
+    struct sort_place *place = malloc(most * sizeof(*place));
+    f->candidate = malloc((n_cand + 1) * sizeof(*f->candidate));
+    f->velocity = malloc((n_lines + 1) * sizeof(*f->velocity));
+    f->plateau = malloc((n_plateau + 1) * sizeof(*f->plateau));
+    f->loser = malloc((n_losers + 1) * sizeof(*f->loser));
+    if (!place || !f->candidate || !f->velocity || !f->plateau || !f->loser) {
+        free(place);
+        return FTK_E_NOMEM;
+    }
+    const void *runs[MAX_PARTS] = {NULL};
+    size_t n[MAX_PARTS] = {0};
+    /* candidates: the parts' runs merged, each copied once, in order */
+    for (size_t k = 0; k < n_parts; k++) {
+        runs[k] = l[k].runs;
+        n[k] = l[k].n_runs;
+    }
+    sort_merge_places(runs, n, n_parts, sizeof(*l->runs), candidate_run_cmp,
+                      place);
+    for (size_t i = 0; i < n_runs; i++) {
+        const struct candidate_run *r = &l[place[i].run].runs[place[i].index];
+        memcpy(&f->candidate[f->n_candidates], r->list + r->at,
+               r->n * sizeof(*f->candidate));
+        f->n_candidates += r->n;
+    }
+    /* velocity lines, their rows moved up with the part's */
+    for (size_t k = 0; k < n_parts; k++) {
+        runs[k] = l[k].velocity.key;
+        n[k] = l[k].velocity.n;
+    }
+    sort_merge_places(runs, n, n_parts, sizeof(*l->velocity.key),
+                      order_cmp_keys, place);
+    for (size_t i = 0; i < n_lines; i++) {
+        const struct part_lists *p = &l[place[i].run];
+        struct fact_velocity *v = &f->velocity[i];
+        *v = p->velocity.line[p->velocity.key[place[i].index].index];
+        if (v->row >= 0)
+            v->row -= (int64_t)p->shift;
+    }
+    f->n_velocity = n_lines;
+    /* plateaus, then losers: row indices, moved up with their rows */
+    for (size_t k = 0; k < n_parts; k++) {
+        runs[k] = l[k].rows.plateau;
+        n[k] = l[k].rows.n_plateau;
+    }
+    sort_merge_places(runs, n, n_parts, sizeof(*l->rows.plateau),
+                      order_cmp_keys, place);
+    for (size_t i = 0; i < n_plateau; i++) {
+        const struct part_lists *p = &l[place[i].run];
+        f->plateau[i] =
+            p->rows.plateau[place[i].index].index - (uint32_t)p->shift;
+    }
+    f->n_plateau = n_plateau;
+    for (size_t k = 0; k < n_parts; k++) {
+        runs[k] = l[k].rows.loser;
+        n[k] = l[k].rows.n_losers;
+    }
+    sort_merge_places(runs, n, n_parts, sizeof(*l->rows.loser), order_cmp_keys,
+                      place);
+    for (size_t i = 0; i < n_losers; i++) {
+        const struct part_lists *p = &l[place[i].run];
+        f->loser[i] = p->rows.loser[place[i].index].index - (uint32_t)p->shift;
+    }
+    f->n_losers = n_losers;
+    free(place);
+    return FTK_OK;
+}
+
+/* The candidates and the worst-first lists of struct facts: from the
+ * parts' lists when b has them (facts_build_threads), else made here from
+ * the customers and rows in f. region: each customer's region rank. */
+static enum ftk_error lists(struct build *b, const uint32_t *region)
+{
+    struct facts *f = b->f;
+    enum ftk_error err = FTK_OK;
+    if (b->n_parts > 0) {
+        /* the parts ranked their candidates' runs by region */
+        return join_lists(f, b->parts, b->n_parts);
+    }
+    struct candidate_list l = {0};
+    for (uint32_t i = 0; i < f->n_customers && err == FTK_OK; i++)
+        err = customer_candidates(b, i, &l);
+    f->candidate = l.p;
+    f->n_candidates = l.n;
+    if (err == FTK_OK)
+        err = rank_candidates(b, region);
+    if (err == FTK_OK)
+        err = velocity_lines(f);
     if (err == FTK_OK)
         err = row_lists(f);
     return err;
@@ -1262,32 +1641,146 @@ static void facts_start(struct facts *f, const struct store *st,
 static enum ftk_error aggregate(struct build *b)
 {
     struct facts *f = b->f;
-    for (size_t i = 0; i < f->n_customers; i++)
-        f->health_count[f->customer[i].health]++;
-    for (size_t i = 0; i < f->n_rows; i++) {
-        int32_t last = f->row[i].latest_usage;
-        if (last != KPI_NO_DATE &&
-            (f->latest_snapshot == KPI_NO_DATE || last > f->latest_snapshot))
-            f->latest_snapshot = last;
-        int32_t ent = f->row[i].latest_entitlement;
-        if (ent != KPI_NO_DATE && (f->latest_entitlement == KPI_NO_DATE ||
-                                   ent > f->latest_entitlement))
-            f->latest_entitlement = ent;
+    struct tally all;
+    bool ok;
+    if (b->n_parts > 0) {
+        /* part 0's tally, the others' added behind it */
+        all = b->parts[0].tally;
+        memset(&b->parts[0].tally, 0, sizeof(all));
+        ok = true;
+        for (size_t k = 1; k < b->n_parts && ok; k++)
+            ok = tally_join(&all, &b->parts[k].tally);
+    } else {
+        ok = tally_start(&all, b->cfg->n_workloads);
+        for (size_t i = 0; i < f->n_customers && ok; i++)
+            ok = tally_customer(&all, f, &f->customer[i]);
     }
-    enum ftk_error err = portfolio(b);
+    /* the parts made the 12-month series with their rows */
+    enum ftk_error months = FTK_OK;
+    if (ok && b->n_parts == 0)
+        months = series_months(b, all.trend);
+    memcpy(f->health_count, all.health_count, sizeof(f->health_count));
+    f->latest_snapshot = all.latest_snapshot;
+    f->latest_entitlement = all.latest_entitlement;
+    /* each customer's region by rank, for the candidates' order and the
+     * roll-ups */
+    uint32_t *region =
+        malloc((f->n_customers ? f->n_customers : 1) * sizeof(*region));
+    enum ftk_error err = !ok || !region ? FTK_E_NOMEM : months;
+    if (err == FTK_OK && b->tenant_region) {
+        for (size_t i = 0; i < f->n_customers; i++)
+            region[i] = b->tenant_region[f->customer[i].tenant];
+    } else if (err == FTK_OK) {
+        err = facts_customer_ranks(f, false, region);
+    }
     if (err == FTK_OK)
-        err = candidates(b);
+        err = portfolio(b, &all);
     if (err == FTK_OK)
-        err = worst_first(f);
+        err = lists(b, region);
     if (err == FTK_OK)
-        err = facts_rollup_build(f);
+        err = facts_rollup_build(f, region);
+    free(region);
+    tally_release(&all);
     return err;
 }
 
-/* The store's tenants by tenant_id bytes (*order, owned by the caller),
- * the workloads by code, and room for a customer row per tenant. */
+/* A tenant in tenant_id byte order: key holds the id's bytes skip ..
+ * skip + 7 (those past its end 0), big-endian, so that comparing keys
+ * compares those bytes as strcmp does; rest is the id past them, NULL when
+ * the id ends within them (then equal keys are equal ids). */
+struct tenant_key {
+    uint64_t key;
+    const char *rest;
+    uint32_t tenant;
+};
+
+static int tenant_key_cmp(const void *a, const void *b)
+{
+    const struct tenant_key *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    int c = x->rest && y->rest ? strcmp(x->rest, y->rest) : 0;
+    if (c != 0)
+        return c;
+    return (x->tenant > y->tenant) - (x->tenant < y->tenant);
+}
+
+/* The tenants from .. to - 1 of a store, keyed and sorted on one thread. */
+struct order_part {
+    const struct store *st;
+    size_t skip; /* bytes every id starts with */
+    struct tenant_key *key;
+    size_t from, to;
+};
+
+static void *order_of_part(void *arg)
+{
+    struct order_part *p = arg;
+    for (size_t i = p->from; i < p->to; i++) {
+        const char *id = p->st->tenant[i].id + p->skip;
+        uint64_t k = 0;
+        size_t n = 0;
+        while (n < 8 && id[n])
+            k |= (uint64_t)(unsigned char)id[n] << (56 - 8 * n), n++;
+        p->key[i] = (struct tenant_key){k, n == 8 ? id + 8 : NULL, (uint32_t)i};
+    }
+    sort_array(p->key + p->from, p->to - p->from, sizeof(*p->key),
+               tenant_key_cmp);
+    return NULL;
+}
+
+/* The store's tenants by tenant_id bytes, as strcmp orders them, into
+ * order: keys made of the bytes after the prefix all ids share, sorted in
+ * up to `threads` parts on threads of their own, then merged. */
+static enum ftk_error tenant_order(const struct store *st, unsigned threads,
+                                   uint32_t *order)
+{
+    size_t n = st->n_tenants;
+    struct tenant_key *key = malloc((n ? n : 1) * sizeof(*key));
+    struct sort_place *place = malloc((n ? n : 1) * sizeof(*place));
+    if (!key || !place) {
+        free(key);
+        free(place);
+        return FTK_E_NOMEM;
+    }
+    /* the prefix every id shares, so that the keys hold the bytes that
+     * tell ids apart (UUID-like ids may share their first bytes) */
+    size_t skip = n ? strlen(st->tenant[0].id) : 0;
+    for (size_t i = 1; i < n && skip > 0; i++) {
+        const char *a = st->tenant[0].id, *b = st->tenant[i].id;
+        size_t k = 0;
+        while (k < skip && a[k] == b[k])
+            k++;
+        skip = k;
+    }
+    size_t n_parts = threads < 1 ? 1 : threads;
+    if (n_parts > MAX_PARTS)
+        n_parts = MAX_PARTS;
+    if (n_parts > n)
+        n_parts = n ? n : 1;
+    struct order_part part[MAX_PARTS];
+    const void *runs[MAX_PARTS];
+    size_t len[MAX_PARTS];
+    for (size_t k = 0; k < n_parts; k++) {
+        part[k] = (struct order_part){st, skip, key, n * k / n_parts,
+                                      n * (k + 1) / n_parts};
+        runs[k] = key + part[k].from;
+        len[k] = part[k].to - part[k].from;
+    }
+    run_parts(part, n_parts, sizeof(*part), order_of_part);
+    sort_merge_places(runs, len, n_parts, sizeof(*key), tenant_key_cmp, place);
+    for (size_t i = 0; i < n; i++)
+        order[i] = key[part[place[i].run].from + place[i].index].tenant;
+    free(key);
+    free(place);
+    return FTK_OK;
+}
+
+/* The store's tenants by tenant_id bytes (*order, owned by the caller;
+ * sorted on up to `threads` threads), the workloads by code, and room for
+ * a customer row per tenant. */
 static enum ftk_error start_orders(struct facts *f, const struct store *st,
-                                   uint32_t **order)
+                                   unsigned threads, uint32_t **order)
 {
     const struct config *cfg = st->cfg;
     *order = malloc((st->n_tenants ? st->n_tenants : 1) * sizeof(**order));
@@ -1297,31 +1790,88 @@ static enum ftk_error start_orders(struct facts *f, const struct store *st,
         calloc(st->n_tenants ? st->n_tenants : 1, sizeof(*f->customer));
     if (!*order || !f->workload_order || !f->customer)
         return FTK_E_NOMEM;
-    for (uint32_t i = 0; i < st->n_tenants; i++)
-        (*order)[i] = i;
     for (int w = 0; w < cfg->n_workloads; w++)
         f->workload_order[w] = w;
-    /* qsort_r's context is not const: the comparators only read it */
-    void *ctx = (void *)st;
-    sort_array_r(*order, st->n_tenants, sizeof(**order), tenant_cmp, ctx);
+    /* qsort_r's context is not const: the comparator only reads it */
     sort_array_r(f->workload_order, (size_t)cfg->n_workloads,
-                 sizeof(*f->workload_order), code_cmp, ctx);
-    return FTK_OK;
+                 sizeof(*f->workload_order), code_cmp, (void *)st);
+    return tenant_order(st, threads, *order);
+}
+
+/* The customers among the tenants at order[from .. to) and their series
+ * (room for their rows), counted on one thread. */
+struct count_part {
+    const struct store *st;
+    const uint32_t *order;
+    uint32_t from, to;
+    size_t customers, rows, core;
+};
+
+static void *count_of_part(void *arg)
+{
+    struct count_part *p = arg;
+    const struct store *st = p->st;
+    for (uint32_t i = p->from; i < p->to; i++) {
+        if (st->tenant[p->order[i]].foreign)
+            continue;
+        p->customers++;
+        for (int w = 0; w < st->cfg->n_workloads; w++) {
+            bool has = store_series_of(st, p->order[i], w) != NULL;
+            p->rows += has;
+            p->core += has && st->cfg->workload[w].core;
+        }
+    }
+    return NULL;
 }
 
 /* The customer and workload rows of the tenants at order[from .. to), on
  * one thread: its customers go to f->customer from first_customer on,
  * its rows to f->row from first_row on (room for every series of its
- * tenants), its rows' tags to its build's strings. */
+ * tenants: row_room), its rows' tags and its candidates' details to its
+ * build's strings, its customers' candidates and worst-first places to
+ * lists. */
 struct tenant_part {
     struct build b;
     struct arena strings; /* the build's strings, but for part 0's */
     const uint32_t *order;
     uint32_t from, to;
     size_t first_customer, n_customers;
-    size_t first_row, n_rows;
+    size_t first_row, n_rows, row_room;
+    size_t first_au, n_au; /* its core rows' AU months in f->au_months */
+    struct part_lists *lists;
     enum ftk_error err;
 };
+
+/* The lists of a part's customer c (index i), its rows just made. */
+static enum ftk_error customer_lists(struct tenant_part *p, uint32_t i,
+                                     const struct fact_customer *c)
+{
+    struct build *b = &p->b;
+    struct part_lists *l = p->lists;
+    size_t first = l->candidates.n;
+    enum ftk_error err = customer_candidates(b, i, &l->candidates);
+    size_t n = l->candidates.n - first;
+    if (err == FTK_OK && n > 0) {
+        struct candidate_run *r =
+            grow_array(l->runs, &l->cap_runs, l->n_runs + 1, sizeof(*r));
+        if (!r)
+            return FTK_E_NOMEM;
+        l->runs = r;
+        /* list: set when the part's candidates stop moving */
+        r[l->n_runs++] = (struct candidate_run){b->tenant_region[c->tenant],
+                                                c->users_to_goal,
+                                                i,
+                                                (uint32_t)first,
+                                                (uint32_t)n,
+                                                NULL};
+    }
+    if (err == FTK_OK)
+        err = customer_velocity(b->f, b->strings, i, l->candidates.p + first, n,
+                                &l->velocity);
+    for (uint32_t k = c->first_row; k < c->first_row + c->n_rows; k++)
+        add_row_keys(&l->rows, &b->f->row[k], k);
+    return err;
+}
 
 static void *rows_of_part(void *arg)
 {
@@ -1331,6 +1881,11 @@ static void *rows_of_part(void *arg)
     const struct store *st = f->st;
     const struct config *cfg = b->cfg;
     p->err = FTK_OK;
+    if (!row_keys_start(&p->lists->rows, p->row_room) ||
+        !tally_start(&p->lists->tally, cfg->n_workloads)) {
+        p->err = FTK_E_NOMEM;
+        return NULL;
+    }
     /* series looked at, told to the progress line every 1024 tenants */
     uint64_t seen = 0;
     for (uint32_t i = p->from; i < p->to; i++) {
@@ -1346,20 +1901,41 @@ static void *rows_of_part(void *arg)
             &f->customer[p->first_customer + p->n_customers++];
         c->tenant = tenant;
         c->first_row = (uint32_t)(p->first_row + p->n_rows);
+        month_sums core = {{0}};
         for (int k = 0; k < cfg->n_workloads; k++) {
             const struct store_series *s =
                 store_series_of(st, tenant, f->workload_order[k]);
             seen += s != NULL;
             if (!s || !in_window(s, f->as_of_month, f->month_end))
                 continue;
-            p->err = workload_row(b, s, t, &f->row[p->first_row + p->n_rows++]);
+            struct fact_workload *r = &f->row[p->first_row + p->n_rows++];
+            p->err = workload_row(b, s, t, r);
             if (p->err != FTK_OK)
                 return NULL;
+            struct fact_months *am = NULL;
+            if (r->core)
+                r->au_months = am = &f->au_months[p->first_au + p->n_au++];
+            row_trend(b, r, am, core, p->lists->tally.trend);
         }
+        pooled_months(core, &c->core_au_months);
         c->n_rows = (uint32_t)(p->first_row + p->n_rows) - c->first_row;
         customer_row(b, t, c);
+        if (!tally_customer(&p->lists->tally, f, c)) {
+            p->err = FTK_E_NOMEM;
+            return NULL;
+        }
+        p->err = customer_lists(p, (uint32_t)(c - f->customer), c);
+        if (p->err != FTK_OK)
+            return NULL;
     }
     progress_add(st->progress, seen);
+    struct part_lists *l = p->lists;
+    for (size_t k = 0; k < l->n_runs; k++)
+        l->runs[k].list = l->candidates.p;
+    sort_array(l->runs, l->n_runs, sizeof(*l->runs), candidate_run_cmp);
+    sort_array(p->lists->velocity.key, p->lists->velocity.n,
+               sizeof(*p->lists->velocity.key), order_cmp);
+    sort_row_keys(&p->lists->rows);
     return NULL;
 }
 
@@ -1378,8 +1954,8 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
     struct build b;
     build_start(&b, f, cfg);
     b.threads = threads;
-    uint32_t *order = NULL;
-    enum ftk_error err = start_orders(f, st, &order);
+    uint32_t *order = NULL, *region = NULL;
+    enum ftk_error err = start_orders(f, st, threads, &order);
     size_t row_cap = st->n_series ? st->n_series : 1;
     f->row = malloc(row_cap * sizeof(*f->row));
     if (err != FTK_OK || !f->row) {
@@ -1392,8 +1968,18 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
      * and customers of one walk, in the same order. */
     size_t n_parts = parts_of(&b, st->n_tenants);
     struct tenant_part part[MAX_PARTS];
+    struct part_lists lists[MAX_PARTS];
     memset(part, 0, n_parts * sizeof(*part));
-    size_t customers = 0, rows = 0;
+    memset(lists, 0, n_parts * sizeof(*lists));
+    struct count_part count[MAX_PARTS];
+    for (size_t k = 0; k < n_parts; k++)
+        count[k] = (struct count_part){
+            .st = st,
+            .order = order,
+            .from = (uint32_t)(st->n_tenants * k / n_parts),
+            .to = (uint32_t)(st->n_tenants * (k + 1) / n_parts)};
+    run_parts(count, n_parts, sizeof(*count), count_of_part);
+    size_t customers = 0, rows = 0, core = 0;
     for (size_t k = 0; k < n_parts; k++) {
         struct tenant_part *p = &part[k];
         p->b = b;
@@ -1401,18 +1987,30 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
         if (k > 0)
             p->b.strings = &p->strings;
         p->order = order;
-        p->from = (uint32_t)(st->n_tenants * k / n_parts);
-        p->to = (uint32_t)(st->n_tenants * (k + 1) / n_parts);
+        p->lists = &lists[k];
+        p->from = count[k].from;
+        p->to = count[k].to;
         p->first_customer = customers;
         p->first_row = rows;
-        for (uint32_t i = p->from; i < p->to; i++) {
-            if (st->tenant[order[i]].foreign)
-                continue;
-            customers++;
-            for (int w = 0; w < cfg->n_workloads; w++)
-                rows += store_series_of(st, order[i], w) != NULL;
-        }
+        p->row_room = count[k].rows;
+        p->first_au = core;
+        customers += count[k].customers;
+        rows += count[k].rows;
+        core += count[k].core;
     }
+    f->au_months = calloc(core ? core : 1, sizeof(*f->au_months));
+    if (!f->au_months) {
+        err = FTK_E_NOMEM;
+        goto out;
+    }
+    /* the tenants' region ranks, for the parts' candidate order */
+    region = malloc((st->n_tenants ? st->n_tenants : 1) * sizeof(*region));
+    err = region ? facts_tenant_ranks(st, false, region) : FTK_E_NOMEM;
+    if (err != FTK_OK)
+        goto out;
+    for (size_t k = 0; k < n_parts; k++)
+        part[k].b.tenant_region = region;
+    b.tenant_region = region;
     run_parts(part, n_parts, sizeof(*part), rows_of_part);
     for (size_t k = 0; k < n_parts; k++) {
         struct tenant_part *p = &part[k];
@@ -1426,19 +2024,35 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
         if (err != FTK_OK)
             continue;
         size_t shift = p->first_row - f->n_rows;
+        lists[k].shift = shift;
         if (shift > 0) {
             memmove(&f->row[f->n_rows], &f->row[p->first_row],
                     p->n_rows * sizeof(*f->row));
             for (size_t i = 0; i < p->n_customers; i++)
                 f->customer[p->first_customer + i].first_row -= (uint32_t)shift;
         }
+        /* the core rows' AU months likewise, and the rows' pointers */
+        size_t au_shift = p->first_au - f->n_au_months;
+        if (au_shift > 0) {
+            memmove(&f->au_months[f->n_au_months], &f->au_months[p->first_au],
+                    p->n_au * sizeof(*f->au_months));
+            for (size_t i = f->n_rows; i < f->n_rows + p->n_rows; i++)
+                if (f->row[i].au_months)
+                    f->row[i].au_months -= au_shift;
+        }
+        f->n_au_months += p->n_au;
         f->n_rows += p->n_rows;
         f->n_customers += p->n_customers;
     }
+    b.parts = lists;
+    b.n_parts = n_parts;
     if (err == FTK_OK)
         err = aggregate(&b);
+    for (size_t k = 0; k < n_parts; k++)
+        part_lists_release(&lists[k]);
 out:
     free(order);
+    free(region);
     free(b.vals);
     if (err != FTK_OK) {
         facts_release(f);
@@ -1458,7 +2072,7 @@ enum ftk_error facts_from_rows(struct facts *out, const struct store *st,
     build_start(&b, out, st->cfg);
     uint32_t *order = NULL;
     size_t at = 0;
-    enum ftk_error err = start_orders(out, st, &order);
+    enum ftk_error err = start_orders(out, st, 1, &order);
     for (uint32_t i = 0; i < st->n_tenants && err == FTK_OK; i++) {
         const struct store_tenant *t = &st->tenant[order[i]];
         if (t->foreign)

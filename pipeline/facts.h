@@ -274,11 +274,13 @@ struct facts {
 enum ftk_error facts_build(struct facts *f, const struct store *st,
                            int32_t as_of_month, struct ftk_diag *diag);
 
-/* facts_build with the customers' rows and 12-month series computed on
- * up to `threads` threads (contiguous parts of the tenants, each with rows
- * and strings of its own, joined in tenant order): the same facts as
- * facts_build, byte for byte. The unit tests use facts_build: cmocka's
- * allocator is not thread-safe (docs/decisions.md). */
+/* facts_build with the tenant order, the customers' rows, 12-month
+ * series, tallies, candidates and worst-first lists computed on up to
+ * `threads` threads (contiguous parts of the tenants, each with rows,
+ * strings and lists of its own, joined in tenant order, sorted lists
+ * merged): the same facts as facts_build, byte for byte. The unit tests
+ * use facts_build: cmocka's allocator is not thread-safe
+ * (docs/decisions.md). */
 enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
                                    int32_t as_of_month, unsigned threads,
                                    struct ftk_diag *diag);

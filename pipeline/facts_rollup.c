@@ -32,10 +32,13 @@ static int distinct_cmp(const void *a, const void *b, void *ctx)
     return strcmp(text[*(const uint32_t *)a], text[*(const uint32_t *)b]);
 }
 
-enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
-                                    uint32_t *rank)
+/* rank[i]: the place of text(ctx, i) among the distinct texts of i <
+ * n, by bytes, from 0; an item whose text is NULL is left out (rank 0). */
+static enum ftk_error ranks_of(size_t n,
+                               const char *(*text_of)(const void *, size_t),
+                               const void *ctx, uint32_t *rank)
 {
-    size_t n = f->n_customers, cap = 16;
+    size_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
     /* slot: 1 + the distinct value's number, 0 empty */
@@ -48,7 +51,11 @@ enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
         goto out;
     uint32_t distinct = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *s = customer_text(f, (uint32_t)i, fm);
+        const char *s = text_of(ctx, i);
+        if (!s) {
+            rank[i] = UINT32_MAX;
+            continue;
+        }
         size_t h = (size_t)shard_fnv1a64(s, strlen(s)) & (cap - 1);
         while (slot[h] && strcmp(text[slot[h] - 1], s) != 0)
             h = (h + 1) & (cap - 1);
@@ -64,7 +71,7 @@ enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
     for (uint32_t k = 0; k < distinct; k++)
         place[order[k]] = k;
     for (size_t i = 0; i < n; i++)
-        rank[i] = place[rank[i]];
+        rank[i] = rank[i] == UINT32_MAX ? 0 : place[rank[i]];
     err = FTK_OK;
 out:
     free(slot);
@@ -74,148 +81,194 @@ out:
     return err;
 }
 
-/* A customer in the order of a group sort: key, then index. */
-struct group_key {
-    uint64_t key;
-    uint32_t index;
+struct rank_ctx {
+    const struct facts *f;
+    const struct store *st;
+    bool fm;
 };
 
-static int group_key_cmp(const void *a, const void *b)
+static const char *customer_text_of(const void *ctx, size_t i)
 {
-    const struct group_key *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->index > y->index) - (x->index < y->index);
+    const struct rank_ctx *c = ctx;
+    return customer_text(c->f, (uint32_t)i, c->fm);
 }
 
-/* Customer indices in idx by region bytes, then index; by_fm: by FM bytes
- * with the empty FM last, then region, then index (so each FM's regions
- * come out sorted). Numbers from facts_customer_ranks stand for the
- * bytes. */
-static enum ftk_error group_order(const struct facts *f, bool by_fm,
-                                  uint32_t *idx)
+static const char *tenant_text_of(const void *ctx, size_t i)
 {
-    size_t n = f->n_customers;
-    uint32_t *region = malloc((n ? n : 1) * sizeof(*region));
-    uint32_t *fm = by_fm ? malloc((n ? n : 1) * sizeof(*fm)) : NULL;
-    struct group_key *key = malloc((n ? n : 1) * sizeof(*key));
-    enum ftk_error err = FTK_E_NOMEM;
-    if (!region || (by_fm && !fm) || !key)
-        goto out;
-    if ((err = facts_customer_ranks(f, false, region)) != FTK_OK ||
-        (by_fm && (err = facts_customer_ranks(f, true, fm)) != FTK_OK))
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = region[i];
-        if (by_fm) {
-            /* the empty FM, ranked first by its bytes, goes last */
-            uint64_t m = *customer_text(f, (uint32_t)i, true) ? (uint64_t)fm[i]
-                                                              : UINT32_MAX;
-            k |= m << 32;
-        }
-        key[i] = (struct group_key){k, (uint32_t)i};
+    const struct rank_ctx *c = ctx;
+    const struct store_tenant *t = &c->st->tenant[i];
+    return t->foreign ? NULL : c->fm ? t->fm : t->region;
+}
+
+enum ftk_error facts_customer_ranks(const struct facts *f, bool fm,
+                                    uint32_t *rank)
+{
+    struct rank_ctx c = {f, f->st, fm};
+    return ranks_of(f->n_customers, customer_text_of, &c, rank);
+}
+
+enum ftk_error facts_tenant_ranks(const struct store *st, bool fm,
+                                  uint32_t *rank)
+{
+    struct rank_ctx c = {NULL, st, fm};
+    return ranks_of(st->n_tenants, tenant_text_of, &c, rank);
+}
+
+/* Figures of a customer's rows that its groups add up. */
+struct row_counts {
+    uint64_t plateaus, losers;
+};
+
+static struct row_counts row_counts(const struct facts *f,
+                                    const struct fact_customer *c)
+{
+    struct row_counts n = {0, 0};
+    for (uint32_t i = c->first_row; i < c->first_row + c->n_rows; i++) {
+        const struct fact_workload *r = &f->row[i];
+        n.plateaus += r->plateau;
+        /* as the Biggest losers list counts them */
+        n.losers += r->core && r->loser && r->has_delta_3m;
     }
-    sort_array(key, n, sizeof(*key), group_key_cmp);
-    for (size_t i = 0; i < n; i++)
-        idx[i] = key[i].index;
-out:
-    free(region);
-    free(fm);
-    free(key);
-    return err;
+    return n;
 }
 
-static void add_customer(const struct facts *f, struct fact_group *g,
-                         const struct fact_customer *c)
+static void add_customer(struct fact_group *g, const char *name,
+                         const struct fact_customer *c, struct row_counts n)
 {
+    if (!g->name) {
+        g->name = name;
+        g->regions = "";
+    }
     g->customers++;
     g->health[c->health]++;
     g->core_ae += c->core_ae;
     g->core_qe += c->core_qe;
     g->users_to_goal += c->users_to_goal;
     g->candidates += c->focus != 0;
-    for (uint32_t i = c->first_row; i < c->first_row + c->n_rows; i++) {
-        const struct fact_workload *r = &f->row[i];
-        g->plateaus += r->plateau;
-        /* as the Biggest losers list counts them */
-        g->losers += r->core && r->loser && r->has_delta_3m;
-    }
+    g->plateaus += n.plateaus;
+    g->losers += n.losers;
 }
 
-/* The groups of customers by region (by_fm false) or by FM, in the order
- * of struct facts. */
-static enum ftk_error groups(struct facts *f, bool by_fm,
-                             struct fact_group **out, size_t *n_out)
+static void group_done(struct fact_group *g)
 {
-    size_t n = f->n_customers;
-    uint32_t *idx = malloc((n ? n : 1) * sizeof(*idx));
-    struct fact_group *g = NULL;
+    g->core_au_defined = g->core_qe > 0;
+    if (g->core_au_defined)
+        g->core_au = kpi_pct_round((kpi_i128)g->core_ae, (kpi_i128)g->core_qe);
+}
+
+/* An (FM group, region) pair met: key = FM group's place << 32 | region
+ * rank, in a set of open addressing of 2^bits slots (UINT64_MAX: empty).
+ * True when it was not there yet. */
+static bool pair_add(uint64_t *set, unsigned bits, uint64_t key)
+{
+    size_t cap = (size_t)1 << bits;
+    /* Fibonacci hashing: the product's top bits depend on every key bit */
+    size_t h = (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - bits));
+    while (set[h] != UINT64_MAX && set[h] != key)
+        h = (h + 1) & (cap - 1);
+    bool added = set[h] == UINT64_MAX;
+    set[h] = key;
+    return added;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* By region and By FM in one pass over the customers, in index order:
+ * each adds to the group of its region's rank and of its FM's, so no
+ * customer is sorted. Groups come in rank order (the bytes' order), the
+ * FM groups with the empty FM last; an FM's regions are the distinct
+ * (FM, region) pairs met, by region rank. */
+static enum ftk_error groups(struct facts *f, const uint32_t *region)
+{
+    size_t n = f->n_customers, cap = 16;
+    unsigned bits = 4;
+    while (cap < 2 * n)
+        cap *= 2, bits++;
+    uint32_t *fm = malloc((n ? n : 1) * sizeof(*fm));
+    uint64_t *set = malloc(cap * sizeof(*set));
+    uint64_t *pairs = malloc((n ? n : 1) * sizeof(*pairs));
     struct text regions;
     text_init(&regions);
     enum ftk_error err = FTK_E_NOMEM;
-    *out = calloc(n ? n : 1, sizeof(**out));
-    *n_out = 0;
-    if (!idx || !*out)
+    if (!fm || !set || !pairs)
         goto out;
-    if ((err = group_order(f, by_fm, idx)) != FTK_OK)
+    if ((err = facts_customer_ranks(f, true, fm)) != FTK_OK)
         goto out;
     err = FTK_E_NOMEM;
-    const char *last_region = NULL;
-    for (size_t i = 0; i <= n; i++) {
-        const struct store_tenant *t = i < n ? tenant_of(f, idx[i]) : NULL;
-        const char *name = !t ? NULL : by_fm ? t->fm : t->region;
-        if (g && (!name || strcmp(g->name, name) != 0)) {
-            /* the group before is complete */
-            g->core_au_defined = g->core_qe > 0;
-            if (g->core_au_defined)
-                g->core_au =
-                    kpi_pct_round((kpi_i128)g->core_ae, (kpi_i128)g->core_qe);
-            if (by_fm) {
-                if (text_failed(&regions))
-                    goto out;
-                g->regions =
-                    arena_strndup(&f->strings, text_str(&regions), regions.len);
-                if (!g->regions)
-                    goto out;
-            }
-        }
-        if (!t)
-            break;
-        if (!g || strcmp(g->name, name) != 0) {
-            g = &(*out)[(*n_out)++];
-            g->name = name;
-            g->regions = "";
-            last_region = NULL;
-            text_clear(&regions);
-        }
-        add_customer(f, g, &f->customer[idx[i]]);
-        if (by_fm && (!last_region || strcmp(last_region, t->region) != 0)) {
-            if (last_region)
+    memset(set, 0xff, cap * sizeof(*set));
+    size_t n_regions = 0, n_fms = 0;
+    bool empty_fm = false; /* rank 0 is the empty FM, which goes last */
+    for (size_t i = 0; i < n; i++) {
+        if (region[i] >= n_regions)
+            n_regions = region[i] + 1;
+        if (fm[i] >= n_fms)
+            n_fms = fm[i] + 1;
+        empty_fm = empty_fm || !*customer_text(f, (uint32_t)i, true);
+    }
+    f->region = calloc(n_regions ? n_regions : 1, sizeof(*f->region));
+    f->fm = calloc(n_fms ? n_fms : 1, sizeof(*f->fm));
+    if (!f->region || !f->fm)
+        goto out;
+    f->n_regions = n_regions;
+    f->n_fms = n_fms;
+    size_t n_pairs = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct store_tenant *t = tenant_of(f, (uint32_t)i);
+        const struct fact_customer *c = &f->customer[i];
+        struct row_counts rc = row_counts(f, c);
+        uint32_t place =
+            empty_fm ? (fm[i] ? fm[i] - 1 : (uint32_t)n_fms - 1) : fm[i];
+        add_customer(&f->region[region[i]], t->region, c, rc);
+        add_customer(&f->fm[place], t->fm, c, rc);
+        uint64_t key = (uint64_t)place << 32 | region[i];
+        if (pair_add(set, bits, key))
+            pairs[n_pairs++] = key;
+    }
+    sort_array(pairs, n_pairs, sizeof(*pairs), u64_cmp);
+    for (size_t i = 0; i < n_regions; i++)
+        group_done(&f->region[i]);
+    for (size_t k = 0, p = 0; k < n_fms; k++) {
+        struct fact_group *g = &f->fm[k];
+        group_done(g);
+        text_clear(&regions);
+        for (; p < n_pairs && pairs[p] >> 32 == k; p++) {
+            if (regions.len > 0)
                 text_adds(&regions, ", ");
-            text_adds(&regions, t->region);
-            last_region = t->region;
+            text_adds(&regions, f->region[(uint32_t)pairs[p]].name);
         }
+        if (text_failed(&regions))
+            goto out;
+        g->regions =
+            arena_strndup(&f->strings, text_str(&regions), regions.len);
+        if (!g->regions)
+            goto out;
     }
     err = FTK_OK;
 out:
-    free(idx);
+    free(fm);
+    free(set);
+    free(pairs);
     text_release(&regions);
     return err;
 }
 
 /* One row per candidate customer, in the candidates' order, ranked from 1
- * within each region. A customer's candidates are contiguous in
- * facts.candidate: they sort by region, users to goal and tenant_id
- * first. */
-static enum ftk_error candidate_customers(struct facts *f)
+ * within each region (region: each customer's region rank). A customer's
+ * candidates are contiguous in facts.candidate: they sort by region, users
+ * to goal and tenant_id first. */
+static enum ftk_error candidate_customers(struct facts *f,
+                                          const uint32_t *region)
 {
     size_t n = f->n_candidates;
     f->candidate_customer =
         malloc((n ? n : 1) * sizeof(*f->candidate_customer));
     if (!f->candidate_customer)
         return FTK_E_NOMEM;
-    const char *region = NULL;
-    uint32_t rank = 0;
+    uint32_t last_region = 0, rank = 0;
     struct fact_candidate_customer *last = NULL;
     for (size_t i = 0; i < n; i++) {
         uint32_t c = f->candidate[i].customer;
@@ -223,9 +276,8 @@ static enum ftk_error candidate_customers(struct facts *f)
             last->n_candidates++;
             continue;
         }
-        const char *r = tenant_of(f, c)->region;
-        if (!region || strcmp(region, r) != 0) {
-            region = r;
+        if (!last || region[c] != last_region) {
+            last_region = region[c];
             rank = 0;
         }
         last = &f->candidate_customer[f->n_candidate_customers++];
@@ -239,12 +291,10 @@ static enum ftk_error candidate_customers(struct facts *f)
     return FTK_OK;
 }
 
-enum ftk_error facts_rollup_build(struct facts *f)
+enum ftk_error facts_rollup_build(struct facts *f, const uint32_t *region)
 {
-    enum ftk_error err = groups(f, false, &f->region, &f->n_regions);
+    enum ftk_error err = groups(f, region);
     if (err == FTK_OK)
-        err = groups(f, true, &f->fm, &f->n_fms);
-    if (err == FTK_OK)
-        err = candidate_customers(f);
+        err = candidate_customers(f, region);
     return err;
 }

@@ -94,10 +94,12 @@ unset FTKPI_BOOK_THREADS
 same_books "$T/sa" "$T/sc" "samples books identical on rerun with 2 threads"
 check "samples: more than one FM book" test "$(ls "$T/sa/fm" | wc -l)" -gt 1
 
-# the KPIs on 1 and on 2 threads (FTKPI_BOOK_THREADS sets both): at
-# 2025-09 many series start later, so the first thread's part has room
-# left over that the join closes up
-for n in 1 2; do
+# the KPIs on 1, 2 and 3 threads (FTKPI_BOOK_THREADS sets both): at
+# 2025-09 many series start later, so the first threads' parts have room
+# left over that the join closes up (rows and core AU months moved up),
+# and every part's sorted lists (tenant order, candidates, velocity,
+# plateau, losers) are merged with the others'
+for n in 1 2 3; do
     export FTKPI_BOOK_THREADS=$n
     run_status 0 "samples at 2025-09, $n thread(s)" run --in "$T/s" --out "$T/k$n" --as-of 2025-09
     grep -v '"timings_ms"' "$T/k$n/run.json" >"$T/k$n.json"
@@ -108,6 +110,8 @@ check "samples at 2025-09: some series not yet in the window" \
     test "$(wc -l <"$T/k1/workload_kpis.csv")" -lt "$(wc -l <"$T/sa/workload_kpis.csv")"
 check "samples at 2025-09: same outputs on 1 and 2 threads" diff -r "$T/k1" "$T/k2"
 check "samples at 2025-09: same run.json on 1 and 2 threads" cmp -s "$T/k1.json" "$T/k2.json"
+check "samples at 2025-09: same outputs on 1 and 3 threads" diff -r "$T/k1" "$T/k3"
+check "samples at 2025-09: same run.json on 1 and 3 threads" cmp -s "$T/k1.json" "$T/k3.json"
 
 # FM names that a file name cannot hold as they are: A/B and A:B collide
 # (the first customer's FM, A1's, keeps the name), a leading dot, a blank

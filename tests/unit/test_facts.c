@@ -23,6 +23,7 @@
 #include "pipeline/report/report_csv.h"
 #include "tests/unit/scratch.h"
 #include "pipeline/facts_text.h"
+#include "pipeline/facts_rollup.h"
 #include "pipeline/ingest/extract.h"
 #include "pipeline/ingest/rejects.h"
 
@@ -756,6 +757,95 @@ static void test_facts__empty_store_has_empty_lists(void **state)
     done(fx);
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The customers come in tenant_id byte order, as strcmp orders the ids,
+ * whatever the ids share: facts_build compares keys of eight bytes taken
+ * after the prefix every id shares, then the bytes after them. */
+static void test_facts__customers_in_strcmp_order(void **state)
+{
+    struct fixture *fx = *state;
+    /* sets[k]: ids in store order; the first names the shared prefix */
+    static const char *const set0[] = {
+        "tenant-0000-b",         "tenant-0000-a",
+        "tenant-0000-abcdefgh",  "tenant-0000-abcdefg",
+        "tenant-0000-abcdefghi", "tenant-0000-abcdefgh\xC3\xA9",
+        "tenant-0000-abcdefgz",  "tenant-0000-\xC3\xA9",
+        "tenant-0000-",          "tenant-0000-abcdefgha",
+        "tenant-0000-abcdefghZ", "tenant-0000-B"};
+    static const char *const set1[] = {"ab",
+                                       "abd",
+                                       "abc",
+                                       "ab\x7F",
+                                       "ab\x80",
+                                       "abcdefghijklmnop",
+                                       "abcdefghijklmnoo",
+                                       "abcdefgh",
+                                       "abcdefghi"};
+    static const char *const set2[] = {"T0000002", "T0000010",    "T0000001",
+                                       "1c9a-4",   "T00000011",   "T000000",
+                                       "ff",       "T0000001\x01"};
+    const char *const *sets[] = {set0, set1, set2};
+    const size_t sizes[] = {sizeof(set0) / sizeof(*set0),
+                            sizeof(set1) / sizeof(*set1),
+                            sizeof(set2) / sizeof(*set2)};
+    for (size_t k = 0; k < 3; k++) {
+        const char *want[16];
+        for (size_t i = 0; i < sizes[k]; i++) {
+            add_customer(fx, sets[k][i], "EMEA", "");
+            want[i] = sets[k][i];
+        }
+        qsort(want, sizes[k], sizeof(*want), str_cmp);
+        assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+        store_entitlements_done(&fx->st);
+        build(fx, "2024-06");
+        assert_int_equal(fx->facts.n_customers, sizes[k]);
+        for (size_t i = 0; i < sizes[k]; i++)
+            assert_string_equal(tenant_id(&fx->facts, (uint32_t)i), want[i]);
+        done(fx);
+        store_init(&fx->st, &fx->cfg);
+    }
+}
+
+/* Ranks by tenant (known before the customers are) equal the ranks by
+ * customer; a foreign tenant (another shard's, only its id known) is left
+ * out and does not shift the others. */
+static void test_facts__tenant_ranks_are_customer_ranks(void **state)
+{
+    struct fixture *fx = *state;
+    add_customer(fx, "D", "NA", "Zoe");
+    add_customer(fx, "A", "EMEA", "");
+    add_customer(fx, "X", "AAA", "Adam");
+    add_customer(fx, "C", "APAC", "Adam");
+    add_customer(fx, "B", "EMEA", "Bea");
+    assert_int_equal(store_customers_done(&fx->st), FTK_OK);
+    store_entitlements_done(&fx->st);
+    /* X: another shard's customer; its region would rank first */
+    fx->st.tenant[2].foreign = true;
+    fx->st.tenant[2].region = NULL;
+    fx->st.tenant[2].fm = NULL;
+    build(fx, "2024-06");
+    const struct facts *f = &fx->facts;
+    assert_int_equal(f->n_customers, 4);
+    uint32_t by_tenant[5], by_customer[4];
+    static const uint32_t region_want[5] = {2, 1, 0, 0, 1};
+    static const uint32_t fm_want[5] = {3, 0, 0, 1, 2};
+    for (int fm = 0; fm < 2; fm++) {
+        assert_int_equal(facts_tenant_ranks(&fx->st, fm, by_tenant), FTK_OK);
+        assert_int_equal(facts_customer_ranks(f, fm, by_customer), FTK_OK);
+        for (size_t t = 0; t < 5; t++)
+            if (t != 2)
+                assert_int_equal(by_tenant[t],
+                                 fm ? fm_want[t] : region_want[t]);
+        for (size_t i = 0; i < f->n_customers; i++)
+            assert_int_equal(by_customer[i], by_tenant[f->customer[i].tenant]);
+    }
+    done(fx);
+}
+
 /* ---- facts_subset: the facts of one FM's customers ---- */
 
 /* The end of the CSV record at s (after its line end; quoted fields may
@@ -1188,6 +1278,8 @@ int main(void)
         T(test_facts__velocity_of_the_fixture),
         T(test_facts__worst_first_order),
         T(test_facts__empty_store_has_empty_lists),
+        T(test_facts__customers_in_strcmp_order),
+        T(test_facts__tenant_ranks_are_customer_ranks),
         T(test_facts__twelve_month_series),
         T(test_facts__portfolio_change_coverage_goals),
         T(test_facts__rollups_by_region_and_fm),

@@ -207,6 +207,29 @@ static void test_kpi__au_centi(void **state)
     assert_int_equal(kpi_au_centi(2, 3), 6667);
     assert_int_equal(kpi_au_centi(0, 9), 0);
     assert_int_equal(kpi_au_centi(2000000000, 1), 20000000000000);
+    /* halves round away from zero: 0.5 and 1.5 hundredths */
+    assert_int_equal(kpi_au_centi(1, 20000), 1);
+    assert_int_equal(kpi_au_centi(3, 20000), 2);
+    assert_int_equal(kpi_au_centi(1, 20001), 0);
+    /* the 64-bit path and kpi_pct_round's 128-bit one agree on both sides
+     * of where the first stops, on halves and on the largest values */
+    static const uint64_t ae[] = {0,
+                                  1,
+                                  5,
+                                  UINT32_MAX,
+                                  (uint64_t)INT64_MAX / 10000 - 1,
+                                  (uint64_t)INT64_MAX / 10000,
+                                  (uint64_t)INT64_MAX / 10000 + 1,
+                                  UINT64_MAX / 10000 + 7};
+    static const uint64_t qe[] = {
+        1, 2, 3, 8, 400, 7919, 20000, UINT32_MAX, (uint64_t)INT64_MAX / 10000};
+    for (size_t i = 0; i < sizeof(ae) / sizeof(*ae); i++)
+        for (size_t k = 0; k < sizeof(qe) / sizeof(*qe); k++) {
+            if ((kpi_i128)ae[i] * 10000 / (kpi_i128)qe[k] >= INT64_MAX)
+                continue; /* beyond kpi_centi either way */
+            assert_int_equal(kpi_au_centi(ae[i], qe[k]),
+                             kpi_pct_round((kpi_i128)ae[i], (kpi_i128)qe[k]));
+        }
 }
 
 static void check_centi(kpi_centi v, const char *want)
@@ -423,6 +446,57 @@ static void test_kpi__plateau_gap_limits_k(void **state)
     assert_int_equal(kpi_plateau_months(w, N_OF(w), KPI_PCT(5)), 3);
     w[3] = au(50, 100);
     assert_int_equal(kpi_plateau_months(w, N_OF(w), KPI_PCT(5)), 5);
+}
+
+/* The plateau as docs/kpis.md defines it, anchor by anchor and month by
+ * month: kpi_plateau_months must give the same k. */
+static int plateau_by_definition(const struct kpi_au *v, size_t n, kpi_pct band)
+{
+    if (n == 0 || band < 0 || !kpi_au_defined(&v[n - 1]))
+        return 0;
+    size_t first = n - 1;
+    while (first > 0 && kpi_au_defined(&v[first - 1]))
+        first--;
+    for (size_t a = first; a < n - 1; a++) {
+        bool ok = true;
+        for (size_t j = a + 1; j < n && ok; j++) {
+            /* |AU(j) - AU(a)| <= band pp, as exact fractions */
+            kpi_i128 num =
+                (kpi_i128)v[j].ae * v[a].qe - (kpi_i128)v[a].ae * v[j].qe;
+            kpi_i128 den = (kpi_i128)v[j].qe * v[a].qe;
+            kpi_i128 lhs = (num < 0 ? -num : num) * 100 * KPI_PCT_SCALE;
+            ok = lhs <= (kpi_i128)band * den;
+        }
+        if (ok)
+            return (int)(n - 1 - a);
+    }
+    return 0;
+}
+
+/* Random series (undefined months, ties, bands down to 0, AEs and QEs up
+ * to 2^32 - 1): kpi_plateau_months agrees with the definition. */
+static void test_kpi__plateau_matches_definition(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252u;
+    for (int round = 0; round < 20000; round++) {
+        struct kpi_au v[30];
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t n = 1 + x % 30;
+        bool big = (x >> 20) % 4 == 0;
+        kpi_pct band = (kpi_pct)((x >> 24) % 4) * KPI_PCT(2);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            uint32_t qe = big ? (uint32_t)(x >> 32) | 1u : 100;
+            uint32_t ae =
+                big ? (uint32_t)x % (qe + 1u) : 40 + (uint32_t)(x % 13);
+            v[i] = au(ae, qe);
+            if ((x >> 40) % 17 == 0)
+                v[i] = no_value;
+        }
+        assert_int_equal(kpi_plateau_months(v, n, band),
+                         plateau_by_definition(v, n, band));
+    }
 }
 
 static void test_kpi__plateau_zero_when_last_month_has_no_value(void **state)
@@ -1016,6 +1090,7 @@ int main(void)
         cmocka_unit_test(test_kpi__plateau_is_largest_k_not_first_failure),
         cmocka_unit_test(test_kpi__plateau_measures_from_the_anchor),
         cmocka_unit_test(test_kpi__plateau_gap_limits_k),
+        cmocka_unit_test(test_kpi__plateau_matches_definition),
         cmocka_unit_test(test_kpi__plateau_zero_when_last_month_has_no_value),
         cmocka_unit_test(test_kpi__plateau_band_is_inclusive),
         cmocka_unit_test(test_kpi__plateau_all_equal_six_months_is_five),
