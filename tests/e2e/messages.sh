@@ -34,22 +34,26 @@ contains "$T/err.txt" 'no\x1b[31mfile.csv' "the file name shown escaped"
 # counting run is the same write in the next runs.
 FTKPI_BOOK_THREADS=1
 export FTKPI_BOOK_THREADS
+# disk_full_at PATTERN N: the run again, with the N-th write of the
+# counting run to a file whose name matches PATTERN failing for want of
+# space; its status in $rc, its messages in $T/err.txt
+disk_full_at() {
+    k=$(grep '^[0-9]* *write(' "$T/calls" | grep -n "$1" | sed -n "$2p" | cut -d: -f1)
+    $TRACE -f -qq -o /dev/null -e trace=write -e inject=write:error=ENOSPC:when="$k" \
+        "$FTKPI" run -q --in "$S" --out "$T/o" 2>"$T/err.txt"
+    rc=$?
+}
 if strace -o /dev/null true 2>/dev/null; then
     $TRACE -f -qq -y -o "$T/calls" -e trace=write \
         "$FTKPI" run -q --in "$S" --out "$T/o" || not_ok "counting run"
-    k=$(grep '^[0-9]* *write(' "$T/calls" | grep -n 'workload_kpis.csv>' | head -1 | cut -d: -f1)
     cp -r "$T/o" "$T/before"
-    $TRACE -f -qq -o /dev/null -e trace=write -e inject=write:error=ENOSPC:when="$k" \
-        "$FTKPI" run -q --in "$S" --out "$T/o" 2>"$T/err.txt"
-    check "disk full: exit 74" test $? -eq 74
+    disk_full_at 'workload_kpis.csv>' 1
+    check "disk full: exit 74 ($rc)" test "$rc" -eq 74
     contains "$T/err.txt" "workload_kpis.csv in $T/o: write failed: No space left on device" "disk full names file, folder and reason"
     check "disk full: previous set intact" diff -r "$T/before" "$T/o"
 
     # and while the workbook is assembled
-    k=$(grep '^[0-9]* *write(' "$T/calls" | grep -n 'kpi-2026-10.xlsx>' | head -1 | cut -d: -f1)
-    $TRACE -f -qq -o /dev/null -e trace=write -e inject=write:error=ENOSPC:when="$k" \
-        "$FTKPI" run -q --in "$S" --out "$T/o" 2>"$T/err.txt"
-    rc=$?
+    disk_full_at 'kpi-2026-10.xlsx>' 1
     check "workbook disk full: exit 74 ($rc)" test "$rc" -eq 74
     contains "$T/err.txt" "kpi-2026-10.xlsx in $T/o:" "workbook failure names file and folder"
     contains "$T/err.txt" "the workbook needs temporary space of several times its size" "says the workbook needs room"
@@ -57,10 +61,7 @@ if strace -o /dev/null true 2>/dev/null; then
 
     # and in one of libxlsxwriter's temporary files, which the library
     # itself does not check: the book is not published with a hole in it
-    k=$(grep '^[0-9]* *write(' "$T/calls" | grep -n 'ftkpi-lxw-' | sed -n 3p | cut -d: -f1)
-    $TRACE -f -qq -o /dev/null -e trace=write -e inject=write:error=ENOSPC:when="$k" \
-        "$FTKPI" run -q --in "$S" --out "$T/o" 2>"$T/err.txt"
-    rc=$?
+    disk_full_at 'ftkpi-lxw-' 3
     check "temporary file disk full: exit 74 ($rc)" test "$rc" -eq 74
     contains "$T/err.txt" "kpi-2026-10.xlsx in $T/o:" "temporary file failure names the book and folder"
     contains "$T/err.txt" "a temporary file failed: No space left on device" "temporary file failure says why"
