@@ -50,8 +50,8 @@ int xlsx_threads_tmp_error(void)
  * system's block, 4 KiB, a system call for every 4 KiB of XML written and
  * read back; this one is TMP_BUFFER bytes, lives with the stream and goes
  * when libxlsxwriter closes it. Its read and write errors are kept for
- * xlsx_threads_tmp_error (docs/decisions.md, "libxlsxwriter and
- * threads"). */
+ * xlsx_threads_tmp_error (docs/decisions.md, "libxlsxwriter's temporary
+ * files: buffered, their errors seen"). */
 enum { TMP_BUFFER = 256 * 1024 };
 
 struct tmp_stream {
