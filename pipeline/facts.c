@@ -483,10 +483,10 @@ static void run_parts(void *parts, size_t n, size_t size, void *(*work)(void *))
     }
 }
 
-/* How many parts n items are split into with b's threads. */
-static size_t parts_of(const struct build *b, size_t n)
+/* How many parts n items are split into with `threads` threads. */
+static size_t parts_of(unsigned threads, size_t n)
 {
-    size_t parts = b->threads < 1 ? 1 : b->threads;
+    size_t parts = threads < 1 ? 1 : threads;
     if (parts > MAX_PARTS)
         parts = MAX_PARTS;
     if (parts > n)
@@ -577,7 +577,7 @@ static enum ftk_error series_months(struct build *b, month_sums *trend)
 {
     struct facts *f = b->f;
     int nw = b->cfg->n_workloads;
-    size_t n_parts = parts_of(b, f->n_customers);
+    size_t n_parts = parts_of(b->threads, f->n_customers);
     struct months_part part[MAX_PARTS];
     memset(part, 0, n_parts * sizeof(*part));
     for (size_t k = 0; k < n_parts; k++) {
@@ -1753,11 +1753,7 @@ static enum ftk_error tenant_order(const struct store *st, unsigned threads,
             k++;
         skip = k;
     }
-    size_t n_parts = threads < 1 ? 1 : threads;
-    if (n_parts > MAX_PARTS)
-        n_parts = MAX_PARTS;
-    if (n_parts > n)
-        n_parts = n ? n : 1;
+    size_t n_parts = parts_of(threads, n);
     struct order_part part[MAX_PARTS];
     const void *runs[MAX_PARTS];
     size_t len[MAX_PARTS];
@@ -1966,7 +1962,7 @@ enum ftk_error facts_build_threads(struct facts *f, const struct store *st,
     /* The tenants in b.threads contiguous parts of order, each on a
      * thread, then each part's rows moved up behind the last's: the rows
      * and customers of one walk, in the same order. */
-    size_t n_parts = parts_of(&b, st->n_tenants);
+    size_t n_parts = parts_of(b.threads, st->n_tenants);
     struct tenant_part part[MAX_PARTS];
     struct part_lists lists[MAX_PARTS];
     memset(part, 0, n_parts * sizeof(*part));
